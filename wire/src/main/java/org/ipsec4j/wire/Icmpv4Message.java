@@ -42,6 +42,9 @@ public final class Icmpv4Message {
     public static final int CODE_TTL_EXCEEDED = 0;
     public static final int CODE_REASSEMBLY_TIME_EXCEEDED = 1;
 
+    /** Type of service of the errors written here: precedence 6, Internetwork Control (RFC 1812 §4.3.2.5). */
+    public static final int ERROR_TOS = 0xC0;
+
     /** The most an ICMP error may make its IPv4 datagram (RFC 1812 §4.3.2.3). */
     public static final int MAX_ERROR_DATAGRAM = 576;
 
@@ -57,10 +60,15 @@ public final class Icmpv4Message {
         return new Icmpv4Message().wrap(buf, off, len);
     }
 
-    /** The ICMP message carried by an IPv4 packet; the packet must carry ICMP and not be a fragment. */
+    /** The ICMP message carried by an IPv4 packet; the packet must carry ICMP and not be a non-first fragment. */
     public Icmpv4Message wrap(Ipv4Packet ip) {
         if (ip.protocol() != IpProtocol.ICMP) {
             throw new MalformedPacketException("ip.protocol", ip.offset() + 9, "protocol " + ip.protocol() + " is not ICMP");
+        }
+        if (ip.fragmentOffset() != 0) {
+            // RFC 791: only the first fragment starts with the transport header.
+            throw new MalformedPacketException("ipv4.fragmentOffset", ip.offset() + 6,
+                    "a non-first fragment carries no ICMP header; reassemble first");
         }
         return wrap(ip.buffer(), ip.payloadOffset(), ip.payloadLength());
     }
@@ -272,7 +280,9 @@ public final class Icmpv4Message {
         // Copy the quote before writing headers: out and the original may share a buffer, even the same
         // offset (arraycopy copes with the overlap).
         System.arraycopy(original.buffer(), original.offset(), out, icmpOff + HEADER_LENGTH, quoted);
-        Ipv4Packet.writeHeader(out, off, 0, total, identification, false, 64, IpProtocol.ICMP, source, destination);
+        // RFC 1812 §4.3.2.5: errors other than source quench go out with precedence 6 (CS6).
+        Ipv4Packet.writeHeader(out, off, ERROR_TOS, total, identification, false, 64, IpProtocol.ICMP, source,
+                destination);
         put8(out, icmpOff, type);
         put8(out, icmpOff + 1, code);
         put16(out, icmpOff + 2, 0);

@@ -70,9 +70,14 @@ public final class TcpSegment {
         return new TcpSegment().wrap(buf, off, len);
     }
 
-    /** The TCP segment carried by an IPv4 packet; the packet must carry TCP. */
+    /** The TCP segment carried by an IPv4 packet; the packet must carry TCP and not be a non-first fragment. */
     public TcpSegment wrap(Ipv4Packet ip) {
         requireProtocol(ip.protocol(), ip.offset() + 9);
+        if (ip.fragmentOffset() != 0) {
+            // RFC 791: only the first fragment starts with the transport header.
+            throw new MalformedPacketException("ipv4.fragmentOffset", ip.offset() + 6,
+                    "a non-first fragment carries no TCP header; reassemble first");
+        }
         return wrap(ip.buffer(), ip.payloadOffset(), ip.payloadLength());
     }
 

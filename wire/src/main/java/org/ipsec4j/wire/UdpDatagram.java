@@ -30,9 +30,14 @@ public final class UdpDatagram {
         return new UdpDatagram().wrap(buf, off, len);
     }
 
-    /** The UDP datagram carried by an IPv4 packet; the packet must carry UDP. */
+    /** The UDP datagram carried by an IPv4 packet; the packet must carry UDP and not be a non-first fragment. */
     public UdpDatagram wrap(Ipv4Packet ip) {
         requireProtocol(ip.protocol(), ip.offset() + 9);
+        if (ip.fragmentOffset() != 0) {
+            // RFC 791: only the first fragment starts with the transport header.
+            throw new MalformedPacketException("ipv4.fragmentOffset", ip.offset() + 6,
+                    "a non-first fragment carries no UDP header; reassemble first");
+        }
         return wrap(ip.buffer(), ip.payloadOffset(), ip.payloadLength());
     }
 
@@ -46,6 +51,26 @@ public final class UdpDatagram {
         if (protocol != IpProtocol.UDP) {
             throw new MalformedPacketException("ip.protocol", fieldOffset, "protocol " + protocol + " is not UDP");
         }
+    }
+
+    /**
+     * Like {@link #wrap(byte[], int, int)}, for the start of a datagram quoted in an ICMP error, which may be
+     * cut after the 8-byte header (RFC 792) or at 576/1280 bytes: the UDP length may exceed {@code len};
+     * {@link #payloadLength()} then counts the bytes present. Checksums cannot be verified on a cut quote.
+     */
+    public UdpDatagram wrapQuoted(byte[] buf, int off, int len) {
+        Bytes.checkSlice(buf, off, len, "udp");
+        if (len < HEADER_LENGTH) {
+            throw new MalformedPacketException("udp.header", off, "need 8 bytes, have " + len);
+        }
+        int udpLength = u16(buf, off + 4);
+        if (udpLength < HEADER_LENGTH) {
+            throw new MalformedPacketException("udp.length", off + 4, "length " + udpLength + " < 8");
+        }
+        this.buf = buf;
+        this.off = off;
+        this.length = Math.min(udpLength, len);
+        return this;
     }
 
     /**
@@ -86,9 +111,14 @@ public final class UdpDatagram {
         return u16(buf, off + 2);
     }
 
-    /** The UDP length field: header plus payload. */
+    /** The UDP length: header plus payload (for a cut quote, see {@link #wrapQuoted}, the bytes present). */
     public int length() {
         return length;
+    }
+
+    /** The UDP length field as sent. */
+    public int lengthField() {
+        return u16(buf, off + 4);
     }
 
     public int checksum() {

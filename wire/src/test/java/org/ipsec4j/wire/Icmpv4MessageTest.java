@@ -81,6 +81,7 @@ class Icmpv4MessageTest {
         assertEquals(GATEWAY, err.sourceAddress());
         assertEquals(ip.sourceAddress(), err.destinationAddress());
         assertEquals(IpProtocol.ICMP, err.protocol());
+        assertEquals(Icmpv4Message.ERROR_TOS, err.typeOfService());
         Icmpv4Message icmp = new Icmpv4Message().wrap(err);
         assertTrue(icmp.checksumValid());
         assertTrue(icmp.isFragmentationNeeded());

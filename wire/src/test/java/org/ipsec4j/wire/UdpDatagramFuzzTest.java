@@ -18,6 +18,12 @@ class UdpDatagramFuzzTest {
     @FuzzTest(maxDuration = "30s")
     void parse(byte[] input) {
         try {
+            udp.wrapQuoted(input, 0, input.length);
+            within(udp.payloadOffset(), udp.payloadLength(), 8, input.length + 1, "quoted payload", udp);
+        } catch (MalformedPacketException expected) {
+            // fine: not even a UDP header
+        }
+        try {
             if (input.length > 0 && (input[0] & 0xF0) == 0x60) {
                 v6.wrap(input, 0, input.length);
                 if (v6.upperLayerOffset() < 0) {

@@ -87,6 +87,31 @@ class UdpDatagramTest {
                 Ipv4Packet.parse(Hex.bytes(RealPackets.TCP_SYN_V4), 0, 60)));
     }
 
+    @Test
+    void refusesNonFirstFragments() {
+        byte[] b = Hex.bytes(RealPackets.UDP_V4);
+        Ipv4Packet ip = Ipv4Packet.parse(b, 0, b.length).setFragment(8, false);
+        var e = assertThrows(MalformedPacketException.class, () -> new UdpDatagram().wrap(ip));
+        assertEquals("ipv4.fragmentOffset", e.field());
+        assertEquals(6, e.offset());
+    }
+
+    @Test
+    void quotedDatagramsMayBeCut() {
+        // an ICMP error quoting only the IPv4 header and the first 8 bytes (RFC 792)
+        byte[] b = Arrays.copyOf(Hex.bytes(RealPackets.UDP_V4), 28);
+        Ipv4Packet ip = new Ipv4Packet().wrapQuoted(b, 0, b.length);
+        assertThrows(MalformedPacketException.class, () -> new UdpDatagram().wrap(ip));
+        UdpDatagram udp = new UdpDatagram().wrapQuoted(b, ip.payloadOffset(), ip.payloadLength());
+        assertEquals(40000, udp.sourcePort());
+        assertEquals(5353, udp.destinationPort());
+        assertEquals(21, udp.lengthField());
+        assertEquals(8, udp.length());
+        assertEquals(0, udp.payloadLength());
+        b[25] = 7;
+        assertThrows(MalformedPacketException.class, () -> new UdpDatagram().wrapQuoted(b, 20, 8));
+    }
+
     @Property
     void builtIpv4DatagramsParseBack(@ForAll int src, @ForAll int dst, @ForAll @IntRange(max = 0xFFFF) int sport,
                                      @ForAll @IntRange(max = 0xFFFF) int dport, @ForAll @Size(max = 300) byte[] payload) {
@@ -144,5 +169,6 @@ class UdpDatagramTest {
     @Property(tries = 1000)
     void randomBytesOnlyEverFailAsMalformed(@ForAll @Size(max = 40) byte[] b) {
         Mutation.expectOnlyMalformed(() -> UdpDatagram.parse(b, 0, b.length).toString());
+        Mutation.expectOnlyMalformed(() -> new UdpDatagram().wrapQuoted(b, 0, b.length).payloadLength());
     }
 }
