@@ -105,14 +105,16 @@ public final class Ipv6Packet {
             throw new MalformedPacketException("ipv6.payloadLength", off + 4,
                     "payload length " + payloadLength + " > " + (len - HEADER_LENGTH) + " bytes present");
         }
+        // Walk first, assign after: a failed wrap leaves the previous packet's state alone.
+        walkChain(buf, off, nextHeader, off + Math.min(len, HEADER_LENGTH + payloadLength), quoted);
         this.buf = buf;
         this.off = off;
         this.capacity = len;
-        walkChain(nextHeader, off + HEADER_LENGTH, off + Math.min(len, HEADER_LENGTH + payloadLength), quoted);
         return this;
     }
 
-    private void walkChain(int next, int pos, int end, boolean quoted) {
+    private void walkChain(byte[] buf, int off, int next, int end, boolean quoted) {
+        int pos = off + HEADER_LENGTH;
         int unfragEnd = pos;
         int fragOff = -1;
         int count = 0;

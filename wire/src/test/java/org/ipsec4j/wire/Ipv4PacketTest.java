@@ -80,6 +80,15 @@ class Ipv4PacketTest {
     }
 
     @Test
+    void failedWrapLeavesThePreviousPacket() {
+        byte[] p = classicPacket();
+        Ipv4Packet ip = Ipv4Packet.parse(p, 4, p.length - 4);
+        assertThrows(MalformedPacketException.class, () -> ip.wrap(new byte[20], 0, 20));
+        assertEquals(p, ip.buffer());
+        assertEquals(0x73, ip.totalLength());
+    }
+
+    @Test
     void rejectsMalformedHeaders() {
         byte[] ok = InternetChecksumTest.CLASSIC_HEADER;
         assertMalformed("ipv4.header", 0, Arrays.copyOf(ok, 19), 19);

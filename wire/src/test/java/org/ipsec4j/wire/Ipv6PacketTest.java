@@ -86,6 +86,16 @@ class Ipv6PacketTest {
     }
 
     @Test
+    void failedWrapLeavesThePreviousPacket() {
+        Ipv6Packet ip = Ipv6Packet.parse(ECHO, 0, ECHO.length);
+        byte[] bad = chain(IpProtocol.UDP, new byte[8], IpProtocol.IPV6_OPTS, 8, IpProtocol.HOPOPT, 8);
+        assertThrows(MalformedPacketException.class, () -> ip.wrap(bad, 0, bad.length));
+        assertEquals(IpProtocol.ICMPV6, ip.upperLayerProtocol());
+        assertEquals(ECHO, ip.buffer());
+        assertEquals(0x12345, ip.flowLabel());
+    }
+
+    @Test
     void refusesJumbograms() {
         byte[] b = new byte[40 + 8];
         Ipv6Packet.writeHeader(b, 0, 0, 0, 0, IpProtocol.HOPOPT, 64, SRC, 0, DST, 0);
