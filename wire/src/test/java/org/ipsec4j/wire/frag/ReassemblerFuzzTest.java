@@ -23,7 +23,7 @@ class ReassemblerFuzzTest {
 
     private static final long MILLISECOND = 1_000_000L;
     private static final ReassemblyConfig SMALL_LIMITS =
-            new ReassemblyConfig(16 * 1024, Duration.ofSeconds(2), 8, 4, 65535);
+            new ReassemblyConfig(6 * 1024, Duration.ofSeconds(2), 6, 4, 65535);
 
     @FuzzTest(maxDuration = "60s")
     void fragmentSequence(byte[] input) {
