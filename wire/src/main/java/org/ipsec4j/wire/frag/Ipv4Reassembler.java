@@ -14,6 +14,9 @@ import org.ipsec4j.wire.MalformedPacketException;
  */
 public final class Ipv4Reassembler extends Reassembler {
 
+    /** 576 - 20 (IP) - 8 (ICMP): RFC 1812 §4.3.2.3. */
+    private static final int QUOTE_LIMIT = 548;
+
     /** Source (4), destination (4), protocol (1), identification (2). */
     private static final int KEY_LENGTH = 11;
 
@@ -57,6 +60,18 @@ public final class Ipv4Reassembler extends Reassembler {
         key[10] = (byte) id;
         return outcomeOf(table.offer(ip.fragmentOffset(), !ip.moreFragments(), packet, ip.payloadOffset(),
                 ip.payloadLength(), packet, offset, ip.headerLength(), 0, 0, nowNanos));
+    }
+
+    @Override
+    public void onTimeout(TimeoutSink sink) {
+        table.setTimeoutListener(sink == null ? null
+                : (quote, headerLength, dataLength, aux0, aux1, key) ->
+                        sink.firstFragmentTimedOut(quote, 0, headerLength + dataLength), QUOTE_LIMIT);
+    }
+
+    @Override
+    public int timeoutQuoteLimit() {
+        return QUOTE_LIMIT;
     }
 
     @Override

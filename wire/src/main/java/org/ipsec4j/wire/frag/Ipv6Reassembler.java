@@ -20,6 +20,9 @@ import org.ipsec4j.wire.MalformedPacketException;
  */
 public final class Ipv6Reassembler extends Reassembler {
 
+    /** 1280 - 40 (IPv6) - 8 (ICMPv6): RFC 4443 §2.4(c). */
+    private static final int QUOTE_LIMIT = 1232;
+
     /** Source (16), destination (16), identification (4). */
     private static final int KEY_LENGTH = 36;
 
@@ -99,6 +102,34 @@ public final class Ipv6Reassembler extends Reassembler {
         table.setOutput(length, unfragmentableLength);
         finishDatagram(out, length, unfragmentableLength, fragmentNextHeader, nextHeaderField);
         return completed();
+    }
+
+    @Override
+    public void onTimeout(TimeoutSink sink) {
+        if (sink == null) {
+            table.setTimeoutListener(null, 0);
+            return;
+        }
+        table.setTimeoutListener((quote, headerLength, dataLength, fragmentNextHeader, nextHeaderField, key) -> {
+            // The saved unfragmentable part is as received (its Next Header still says 44); put the fragment
+            // header back between it and the data to quote the first fragment as it arrived.
+            int limit = QUOTE_LIMIT;
+            if (headerLength + Ipv6Packet.FRAGMENT_HEADER_LENGTH > limit) {
+                sink.firstFragmentTimedOut(quote, 0, Math.min(headerLength, limit));
+                return;
+            }
+            System.arraycopy(quote, headerLength, quote, headerLength + Ipv6Packet.FRAGMENT_HEADER_LENGTH, dataLength);
+            int identification = (key[32] & 0xFF) << 24 | (key[33] & 0xFF) << 16 | (key[34] & 0xFF) << 8
+                    | (key[35] & 0xFF);
+            Ipv6Packet.writeFragmentHeader(quote, headerLength, fragmentNextHeader, 0, true, identification);
+            int length = Math.min(limit, headerLength + Ipv6Packet.FRAGMENT_HEADER_LENGTH + dataLength);
+            sink.firstFragmentTimedOut(quote, 0, length);
+        }, QUOTE_LIMIT);
+    }
+
+    @Override
+    public int timeoutQuoteLimit() {
+        return QUOTE_LIMIT;
     }
 
     @Override

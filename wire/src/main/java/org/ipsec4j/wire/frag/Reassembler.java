@@ -33,6 +33,23 @@ public abstract sealed class Reassembler permits Ipv4Reassembler, Ipv6Reassemble
         DROPPED
     }
 
+    /**
+     * Receives the start of the first fragment of a datagram that timed out, as received, so the caller can send
+     * ICMP Time Exceeded, code 1 "fragment reassembly time exceeded" (RFC 792; RFC 4443 §3.3 and RFC 8200 §4.5
+     * for IPv6) to its source. Only datagrams whose offset-zero fragment arrived are reported: RFC 792 and
+     * RFC 8200 send nothing otherwise.
+     */
+    @FunctionalInterface
+    public interface TimeoutSink {
+        /**
+         * Called from {@link #expire} or {@link #accept}; the buffer is reused afterwards, and the sink must not
+         * call back into the reassembler.
+         *
+         * @param firstFragment the first fragment's header and data, cut to what an ICMP error may quote
+         */
+        void firstFragmentTimedOut(byte[] firstFragment, int offset, int length);
+    }
+
     final ReassemblyTable table;
     private final ReassemblyConfig config;
     private long reassembled;
@@ -115,6 +132,16 @@ public abstract sealed class Reassembler permits Ipv4Reassembler, Ipv6Reassemble
     public final long reassembledCount() {
         return reassembled;
     }
+
+    /**
+     * Reports timed-out datagrams to {@code sink} (null to stop). At most {@link #timeoutQuoteLimit()} bytes of
+     * the first fragment are given: what fits an ICMP error (RFC 1812 §4.3.2.3: 576 bytes in all for IPv4;
+     * RFC 4443 §2.4(c): the IPv6 minimum MTU of 1280 for IPv6).
+     */
+    public abstract void onTimeout(TimeoutSink sink);
+
+    /** How many bytes of a first fragment {@link TimeoutSink} receives at most. */
+    public abstract int timeoutQuoteLimit();
 
     public final ReassemblyConfig config() {
         return config;

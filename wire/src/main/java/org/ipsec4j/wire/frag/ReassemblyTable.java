@@ -67,6 +67,10 @@ final class ReassemblyTable {
     private final long[] drops = new long[DropReason.values().length];
     private DropReason lastDropReason;
 
+    private TimeoutListener timeoutListener;
+    private byte[] quote;
+    private int quoteLimit;
+
     private byte[] output;
     private int outputLength;
     private int outputHeaderLength;
@@ -94,6 +98,28 @@ final class ReassemblyTable {
         this.bucketMask = bucketCount - 1;
         this.hashSeed = hashSeed;
         this.key = new byte[keyLength];
+    }
+
+    /** Told about datagrams that time out after their offset-zero fragment arrived. */
+    interface TimeoutListener {
+        /**
+         * @param quote the saved header ({@code headerLength} bytes) followed by the first {@code dataLength}
+         *     bytes of the offset-zero fragment's data; the array has 8 spare bytes beyond them
+         * @param key the datagram's key
+         */
+        void firstFragmentTimedOut(byte[] quote, int headerLength, int dataLength, int aux0, int aux1, byte[] key);
+    }
+
+    /**
+     * Reports timeouts of datagrams whose offset-zero fragment had arrived (RFC 792, RFC 8200 §4.5: they get an
+     * ICMP Time Exceeded), quoting at most {@code limit} bytes of header and data; null to stop.
+     */
+    void setTimeoutListener(TimeoutListener listener, int limit) {
+        timeoutListener = listener;
+        quoteLimit = limit;
+        if (listener != null && (quote == null || quote.length < limit + 8)) {
+            quote = new byte[limit + 8];
+        }
     }
 
     /** Scratch the caller fills with the current fragment's datagram key before {@link #offer}. */
@@ -229,6 +255,9 @@ final class ReassemblyTable {
             if (datagram.discardedFor == null) {
                 drops[DropReason.TIMEOUT.ordinal()] += datagram.fragmentCount;
                 expired++;
+                if (timeoutListener != null && datagram.headerLength >= 0) {
+                    reportTimeout(datagram);
+                }
             }
             remove(datagram);
         }
@@ -494,6 +523,16 @@ final class ReassemblyTable {
         }
         datagram.blockCount = 0;
         datagram.storedBytes = 0;
+    }
+
+    private void reportTimeout(Pending datagram) {
+        // The offset-zero fragment is held, so it is the first interval.
+        int headerLength = Math.min(datagram.headerLength, quoteLimit);
+        int dataLength = Math.min(datagram.ends[0], quoteLimit - headerLength);
+        read(datagram, datagram.headerStoredAt, quote, 0, headerLength);
+        read(datagram, datagram.storedAt[0], quote, headerLength, dataLength);
+        timeoutListener.firstFragmentTimedOut(quote, headerLength, dataLength, datagram.aux0, datagram.aux1,
+                datagram.key);
     }
 
     private void assemble(Pending datagram) {

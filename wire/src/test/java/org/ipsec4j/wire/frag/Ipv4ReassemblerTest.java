@@ -169,6 +169,43 @@ class Ipv4ReassemblerTest {
     }
 
     @Test
+    void timeoutQuotesTheFirstFragmentForIcmp() {
+        byte[] options = TestPackets.options(ROUTER_ALERT);
+        byte[] packet = TestPackets.ipv4(3000, options, false, 21, 21);
+        List<byte[]> fragments = fragmenter.fragmentIpv4(packet, 0, packet.length, 1500);
+        Ipv4Reassembler reassembler = new Ipv4Reassembler();
+        List<byte[]> quotes = new ArrayList<>();
+        reassembler.onTimeout((buffer, offset, length) ->
+                quotes.add(java.util.Arrays.copyOfRange(buffer, offset, offset + length)));
+        accept(reassembler, fragments.get(2), 0);
+        accept(reassembler, fragments.get(0), SECOND);
+        reassembler.expire(15 * SECOND);
+        assertEquals(1, quotes.size());
+        // RFC 792 / RFC 1812 §4.3.2.3: the first fragment as received, cut to 548 bytes.
+        assertArrayEquals(java.util.Arrays.copyOf(fragments.get(0), 548), quotes.get(0));
+        assertEquals(548, reassembler.timeoutQuoteLimit());
+
+        // Without the offset-zero fragment nothing is reported; nor after an overlap discard.
+        accept(reassembler, fragments.get(1), 20 * SECOND);
+        byte[] data = TestPackets.randomBytes(3000, 22);
+        accept(reassembler, TestPackets.ipv4Fragment(0, true, 23, data, 0, 1480), 20 * SECOND);
+        accept(reassembler, TestPackets.ipv4Fragment(8, true, 23, data, 8, 1488), 20 * SECOND);
+        reassembler.expire(40 * SECOND);
+        assertEquals(1, quotes.size());
+
+        // A short first fragment is quoted whole, and timeouts found by accept() are reported too.
+        byte[] small = TestPackets.ipv4(200, new byte[0], false, 24, 24);
+        List<byte[]> smallFragments = fragmenter.fragmentIpv4(small, 0, small.length, 100);
+        accept(reassembler, smallFragments.get(0), 50 * SECOND);
+        accept(reassembler, smallFragments.get(1), 70 * SECOND);
+        assertEquals(2, quotes.size());
+        assertArrayEquals(smallFragments.get(0), quotes.get(1));
+        reassembler.onTimeout(null);
+        reassembler.expire(100 * SECOND);
+        assertEquals(2, quotes.size());
+    }
+
+    @Test
     void completesJustBeforeTheTimeout() {
         byte[] packet = TestPackets.ipv4(3000, new byte[0], false, 12, 11);
         List<byte[]> fragments = fragmenter.fragmentIpv4(packet, 0, packet.length, 1500);

@@ -227,6 +227,31 @@ class Ipv6ReassemblerTest {
     }
 
     @Test
+    void timeoutQuotesTheFirstFragmentAsReceived() {
+        List<Extension> extensions = List.of(new Extension(IpProtocol.HOPOPT, 8), new Extension(IpProtocol.IPV6_ROUTE,
+                24));
+        byte[] packet = TestPackets.ipv6(4000, extensions, IpProtocol.UDP, 30);
+        List<byte[]> fragments = fragmenter.fragmentIpv6(packet, 0, packet.length, 1500, 0xA1B2C3D4);
+        Ipv6Reassembler reassembler = new Ipv6Reassembler();
+        List<byte[]> quotes = new ArrayList<>();
+        reassembler.onTimeout((buffer, offset, length) -> quotes.add(Arrays.copyOfRange(buffer, offset, offset + length)));
+        accept(reassembler, fragments.get(1), 0);
+        accept(reassembler, fragments.get(0), 0);
+        reassembler.expire(60 * SECOND);
+        assertEquals(1, quotes.size());
+        // RFC 4443 §2.4(c): as much of the invoking packet as fits 1280 bytes.
+        assertEquals(1232, quotes.get(0).length);
+        assertArrayEquals(Arrays.copyOf(fragments.get(0), 1232), quotes.get(0));
+
+        byte[] small = TestPackets.ipv6(1400, extensions, IpProtocol.UDP, 31);
+        List<byte[]> smallFragments = fragmenter.fragmentIpv6(small, 0, small.length, 1280, 5);
+        accept(reassembler, smallFragments.get(0), 100 * SECOND);
+        reassembler.expire(200 * SECOND);
+        assertEquals(2, quotes.size());
+        assertArrayEquals(Arrays.copyOf(smallFragments.get(0), 1232), quotes.get(1));
+    }
+
+    @Test
     void fragmentMakingThePayloadExceed65535IsTooBig() {
         byte[] data = TestPackets.randomBytes(64, 18);
         Ipv6Reassembler reassembler = new Ipv6Reassembler();
