@@ -53,6 +53,18 @@ class Ipv4PacketTest {
     }
 
     @Test
+    void realPacketFromLinux() {
+        byte[] b = Hex.bytes(RealPackets.ICMP_PORT_UNREACHABLE_V4);
+        Ipv4Packet ip = Ipv4Packet.parse(b, 0, b.length);
+        assertEquals(48, ip.dscp(), "CS6");
+        assertEquals(0x901c, ip.identification());
+        assertFalse(ip.dontFragment());
+        assertEquals(0xd515, ip.headerChecksum());
+        assertTrue(ip.headerChecksumValid());
+        assertEquals("IPv4 10.99.0.2 > 10.99.0.1 ICMP len 67 id 36892 ttl 64", ip.toString());
+    }
+
+    @Test
     void wrapReusesTheView() {
         byte[] p = classicPacket();
         Ipv4Packet ip = new Ipv4Packet();

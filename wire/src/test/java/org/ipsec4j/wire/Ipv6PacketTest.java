@@ -62,6 +62,19 @@ class Ipv6PacketTest {
     }
 
     @Test
+    void realPacketFromLinux() {
+        byte[] b = Hex.bytes(RealPackets.UDP_V6);
+        Ipv6Packet ip = Ipv6Packet.parse(b, 0, b.length);
+        assertEquals(0, ip.trafficClass());
+        assertEquals(0x40722, ip.flowLabel());
+        assertEquals(21, ip.payloadLength());
+        assertEquals(64, ip.hopLimit());
+        assertEquals(IpProtocol.UDP, ip.upperLayerProtocol());
+        assertEquals("fd00:99::1", Ipv6Packet.formatAddress(b, ip.sourceOffset()));
+        assertEquals("IPv6 fd00:99::1 > fd00:99::2 UDP plen 21 hlim 64", ip.toString());
+    }
+
+    @Test
     void rejectsMalformedFixedHeaders() {
         assertMalformed("ipv6.header", 0, Arrays.copyOf(ECHO, 39));
         byte[] v4 = ECHO.clone();
