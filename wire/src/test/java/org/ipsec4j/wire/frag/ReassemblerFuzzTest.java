@@ -30,6 +30,8 @@ class ReassemblerFuzzTest {
         Script script = new Script(input);
         Ipv4Reassembler v4 = new Ipv4Reassembler(SMALL_LIMITS);
         Ipv6Reassembler v6 = new Ipv6Reassembler(SMALL_LIMITS.withTimeout(Duration.ofSeconds(3)));
+        v4.onTimeout((buffer, offset, length) -> checkQuote(buffer, offset, length, 4, v4.timeoutQuoteLimit()));
+        v6.onTimeout((buffer, offset, length) -> checkQuote(buffer, offset, length, 6, v6.timeoutQuoteLimit()));
         long now = script.i64();
         int steps = 0;
         while (script.hasMore() && steps++ < 400) {
@@ -149,6 +151,25 @@ class ReassemblerFuzzTest {
             }
         }
         checkBounds(reassembler);
+    }
+
+    /** A timeout report quotes the start of a first fragment as received: a header of the right version. */
+    private static void checkQuote(byte[] buffer, int offset, int length, int version, int limit) {
+        if (length < (version == 4 ? 20 : 48) || length > limit || offset < 0 || offset + length > buffer.length
+                || (buffer[offset] & 0xF0) >>> 4 != version) {
+            throw new IllegalStateException("bad timeout quote: offset " + offset + ", length " + length);
+        }
+        if (version == 4) {
+            Ipv4Packet ip = new Ipv4Packet().wrapQuoted(buffer, offset, length);
+            if (!ip.moreFragments() || ip.fragmentOffset() != 0) {
+                throw new IllegalStateException("quote is not a first fragment: " + ip);
+            }
+        } else {
+            Ipv6Packet ip = new Ipv6Packet().wrapQuoted(buffer, offset, length);
+            if (!ip.moreFragments() || ip.fragmentOffset() != 0) {
+                throw new IllegalStateException("quote is not a first fragment");
+            }
+        }
     }
 
     private static void checkBounds(Reassembler reassembler) {
