@@ -96,7 +96,9 @@ public final class BackgroundProcess implements AutoCloseable {
     /** Asks the process to stop (SIGTERM), kills it if it does not within a few seconds, and reads its last output. */
     public void stop() {
         if (process.isAlive()) {
-            process.destroy();
+            // SIGTERM through the handle: Process.destroy() would also close our end of its pipes, losing what
+            // it says while shutting down (tcpdump's statistics, a daemon's last log lines).
+            process.toHandle().destroy();
             try {
                 if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly();

@@ -363,13 +363,37 @@ public final class Lab implements AutoCloseable {
         CommandResult pids = runCommand(List.of("ip", "netns", "pids", netnsName), COMMAND_TIMEOUT);
         if (pids.succeeded()) {
             for (String pid : pids.stdoutLines()) {
-                ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(p -> {
-                    p.destroyForcibly();
-                    p.onExit().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> p).join();
-                });
+                ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(Lab::kill);
             }
         }
         runCommand(List.of("ip", "netns", "delete", netnsName), COMMAND_TIMEOUT).orThrow();
+    }
+
+    /**
+     * SIGKILL, then a short wait until it is dead. Polls /proc itself: it is not our child, so it stays a zombie
+     * (which ProcessHandle counts as alive) until whoever inherited it reaps it, and onExit() polls slowly.
+     */
+    private static void kill(ProcessHandle process) {
+        process.destroyForcibly();
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (!isDeadOrZombie(process.pid()) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static boolean isDeadOrZombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // "pid (command) S ...": the state follows the last ')', as the command may contain one.
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
     }
 
     /** Names from {@code ip netns list} (which prints "name" or "name (id: N)"). */

@@ -53,7 +53,7 @@ public final class UdpSink {
                     break;
                 }
                 received++;
-                out.println(packet.getLength() + " " + packet.getAddress().getHostAddress() + " " + packet.getPort());
+                out.println(new ReceivedDatagram(packet.getLength(), packet.getAddress(), packet.getPort()).toSinkLine());
             }
             System.err.println("received " + received + " datagrams");
         }
