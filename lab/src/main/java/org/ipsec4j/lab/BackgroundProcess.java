@@ -65,12 +65,12 @@ public final class BackgroundProcess implements AutoCloseable {
             if (line == null) {
                 throw new IllegalStateException("no line containing '" + fragment + "' on " + streamName + " within "
                         + timeout + (process.isAlive() ? "" : " (process exited " + process.exitValue() + ")")
-                        + " from: " + String.join(" ", command) + "\n" + describeOutput());
+                        + " from: " + ShellWords.join(command) + "\n" + describeOutput());
             }
             return line;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted waiting for " + String.join(" ", command), e);
+            throw new IllegalStateException("interrupted waiting for " + ShellWords.join(command), e);
         }
     }
 
@@ -81,7 +81,7 @@ public final class BackgroundProcess implements AutoCloseable {
     public int waitFor(Duration timeout) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException("still running after " + timeout + ": " + String.join(" ", command)
+                throw new IllegalStateException("still running after " + timeout + ": " + ShellWords.join(command)
                         + "\n" + describeOutput());
             }
             stdout.awaitEnd(GRACE);
@@ -89,7 +89,7 @@ public final class BackgroundProcess implements AutoCloseable {
             return process.exitValue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted waiting for " + String.join(" ", command), e);
+            throw new IllegalStateException("interrupted waiting for " + ShellWords.join(command), e);
         }
     }
 
@@ -128,6 +128,6 @@ public final class BackgroundProcess implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "pid " + process.pid() + ": " + String.join(" ", command);
+        return "pid " + process.pid() + ": " + ShellWords.join(command);
     }
 }

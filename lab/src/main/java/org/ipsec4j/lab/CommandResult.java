@@ -22,7 +22,7 @@ public record CommandResult(List<String> command, int exitCode, String stdout, S
     }
 
     public String commandLine() {
-        return String.join(" ", command);
+        return ShellWords.join(command);
     }
 
     /** Returns this result, or throws {@link LabCommandException} naming the command and its stderr. */

@@ -17,13 +17,13 @@ final class CommandRunner {
     }
 
     CommandResult run(List<String> command, Duration timeout) {
-        log.accept(String.join(" ", command));
+        log.accept(ShellWords.join(command));
         Process process;
         try {
             process = new ProcessBuilder(command).start();
             process.getOutputStream().close();
         } catch (IOException e) {
-            throw new UncheckedIOException("could not start: " + String.join(" ", command), e);
+            throw new UncheckedIOException("could not start: " + ShellWords.join(command), e);
         }
         OutputCollector out = new OutputCollector(process.getInputStream(), "lab-cmd-out");
         OutputCollector err = new OutputCollector(process.getErrorStream(), "lab-cmd-err");
@@ -40,7 +40,7 @@ final class CommandRunner {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + String.join(" ", command), e);
+            throw new IllegalStateException("interrupted while running " + ShellWords.join(command), e);
         }
     }
 }

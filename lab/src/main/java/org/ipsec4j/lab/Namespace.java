@@ -163,13 +163,13 @@ public final class Namespace {
     /** Starts a process in this namespace that runs until it exits or the lab closes. */
     public BackgroundProcess start(String... command) {
         List<String> full = inside(command);
-        lab.log(String.join(" ", full) + " &");
+        lab.log(ShellWords.join(full) + " &");
         try {
             Process process = new ProcessBuilder(full).start();
             process.getOutputStream().close();
             return lab.register(new BackgroundProcess(full, process));
         } catch (IOException e) {
-            throw new UncheckedIOException("could not start: " + String.join(" ", full), e);
+            throw new UncheckedIOException("could not start: " + ShellWords.join(full), e);
         }
     }
 
