@@ -24,7 +24,7 @@ import org.ipsec4j.wire.MalformedPacketException;
  * Whatever bytes the reader is given, it returns packets or throws {@link CaptureFormatException}, and it
  * never allocates more than a bounded amount beyond the input itself.
  */
-class CaptureReaderProperties {
+class CaptureReaderPropertiesTest {
 
     /** Stream and block buffers, the largest block buffer, and slack for exceptions and bookkeeping. */
     private static final long ALLOCATION_ALLOWANCE = 2L * 1024 * 1024;
