@@ -1,0 +1,2 @@
+/** ipsec4j daemon module. */
+package org.ipsec4j.daemon;

@@ -1,0 +1,2 @@
+/** ipsec4j linux module. */
+package org.ipsec4j.linux;
