@@ -1,0 +1,2 @@
+/** ipsec4j esp module: the sans-IO data plane. */
+package org.ipsec4j.esp;
