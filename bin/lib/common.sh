@@ -67,6 +67,8 @@ TEST_PACKAGES=(tshark iproute2 iptables iperf3 iputils-ping tcpdump)
 mvn_run() {
   require_jdk25
   # Maven 3.8's own Guice/Guava call sun.misc.Unsafe; JDK 25 warns about it on every run.
-  (cd "$IPSEC4J_ROOT" && MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" \
-     mvn -B -ntp -Dstyle.color=never "$@")
+  # Maven 3.8 with -q still writes colour resets; strip escape sequences (pipefail keeps Maven's status).
+  (set -o pipefail
+   cd "$IPSEC4J_ROOT" && MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" \
+     mvn -B -ntp -Dstyle.color=never "$@" 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g')
 }
