@@ -1,6 +1,7 @@
 package org.ipsec4j.wire.pcap;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,12 +14,15 @@ final class CaptureInput implements Closeable {
 
     private static final int BUFFER_SIZE = 64 * 1024;
 
+    private static final int SKIP_BUFFER_SIZE = 8192;
+
     private final InputStream in;
-    private final byte[] skipBuffer = new byte[8192];
+    private byte[] skipBuffer;
     private long position;
 
     CaptureInput(InputStream in) {
-        this.in = new BufferedInputStream(in, BUFFER_SIZE);
+        // Bytes already in memory gain nothing from a second buffer.
+        this.in = in instanceof ByteArrayInputStream ? in : new BufferedInputStream(in, BUFFER_SIZE);
     }
 
     /** Offset of the next byte to be read, from the start of the capture. */
@@ -56,6 +60,9 @@ final class CaptureInput implements Closeable {
     void skipFully(long length, String field) throws IOException {
         long start = position;
         long remaining = length;
+        if (skipBuffer == null && remaining > 0) {
+            skipBuffer = new byte[SKIP_BUFFER_SIZE];
+        }
         while (remaining > 0) {
             int chunk = (int) Math.min(remaining, skipBuffer.length);
             int read = readUpTo(skipBuffer, 0, chunk);

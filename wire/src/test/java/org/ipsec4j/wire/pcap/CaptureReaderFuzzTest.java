@@ -6,9 +6,19 @@ import java.io.IOException;
 import org.ipsec4j.wire.MalformedPacketException;
 
 /**
- * Jazzer target for the capture reader and the link-layer walk. Under plain {@code mvn test} it replays the
- * seeds in {@code src/test/resources/org/ipsec4j/wire/pcap/CaptureReaderFuzzTestInputs/readAllPackets/}; with
- * {@code JAZZER_FUZZ=1} it fuzzes for {@code maxDuration}.
+ * Jazzer target for the capture reader and the link-layer walk.
+ *
+ * <p>Under plain {@code mvn test} it replays the seeds in
+ * {@code src/test/resources/org/ipsec4j/wire/pcap/CaptureReaderFuzzTestInputs/readAllPackets/} (regression
+ * mode). To fuzz, from the repository root with a JDK 25:
+ *
+ * <pre>
+ * JAZZER_FUZZ=1 mvn -B -ntp -pl wire test -Dtest=CaptureReaderFuzzTest -Djazzer.max_duration=60s
+ * </pre>
+ *
+ * {@code jazzer.max_duration} overrides {@code maxDuration} below; add {@code -Dtest.jvmArgs=-Xmx512m} to
+ * bound the heap. Findings are written next to the seeds as {@code crash-*} files, which then replay in
+ * every {@code mvn test}; the generated corpus goes to {@code wire/.cifuzz-corpus/} (not committed).
  */
 class CaptureReaderFuzzTest {
 

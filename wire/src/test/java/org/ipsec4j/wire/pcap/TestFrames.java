@@ -108,11 +108,16 @@ final class TestFrames {
 
     /** LINKTYPE_NFLOG with a prefix TLV and a payload TLV, TLV headers little-endian. */
     static byte[] nflog(byte[] ipPacket) {
+        return nflog(ipPacket, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** LINKTYPE_NFLOG with TLV headers in the given order, as a host of that order writes them. */
+    static byte[] nflog(byte[] ipPacket, ByteOrder tlvOrder) {
         byte[] prefix = "ipsec4j\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         int payloadTlv = 4 + ipPacket.length;
         ByteBuffer b = ByteBuffer.allocate(4 + 4 + prefix.length + LinkLayer.align4(payloadTlv));
         b.put((byte) ((ipPacket[0] & 0xF0) == 0x60 ? 10 : 2)).put((byte) 0).putShort((short) 7);
-        b.order(ByteOrder.LITTLE_ENDIAN);
+        b.order(tlvOrder);
         b.putShort((short) (4 + prefix.length)).putShort((short) 10).put(prefix); // NFULA_PREFIX
         b.putShort((short) payloadTlv).putShort((short) 9).put(ipPacket); // NFULA_PAYLOAD
         return b.array();
