@@ -28,11 +28,15 @@ final class InterfaceCensus {
      */
     static InterfaceColumn of(Path file) throws IOException {
         try (CaptureReader reader = CaptureReader.open(file)) {
-            if (reader.format() == CaptureFormat.PCAP && reader.interfaces().getFirst().linkType() != LinkType.LINUX_SLL2) {
-                return InterfaceColumn.NONE;
-            }
-            return count(reader);
+            return of(reader);
         }
+    }
+
+    /** Reads {@code reader}, freshly opened, as far as it takes to decide. */
+    static InterfaceColumn of(CaptureReader reader) throws IOException {
+        boolean oneInterface = reader.format() == CaptureFormat.PCAP
+                && reader.interfaces().getFirst().linkType() != LinkType.LINUX_SLL2;
+        return oneInterface ? InterfaceColumn.NONE : count(reader);
     }
 
     private static InterfaceColumn count(CaptureReader reader) throws IOException {
