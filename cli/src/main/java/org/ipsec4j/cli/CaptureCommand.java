@@ -69,8 +69,8 @@ public final class CaptureCommand implements Callable<Integer> {
                 while ((packet = reader.next()) != null) {
                     String name = interfaceColumn.byCaptureInterface() ? interfaceName(reader, packet) : "";
                     out.append(summarizer.summarize(packet, name)).append('\n');
-                    if (summarizer.packets() % OUTPUT_CHECK_INTERVAL == 0 && out.checkError()) {
-                        return 0; // stdout was closed (a pager quit, | head): nobody reads the rest
+                    if (summarizer.packets() % OUTPUT_CHECK_INTERVAL == 0 && outputClosed(out)) {
+                        return 0; // a pager quit or | head has read enough: nobody reads the rest
                     }
                 }
             }
@@ -89,6 +89,14 @@ public final class CaptureCommand implements Callable<Integer> {
         } catch (IOException e) {
             return fail(out, err, EXIT_CANNOT_READ, "cannot read: " + e.getMessage());
         }
+    }
+
+    /**
+     * Whether stdout has gone away. picocli's writer sits on {@link System#out}, a PrintStream that keeps a
+     * failed write to itself, so both are asked.
+     */
+    private static boolean outputClosed(PrintWriter out) {
+        return out.checkError() || System.out.checkError();
     }
 
     private static String interfaceName(CaptureReader reader, CapturedPacket packet) {
