@@ -2,6 +2,7 @@ package org.ipsec4j.wire.pcap;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,6 +14,8 @@ import java.util.List;
  * in a {@link CaptureFormatException} naming the field and file offset; an end of file exactly between
  * records is the end of the capture. Nothing is allocated from a length read from the file before that
  * length has been checked against {@link #MAX_PACKET_LENGTH} or {@link #MAX_BLOCK_LENGTH}.
+ *
+ * <p>A reader is meant for one thread.
  */
 public sealed interface CaptureReader extends AutoCloseable permits PcapReader, PcapngReader {
 
@@ -81,10 +84,10 @@ public sealed interface CaptureReader extends AutoCloseable permits PcapReader, 
         }
         for (TimestampPrecision precision : TimestampPrecision.values()) {
             if (bigEndian == precision.magic()) {
-                return new PcapReader(input, java.nio.ByteOrder.BIG_ENDIAN, precision);
+                return new PcapReader(input, ByteOrder.BIG_ENDIAN, precision);
             }
             if (bigEndian == Integer.reverseBytes(precision.magic())) {
-                return new PcapReader(input, java.nio.ByteOrder.LITTLE_ENDIAN, precision);
+                return new PcapReader(input, ByteOrder.LITTLE_ENDIAN, precision);
             }
         }
         throw new CaptureFormatException("capture.magic", 0, unknownMagic(bigEndian, magic));

@@ -8,7 +8,8 @@ import java.io.OutputStream;
  * Writes packets to a classic pcap or a pcapng capture, little-endian, through its own buffer.
  *
  * <p>Packets longer than the interface's snapshot length are cut to it, and the original length recorded,
- * as a capture would. Files written here are read back by {@link CaptureReader} and by tshark.
+ * as a capture would. Files written here are read back by {@link CaptureReader} and by tshark. A writer is
+ * meant for one thread.
  */
 public sealed interface CaptureWriter extends Closeable permits PcapWriter, PcapngWriter {
 

@@ -83,11 +83,6 @@ final class PcapReader implements CaptureReader {
         return CaptureFormat.PCAP;
     }
 
-    /** Whether the file counts microseconds or nanoseconds. */
-    TimestampPrecision precision() {
-        return precision;
-    }
-
     @Override
     public List<CaptureInterface> interfaces() {
         return List.of(captureInterface);

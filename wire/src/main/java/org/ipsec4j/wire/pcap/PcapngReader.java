@@ -38,7 +38,7 @@ final class PcapngReader implements CaptureReader {
 
     private static final int BLOCK_HEADER_LENGTH = 8;
     private static final int BLOCK_TRAILER_LENGTH = 4;
-    /** Type, total length, packet header fields before the data in EPBs and OPBs. */
+    /** Body bytes before the packet data in EPBs and OPBs: interface, timestamp (2), captured and original length. */
     private static final int PACKET_HEADER_LENGTH = 20;
 
     /** The blocks read into memory, with the minimum total length the format allows for each. */

@@ -22,8 +22,4 @@ public enum TimestampPrecision {
     int nanosPerUnit() {
         return nanosPerUnit;
     }
-
-    int unitsPerSecond() {
-        return 1_000_000_000 / nanosPerUnit;
-    }
 }
