@@ -10,7 +10,8 @@ import org.ipsec4j.wire.pcap.NetworkPayload;
  * <pre>
  * 1 0.000000 IP6 2001:db8::1 &gt; 2001:db8::2 frag id 0x5efa507c off 0 len 1232 MF, UDP 4500 &gt; 4500 len 1588 ipsec-nat-t: ...
  * 2 0.000025 IP6 2001:db8::1 &gt; 2001:db8::2 frag id 0x5efa507c off 1232 len 376, non-initial fragment of UDP
- * 3 packets, 2 fragments, 1 ICMP error
+ * 3 0.000150 IP6 2001:db8::2 &gt; 2001:db8::1 ICMP6 port unreachable, quoting: IP6 2001:db8::1 &gt; ...
+ * 3 packets, 2 fragments, 1 ICMP error, 0 malformed
  * </pre>
  *
  * <p>Each line holds the packet's number, its time in seconds.microseconds since the first packet, the
