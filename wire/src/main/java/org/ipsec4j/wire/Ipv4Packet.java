@@ -226,6 +226,13 @@ public final class Ipv4Packet {
         return InternetChecksum.compute(buf, off, headerLength) == 0;
     }
 
+    /** The value the header checksum field should hold, whatever it holds now (e.g. to report a bad one). */
+    public int computeHeaderChecksum() {
+        int s = InternetChecksum.sum(buf, off, 10, 0);
+        s = InternetChecksum.sum(buf, off + 12, headerLength - 12, s);
+        return InternetChecksum.fold(s);
+    }
+
     public int sourceAddress() {
         return i32(buf, off + 12);
     }

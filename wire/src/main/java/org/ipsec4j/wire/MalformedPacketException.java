@@ -15,11 +15,13 @@ public final class MalformedPacketException extends RuntimeException {
 
     private final String field;
     private final int offset;
+    private final String reason;
 
     public MalformedPacketException(String field, int offset, String reason) {
         super(field + " at offset " + offset + ": " + reason, null, false, false);
         this.field = field;
         this.offset = offset;
+        this.reason = reason;
     }
 
     /** The name of the field that was truncated or invalid, e.g. {@code "ipv4.ihl"}. */
@@ -30,5 +32,10 @@ public final class MalformedPacketException extends RuntimeException {
     /** The byte offset of that field in the buffer given to the parser. */
     public int offset() {
         return offset;
+    }
+
+    /** What is wrong with the field, without the field name and offset, e.g. {@code "need 20 bytes, have 7"}. */
+    public String reason() {
+        return reason;
     }
 }

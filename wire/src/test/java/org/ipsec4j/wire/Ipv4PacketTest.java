@@ -53,6 +53,16 @@ class Ipv4PacketTest {
     }
 
     @Test
+    void computeHeaderChecksumIgnoresTheFieldItHolds() {
+        byte[] p = classicPacket();
+        p[4 + 10] = (byte) 0xde;
+        p[4 + 11] = (byte) 0xad;
+        Ipv4Packet ip = Ipv4Packet.parse(p, 4, p.length - 4);
+        assertFalse(ip.headerChecksumValid());
+        assertEquals(0xb861, ip.computeHeaderChecksum());
+    }
+
+    @Test
     void realPacketFromLinux() {
         byte[] b = Hex.bytes(RealPackets.ICMP_PORT_UNREACHABLE_V4);
         Ipv4Packet ip = Ipv4Packet.parse(b, 0, b.length);
@@ -114,6 +124,8 @@ class Ipv4PacketTest {
         System.arraycopy(InternetChecksumTest.CLASSIC_HEADER, 0, b, 10, 20);
         var e = assertThrows(MalformedPacketException.class, () -> Ipv4Packet.parse(b, 10, 20));
         assertEquals(12, e.offset());
+        assertEquals("total length 115 > 20 bytes present", e.reason());
+        assertEquals("ipv4.totalLength at offset 12: total length 115 > 20 bytes present", e.getMessage());
     }
 
     static void assertMalformed(String field, int offset, byte[] b, int len) {
