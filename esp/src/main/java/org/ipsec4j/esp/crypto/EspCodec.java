@@ -65,7 +65,8 @@ public final class EspCodec {
 
     /**
      * @param transform               the validated transform
-     * @param spi                     this SA's SPI, not 0 (RFC 4303 §2.1)
+     * @param spi                     this SA's SPI; the SAD never assigns 0 (RFC 4303 §2.1) but the codec
+     *                                does not care (one published test vector uses it)
      * @param extendedSequenceNumbers whether the SA negotiated ESN (RFC 4304)
      * @param encryptionKey           {@link EncryptionAlgorithm#keyMaterialLength()} bytes: the key, followed
      *                                by the 4-byte salt for GCM and ChaCha20-Poly1305; empty or null for NULL.
@@ -77,9 +78,6 @@ public final class EspCodec {
                     byte[] integrityKey) {
         this.transform = Objects.requireNonNull(transform, "transform");
         this.encryption = transform.encryption();
-        if (spi == 0) {
-            throw new IllegalArgumentException("SPI 0 is reserved and never sent (RFC 4303 §2.1)");
-        }
         this.spi = spi;
         this.extendedSequenceNumbers = extendedSequenceNumbers;
         this.headerLength = transform.headerLength();
@@ -144,8 +142,8 @@ public final class EspCodec {
      * {@link EspTransform#trailerMax()} bytes of tailroom. Any other placement, overlapping or not, works too
      * (the payload is moved first, as by {@code System.arraycopy}).
      *
-     * @param sequenceNumber the full sequence number from the SA's {@code SequenceCounter}: 1 .. 2^32-1, or any
-     *                       positive value with ESN; each used once per key
+     * @param sequenceNumber the full sequence number from the SA's {@code SequenceCounter}: 1 .. 2^32-1, or
+     *                       1 .. 2^64-1 (unsigned) with ESN; each used once per key
      * @param nextHeader     the protocol of the payload: 4 or 41 in tunnel mode, 6, 17, ... in transport mode,
      *                       59 for a dummy packet
      * @return the ESP length, {@link EspTransform#espLength(int) espLength(payloadLength)}
@@ -170,9 +168,9 @@ public final class EspCodec {
     private int encapsulate(long seq, int nextHeader, byte[] payload, int payloadOffset, int payloadLength,
                             byte[] out, int outOffset, byte[] givenIv, int givenIvOffset) {
         checkUsable();
-        if (seq <= 0 || (!extendedSequenceNumbers && seq > 0xFFFF_FFFFL)) {
+        if (seq == 0 || (!extendedSequenceNumbers && (seq >>> 32) != 0)) {
             throw new IllegalArgumentException("sequence number " + Long.toUnsignedString(seq) + " outside 1.."
-                    + (extendedSequenceNumbers ? "2^63-1" : "2^32-1") + " (RFC 4303 §3.3.3)");
+                    + (extendedSequenceNumbers ? "2^64-1" : "2^32-1") + " (RFC 4303 §3.3.3)");
         }
         Objects.checkFromIndexSize(payloadOffset, payloadLength, payload.length);
         int espLength = transform.espLength(payloadLength);
