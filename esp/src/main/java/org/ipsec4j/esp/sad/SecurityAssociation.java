@@ -1,0 +1,287 @@
+package org.ipsec4j.esp.sad;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import org.ipsec4j.esp.crypto.EspCodec;
+import org.ipsec4j.esp.crypto.EspTransform;
+import org.ipsec4j.esp.replay.ReplayWindow;
+import org.ipsec4j.esp.replay.SequenceCounter;
+import org.ipsec4j.esp.selector.IpAddress;
+import org.ipsec4j.esp.stats.TrafficCounters;
+
+/**
+ * One SAD entry (RFC 4301 §4.4.2.1): a one-way SA with its SPI, protocol, mode, outer endpoints, transform
+ * and codec, anti-replay window (inbound) or sequence counter (outbound), optional UDP encapsulation,
+ * lifetimes, state and counters.
+ *
+ * <p>The identity and the keys never change; sequence numbers, the window, counters and the state are
+ * updated by the data plane's thread. Build one with {@link #esp}; install it with
+ * {@link SecurityAssociationDatabase#install}.
+ */
+public final class SecurityAssociation {
+
+    /** Which way the SA carries traffic. */
+    public enum Flow {
+        INBOUND,
+        OUTBOUND
+    }
+
+    public enum State {
+        ACTIVE,
+        /** A soft limit was reached: still usable, IKE should be rekeying. */
+        SOFT_EXPIRED,
+        /** A hard limit was reached: unusable, removed from the SAD, keys zeroed. */
+        HARD_EXPIRED
+    }
+
+    private final int spi;
+    private final SecurityProtocol protocol;
+    private final IpsecMode mode;
+    private final Flow flow;
+    private final IpAddress localAddress;
+    private final IpAddress remoteAddress;
+    private final UdpEncapsulation udpEncapsulation;
+    private final boolean extendedSequenceNumbers;
+    private final int reqid;
+    private final EspTransform espTransform;
+    private final EspCodec espCodec;
+    private final ReplayWindow replayWindow;
+    private final SequenceCounter sequenceCounter;
+    private final LifetimeLimits limits;
+    private final long keepaliveIntervalNanos;
+    private final TrafficCounters counters = new TrafficCounters();
+
+    // Set when installed.
+    long addedAtNanos;
+    long softDeadlineNanos = Long.MAX_VALUE;
+    long hardDeadlineNanos = Long.MAX_VALUE;
+    State state = State.ACTIVE;
+    boolean installed;
+    long lastSentNanos;
+
+    private SecurityAssociation(Builder b) {
+        this.spi = b.spi;
+        this.protocol = b.protocol;
+        this.mode = b.mode;
+        this.flow = b.flow;
+        this.localAddress = Objects.requireNonNull(b.localAddress, "endpoints");
+        this.remoteAddress = Objects.requireNonNull(b.remoteAddress, "endpoints");
+        if (localAddress.family() != remoteAddress.family()) {
+            throw new IllegalArgumentException("SA endpoints of different families: " + localAddress + " - " + remoteAddress);
+        }
+        this.udpEncapsulation = b.udpEncapsulation;
+        this.extendedSequenceNumbers = b.extendedSequenceNumbers;
+        this.reqid = b.reqid;
+        this.limits = b.limits;
+        this.keepaliveIntervalNanos = b.keepaliveIntervalNanos;
+        this.espTransform = b.espTransform;
+        this.espCodec = new EspCodec(b.espTransform, spi, extendedSequenceNumbers, b.encryptionKey, b.integrityKey);
+        this.replayWindow = flow == Flow.INBOUND ? new ReplayWindow(b.replayWindowSize, extendedSequenceNumbers) : null;
+        this.sequenceCounter = flow == Flow.OUTBOUND ? new SequenceCounter(extendedSequenceNumbers, b.initialSequence) : null;
+    }
+
+    /**
+     * Starts an ESP SA.
+     *
+     * @param encryptionKey key (|| salt for AEAD), as {@link EspCodec} takes it; copied by the codec
+     * @param integrityKey  HMAC key, or null/empty for AEAD; copied by the codec
+     */
+    public static Builder esp(Flow flow, int spi, EspTransform transform, byte[] encryptionKey, byte[] integrityKey) {
+        return new Builder(flow, spi, SecurityProtocol.ESP, transform, encryptionKey, integrityKey);
+    }
+
+    public int spi() {
+        return spi;
+    }
+
+    public SecurityProtocol protocol() {
+        return protocol;
+    }
+
+    public IpsecMode mode() {
+        return mode;
+    }
+
+    public Flow flow() {
+        return flow;
+    }
+
+    /** Our outer address: the tunnel endpoint, or in transport mode this host's address. */
+    public IpAddress localAddress() {
+        return localAddress;
+    }
+
+    /** The peer's outer address (after NAT, as IKE saw it). */
+    public IpAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    /** UDP encapsulation ports, or null for raw ESP/AH. */
+    public UdpEncapsulation udpEncapsulation() {
+        return udpEncapsulation;
+    }
+
+    public boolean extendedSequenceNumbers() {
+        return extendedSequenceNumbers;
+    }
+
+    public int reqid() {
+        return reqid;
+    }
+
+    public EspTransform espTransform() {
+        return espTransform;
+    }
+
+    public EspCodec espCodec() {
+        return espCodec;
+    }
+
+    /** The anti-replay window of an inbound SA; null for outbound. */
+    public ReplayWindow replayWindow() {
+        return replayWindow;
+    }
+
+    /** The sequence counter of an outbound SA; null for inbound. */
+    public SequenceCounter sequenceCounter() {
+        return sequenceCounter;
+    }
+
+    public LifetimeLimits limits() {
+        return limits;
+    }
+
+    /** NAT keepalive interval (RFC 3948 §4) in nanoseconds, 0 for none. */
+    public long keepaliveIntervalNanos() {
+        return keepaliveIntervalNanos;
+    }
+
+    public TrafficCounters counters() {
+        return counters;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public boolean isUsable() {
+        return state != State.HARD_EXPIRED;
+    }
+
+    public long addedAtNanos() {
+        return addedAtNanos;
+    }
+
+    /** When the data plane last sent a packet on this (outbound) SA, for NAT keepalives. */
+    public long lastSentNanos() {
+        return lastSentNanos;
+    }
+
+    public void recordSent(long nowNanos) {
+        lastSentNanos = nowNanos;
+    }
+
+    /** A one-line description without secrets. */
+    public String description() {
+        return protocol + " " + flow.name().toLowerCase() + " spi 0x" + Integer.toHexString(spi) + " " + mode.name().toLowerCase()
+                + " " + localAddress + (flow == Flow.OUTBOUND ? " -> " : " <- ") + remoteAddress
+                + (udpEncapsulation != null ? " udp " + udpEncapsulation.localPort() + "/" + udpEncapsulation.remotePort() : "")
+                + " " + espTransform + (extendedSequenceNumbers ? " esn" : "") + (reqid != 0 ? " reqid " + reqid : "")
+                + " " + state.name().toLowerCase();
+    }
+
+    @Override
+    public String toString() {
+        return "SA[" + description() + "]";
+    }
+
+    /** Zeroes the keys. */
+    void destroyKeys() {
+        espCodec.destroy();
+    }
+
+    public static final class Builder {
+        private final Flow flow;
+        private final int spi;
+        private final SecurityProtocol protocol;
+        private final EspTransform espTransform;
+        private final byte[] encryptionKey;
+        private final byte[] integrityKey;
+        private IpsecMode mode = IpsecMode.TUNNEL;
+        private IpAddress localAddress;
+        private IpAddress remoteAddress;
+        private UdpEncapsulation udpEncapsulation;
+        private boolean extendedSequenceNumbers;
+        private int reqid;
+        private int replayWindowSize = 64;
+        private long initialSequence;
+        private LifetimeLimits limits = LifetimeLimits.UNLIMITED;
+        private long keepaliveIntervalNanos;
+
+        private Builder(Flow flow, int spi, SecurityProtocol protocol, EspTransform transform, byte[] encryptionKey,
+                        byte[] integrityKey) {
+            this.flow = Objects.requireNonNull(flow, "flow");
+            this.spi = spi;
+            this.protocol = protocol;
+            this.espTransform = Objects.requireNonNull(transform, "transform");
+            this.encryptionKey = encryptionKey;
+            this.integrityKey = integrityKey;
+        }
+
+        public Builder mode(IpsecMode m) {
+            this.mode = Objects.requireNonNull(m);
+            return this;
+        }
+
+        /** Outer addresses: ours and the peer's (tunnel endpoints, or the two hosts in transport mode). */
+        public Builder endpoints(IpAddress local, IpAddress remote) {
+            this.localAddress = local;
+            this.remoteAddress = remote;
+            return this;
+        }
+
+        /** ESP in UDP with these ports (RFC 3948); null for none. */
+        public Builder udpEncapsulation(UdpEncapsulation ports) {
+            this.udpEncapsulation = ports;
+            return this;
+        }
+
+        public Builder extendedSequenceNumbers(boolean esn) {
+            this.extendedSequenceNumbers = esn;
+            return this;
+        }
+
+        public Builder reqid(int id) {
+            this.reqid = id;
+            return this;
+        }
+
+        /** Anti-replay window in packets (inbound), 0 to switch the check off; 64 by default. */
+        public Builder replayWindow(int packets) {
+            this.replayWindowSize = packets;
+            return this;
+        }
+
+        /** The last sequence number already used (outbound), for tests near exhaustion. */
+        public Builder initialSequence(long last) {
+            this.initialSequence = last;
+            return this;
+        }
+
+        public Builder lifetime(LifetimeLimits l) {
+            this.limits = Objects.requireNonNull(l);
+            return this;
+        }
+
+        /** Send a NAT keepalive after this long without traffic (RFC 3948 §4; 20 s is usual); null for none. */
+        public Builder natKeepalive(Duration interval) {
+            this.keepaliveIntervalNanos = interval == null ? 0 : interval.toNanos();
+            return this;
+        }
+
+        public SecurityAssociation build() {
+            return new SecurityAssociation(this);
+        }
+    }
+}
