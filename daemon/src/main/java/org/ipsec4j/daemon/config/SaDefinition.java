@@ -1,0 +1,194 @@
+package org.ipsec4j.daemon.config;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.ipsec4j.daemon.config.setkey.SaMode;
+import org.ipsec4j.daemon.config.setkey.SourcePosition;
+import org.ipsec4j.esp.crypto.EspTransform;
+import org.ipsec4j.esp.sad.IpsecMode;
+import org.ipsec4j.esp.sad.LifetimeLimits;
+import org.ipsec4j.esp.sad.SecurityAssociation;
+import org.ipsec4j.esp.sad.SecurityProtocol;
+import org.ipsec4j.esp.sad.UdpEncapsulation;
+import org.ipsec4j.esp.selector.IpAddress;
+
+/**
+ * One {@code add} statement translated for this host: direction, transform, encapsulation and limits, with
+ * copies of the keys until {@link #build} hands them to the SA's codec and zeroes them.
+ *
+ * <p>The {@linkplain #fingerprint() fingerprint} identifies everything about the SA, keys included, so that a
+ * reload that adds back an unchanged SA keeps the running one (and its sequence number: with AES-GCM and
+ * ChaCha20-Poly1305 the sequence number is the nonce, RFC 4106 §3.1, and must never repeat under one key). It is
+ * an HMAC under a key drawn at start and never stored, so it tells nothing about the keys.
+ */
+final class SaDefinition {
+
+    private static final byte[] FINGERPRINT_KEY = new SecureRandom().generateSeed(32);
+
+    private final SaIdentity identity;
+    private final InetAddress source;
+    private final SecurityAssociation.Flow flow;
+    private final SecurityProtocol protocol;
+    private final SaMode requestedMode;
+    private final UdpEncapsulation udpEncapsulation;
+    private final EspTransform transform;
+    private final int replayWindow;
+    private final int reqid;
+    private final LifetimeLimits limits;
+    private final java.time.Duration natKeepalive;
+    private final SourcePosition position;
+    private byte[] encryptionKey;
+    private byte[] integrityKey;
+    private IpsecMode mode;
+    private byte[] fingerprint;
+
+    SaDefinition(SaIdentity identity, InetAddress source, SecurityAssociation.Flow flow, SecurityProtocol protocol,
+            SaMode requestedMode, UdpEncapsulation udpEncapsulation, EspTransform transform, int replayWindow, int reqid,
+            LifetimeLimits limits, java.time.Duration natKeepalive, byte[] encryptionKey, byte[] integrityKey,
+            SourcePosition position) {
+        this.identity = identity;
+        this.source = source;
+        this.flow = flow;
+        this.protocol = protocol;
+        this.requestedMode = requestedMode;
+        this.udpEncapsulation = udpEncapsulation;
+        this.transform = transform;
+        this.replayWindow = replayWindow;
+        this.reqid = reqid;
+        this.limits = limits;
+        this.natKeepalive = natKeepalive;
+        this.encryptionKey = encryptionKey;
+        this.integrityKey = integrityKey;
+        this.position = position;
+        this.mode = switch (requestedMode) {
+            case TUNNEL -> IpsecMode.TUNNEL;
+            case TRANSPORT -> IpsecMode.TRANSPORT;
+            case ANY -> null;
+        };
+    }
+
+    SaIdentity identity() {
+        return identity;
+    }
+
+    InetAddress source() {
+        return source;
+    }
+
+    InetAddress destination() {
+        return identity.destination();
+    }
+
+    SecurityAssociation.Flow flow() {
+        return flow;
+    }
+
+    SecurityProtocol protocol() {
+        return protocol;
+    }
+
+    SaMode requestedMode() {
+        return requestedMode;
+    }
+
+    /** The mode, once {@link #resolveMode} settled {@code -m any}. */
+    IpsecMode mode() {
+        return mode;
+    }
+
+    /** setkey's {@code -m any}, the default: tunnel if a tunnel-mode policy names these endpoints, else transport. */
+    void resolveMode(IpsecMode resolved) {
+        if (mode == null) {
+            mode = resolved;
+        }
+    }
+
+    int reqid() {
+        return reqid;
+    }
+
+    SourcePosition position() {
+        return position;
+    }
+
+    IpAddress localAddress() {
+        return IpAddress.of(flow == SecurityAssociation.Flow.OUTBOUND ? source : identity.destination());
+    }
+
+    IpAddress remoteAddress() {
+        return IpAddress.of(flow == SecurityAssociation.Flow.OUTBOUND ? identity.destination() : source);
+    }
+
+    /** Everything about the SA, keys included, under a process-local HMAC key. */
+    byte[] fingerprint() {
+        if (fingerprint == null) {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(FINGERPRINT_KEY, "HmacSHA256"));
+                String parameters = identity + "|" + source + "|" + flow + "|" + protocol + "|" + mode + "|"
+                        + udpEncapsulation + "|" + transform + "|" + replayWindow + "|" + reqid + "|" + limits + "|"
+                        + natKeepalive;
+                mac.update(parameters.getBytes(StandardCharsets.UTF_8));
+                mac.update((byte) 0);
+                mac.update(encryptionKey);
+                mac.update((byte) 0);
+                mac.update(integrityKey);
+                fingerprint = mac.doFinal();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
+            }
+        }
+        return fingerprint;
+    }
+
+    boolean sameAs(SaDefinition other) {
+        return MessageDigest.isEqual(fingerprint(), other.fingerprint());
+    }
+
+    /** The SA, its codec keyed; zeroes this definition's copies of the keys. Call after {@link #resolveMode}. */
+    SecurityAssociation build() {
+        fingerprint(); // while the keys are still here
+        try {
+            SecurityAssociation.Builder builder = SecurityAssociation.esp(flow, (int) identity.spi(), transform,
+                    encryptionKey, integrityKey);
+            builder.mode(mode)
+                    .endpoints(localAddress(), remoteAddress())
+                    .udpEncapsulation(udpEncapsulation)
+                    .reqid(reqid)
+                    .replayWindow(replayWindow)
+                    .lifetime(limits);
+            if (flow == SecurityAssociation.Flow.OUTBOUND && udpEncapsulation != null) {
+                builder.natKeepalive(natKeepalive);
+            }
+            return builder.build();
+        } finally {
+            destroyKeys();
+        }
+    }
+
+    void destroyKeys() {
+        Arrays.fill(encryptionKey, (byte) 0);
+        Arrays.fill(integrityKey, (byte) 0);
+    }
+
+    /** For status and logs; no keys. */
+    UdpEncapsulation udpEncapsulation() {
+        return udpEncapsulation;
+    }
+
+    EspTransform transform() {
+        return transform;
+    }
+
+    @Override
+    public String toString() {
+        return identity + " (" + flow.name().toLowerCase() + ", line " + position.line() + ")";
+    }
+}

@@ -1,0 +1,94 @@
+package org.ipsec4j.daemon.control;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/** {@code ipsec4j status --json}: the {@link StatusReport} as one JSON object. */
+public final class StatusJson {
+
+    private StatusJson() {}
+
+    public static String render(StatusReport report) {
+        JsonWriter json = new JsonWriter().beginObject();
+        StatusReport.DaemonSummary d = report.daemon();
+        json.name("daemon").beginObject()
+                .member("version", d.version())
+                .member("pid", d.pid())
+                .member("uptime_seconds", d.uptimeSeconds())
+                .member("setkey_file", d.setkeyFile())
+                .member("tunnel", d.tunnel())
+                .member("tunnel_mtu", d.tunnelMtu())
+                .member("encapsulation", d.encapsulation())
+                .member("routing_table", d.routingTable())
+                .member("firewall_mark", d.firewallMark())
+                .endObject();
+        json.name("sas").beginArray();
+        for (StatusReport.SaStatus sa : report.sas()) {
+            json.beginObject()
+                    .member("spi", sa.spiText())
+                    .member("spi_value", sa.spi())
+                    .member("direction", sa.direction())
+                    .member("protocol", sa.protocol())
+                    .member("mode", sa.mode())
+                    .member("local", sa.localAddress())
+                    .member("remote", sa.remoteAddress());
+            json.name("udp_encapsulation");
+            if (sa.udpLocalPort() != 0) {
+                json.beginObject().member("local_port", sa.udpLocalPort()).member("remote_port", sa.udpRemotePort())
+                        .endObject();
+            } else {
+                json.nullValue();
+            }
+            json.member("encryption", sa.encryption())
+                    .member("integrity", sa.integrity());
+            json.name("replay_window");
+            if (sa.replayWindow() >= 0) {
+                json.value(sa.replayWindow());
+            } else {
+                json.nullValue();
+            }
+            json.member("sequence_number", sa.sequenceNumber())
+                    .member("state", sa.state())
+                    .member("age_seconds", sa.ageSeconds())
+                    .member("soft_lifetime", sa.softLifetime())
+                    .member("hard_lifetime", sa.hardLifetime())
+                    .member("bytes", sa.bytes())
+                    .member("packets", sa.packets());
+            drops(json, "drops", sa.drops());
+            json.member("setkey_line", sa.setkeyLine()).endObject();
+        }
+        json.endArray();
+        json.name("policies").beginArray();
+        for (StatusReport.PolicyStatus policy : report.policies()) {
+            json.beginObject()
+                    .member("direction", policy.direction())
+                    .member("selector", policy.selector())
+                    .member("action", policy.action())
+                    .member("hits", policy.hits())
+                    .member("sa", policy.boundSpi())
+                    .member("setkey_line", policy.setkeyLine())
+                    .endObject();
+        }
+        json.endArray();
+        StatusReport.GlobalCounters g = report.global();
+        json.name("global").beginObject();
+        json.name("outbound").beginObject().member("packets", g.outboundPackets()).member("bytes", g.outboundBytes());
+        drops(json, "drops", g.outboundDrops());
+        json.endObject();
+        json.name("inbound").beginObject().member("packets", g.inboundPackets()).member("bytes", g.inboundBytes());
+        drops(json, "drops", g.inboundDrops());
+        json.endObject();
+        json.member("bypassed", g.bypassed())
+                .member("ike_messages", g.ikeMessages())
+                .member("keepalives_sent", g.keepalivesSent())
+                .member("keepalives_received", g.keepalivesReceived())
+                .endObject();
+        return json.endObject().toString();
+    }
+
+    private static void drops(JsonWriter json, String name, Map<String, Long> drops) {
+        json.name(name).beginObject();
+        new TreeMap<>(drops).forEach(json::member);
+        json.endObject();
+    }
+}

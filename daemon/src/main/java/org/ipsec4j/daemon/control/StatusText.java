@@ -1,0 +1,82 @@
+package org.ipsec4j.daemon.control;
+
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.TreeMap;
+
+/** {@code ipsec4j status}: the {@link StatusReport} for people, one SA or policy per paragraph or line. */
+public final class StatusText {
+
+    private StatusText() {}
+
+    public static String render(StatusReport report) {
+        StringBuilder out = new StringBuilder();
+        StatusReport.DaemonSummary d = report.daemon();
+        out.append("ipsec4j ").append(d.version()).append(", pid ").append(d.pid()).append(", up ")
+                .append(d.uptimeSeconds()).append(" s, setkey ").append(d.setkeyFile()).append('\n');
+        out.append("tunnel ").append(d.tunnel()).append(" mtu ").append(d.tunnelMtu()).append(", routes in table ")
+                .append(d.routingTable()).append(", own packets marked 0x").append(Integer.toHexString(d.firewallMark()))
+                .append(", esp encapsulation ").append(d.encapsulation()).append('\n');
+
+        out.append('\n').append("Security associations: ").append(report.sas().size()).append('\n');
+        for (StatusReport.SaStatus sa : report.sas()) {
+            boolean outbound = sa.direction().equals("out");
+            out.append("  ").append(sa.spiText()).append(' ').append(pad(sa.direction(), 3)).append(' ')
+                    .append(sa.protocol()).append(' ').append(sa.mode()).append(' ')
+                    .append(sa.localAddress()).append(outbound ? " -> " : " <- ").append(sa.remoteAddress());
+            if (sa.udpLocalPort() != 0) {
+                out.append(" udp ").append(sa.udpLocalPort()).append(outbound ? " -> " : " <- ")
+                        .append(sa.udpRemotePort());
+            }
+            out.append('\n');
+            out.append("      ").append(sa.encryption());
+            if (!sa.integrity().equals("none")) {
+                out.append(" + ").append(sa.integrity());
+            }
+            if (sa.replayWindow() >= 0) {
+                out.append(", replay window ").append(sa.replayWindow() == 0 ? "off" : sa.replayWindow() + " packets");
+            }
+            out.append(outbound ? ", last seq " : ", highest seq ").append(sa.sequenceNumber())
+                    .append(", ").append(sa.state()).append(", age ").append(sa.ageSeconds()).append(" s")
+                    .append(", setkey line ").append(sa.setkeyLine()).append('\n');
+            out.append("      lifetime soft ").append(sa.softLifetime()).append(", hard ").append(sa.hardLifetime())
+                    .append('\n');
+            out.append("      ").append(sa.packets()).append(" packets, ").append(sa.bytes()).append(" bytes")
+                    .append(", drops: ").append(drops(sa.drops())).append('\n');
+        }
+
+        out.append('\n').append("Policies: ").append(report.policies().size()).append('\n');
+        for (StatusReport.PolicyStatus policy : report.policies()) {
+            out.append("  ").append(pad(policy.direction(), 3)).append(' ').append(policy.selector()).append("  ")
+                    .append(policy.action());
+            if (policy.boundSpi() != null) {
+                out.append(" via ").append(policy.boundSpi());
+            }
+            out.append("  hits ").append(policy.hits()).append('\n');
+        }
+
+        StatusReport.GlobalCounters g = report.global();
+        out.append('\n').append("Data plane:\n");
+        out.append("  out ").append(g.outboundPackets()).append(" packets, ").append(g.outboundBytes())
+                .append(" bytes, drops: ").append(drops(g.outboundDrops())).append('\n');
+        out.append("  in  ").append(g.inboundPackets()).append(" packets, ").append(g.inboundBytes())
+                .append(" bytes, drops: ").append(drops(g.inboundDrops())).append('\n');
+        out.append("  bypassed ").append(g.bypassed()).append(", IKE messages ").append(g.ikeMessages())
+                .append(", NAT keepalives sent ").append(g.keepalivesSent()).append(", received ")
+                .append(g.keepalivesReceived()).append('\n');
+        return out.toString();
+    }
+
+    static String drops(Map<String, Long> drops) {
+        if (drops.isEmpty()) {
+            return "none";
+        }
+        StringJoiner joined = new StringJoiner(", ");
+        new TreeMap<>(drops).forEach((reason, count) -> joined.add(reason + " " + count));
+        return joined.toString();
+    }
+
+    private static String pad(String text, int width) {
+        return text.length() >= width ? text : text + " ".repeat(width - text.length());
+    }
+}

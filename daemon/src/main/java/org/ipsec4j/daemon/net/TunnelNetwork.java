@@ -1,0 +1,203 @@
+package org.ipsec4j.daemon.net;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import org.ipsec4j.linux.ErrnoException;
+import org.ipsec4j.linux.NetlinkRouteSocket;
+import org.ipsec4j.linux.Route;
+import org.ipsec4j.linux.RoutingRule;
+import org.ipsec4j.linux.TunDevice;
+import org.ipsec4j.linux.TunOptions;
+
+/**
+ * The daemon's footprint in the kernel's network configuration, and how it is removed again.
+ *
+ * <p>Routing, wg-quick's way: the tunnel routes live in a table of their own, {@code table}, consulted by one
+ * rule per family, {@code not fwmark MARK lookup TABLE}, placed before the main table. Every packet the host
+ * sends looks there first, except the daemon's own ESP packets, whose sockets carry the mark (SO_MARK) and so
+ * go out by the main table; they can never loop back into the tunnel, also when a tunnel route covers the peer
+ * itself (host-to-host transport mode) or everything (0.0.0.0/0). Unlike wg-quick, there is no
+ * {@code lookup main suppress_prefixlength 0} rule in front: it would let a more specific main route (the
+ * peer's own subnet) win over a tunnel route, and traffic the SPD says to protect would leave in the clear.
+ * Destinations no policy protects find no route in the table and fall through to main as before.
+ *
+ * <p>{@link #close()} deletes the rules and routes it added and the TUN device (by closing it).
+ */
+public final class TunnelNetwork implements AutoCloseable {
+
+    private static final int EAFNOSUPPORT = 97; // asm-generic/errno.h: no IPv6 in this kernel/namespace
+
+    private final TunDevice tun;
+    private final NetlinkRouteSocket netlink;
+    private final int table;
+    private final int mark;
+    private final int rulePriority;
+    private final Consumer<String> log;
+    private final List<RoutingRule> rules = new ArrayList<>();
+    private final Set<TunnelRoute> routes = new LinkedHashSet<>();
+    private int mtu;
+
+    private TunnelNetwork(TunDevice tun, NetlinkRouteSocket netlink, int table, int mark, int rulePriority,
+            Consumer<String> log) {
+        this.tun = tun;
+        this.netlink = netlink;
+        this.table = table;
+        this.mark = mark;
+        this.rulePriority = rulePriority;
+        this.log = log;
+    }
+
+    /**
+     * Creates the TUN device (up, with {@code mtu}) and the routing rules.
+     *
+     * @throws IOException with a one-line message: the device name is taken, no /dev/net/tun, no permission
+     */
+    public static TunnelNetwork open(TunOptions tunOptions, int mtu, int table, int mark, int rulePriority,
+            Consumer<String> log) throws IOException {
+        Objects.requireNonNull(tunOptions, "tunOptions");
+        TunDevice tun;
+        try {
+            tun = TunDevice.open(tunOptions);
+        } catch (ErrnoException e) {
+            throw new IOException("cannot create TUN device " + (tunOptions.name() == null ? "" : tunOptions.name())
+                    + ": " + e.getMessage(), e);
+        }
+        NetlinkRouteSocket netlink = null;
+        TunnelNetwork network = null;
+        try {
+            netlink = NetlinkRouteSocket.open();
+            network = new TunnelNetwork(tun, netlink, table, mark, rulePriority, log);
+            network.setMtu(mtu);
+            netlink.setUp(tun.name());
+            network.addRules();
+            return network;
+        } catch (IOException | RuntimeException e) {
+            if (network != null) {
+                network.close();
+            } else {
+                if (netlink != null) {
+                    netlink.close();
+                }
+                tun.close();
+            }
+            throw e;
+        }
+    }
+
+    private void addRules() throws IOException {
+        for (StandardProtocolFamily family : List.of(StandardProtocolFamily.INET, StandardProtocolFamily.INET6)) {
+            RoutingRule rule = RoutingRule.lookup(family, table).notFwmark(mark).priority(rulePriority);
+            removeLeftovers(rule);
+            try {
+                netlink.addRule(rule);
+                rules.add(rule);
+            } catch (ErrnoException e) {
+                if (family == StandardProtocolFamily.INET6 && e.errno() == EAFNOSUPPORT) {
+                    log.accept("IPv6 is off here; no IPv6 routing rule");
+                    continue;
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** A daemon killed with SIGKILL leaves its rules behind (its routes died with its TUN device). */
+    private void removeLeftovers(RoutingRule rule) {
+        for (int i = 0; i < 16; i++) {
+            try {
+                netlink.deleteRule(rule);
+                log.accept("removed a leftover routing rule: " + rule);
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    public TunDevice tun() {
+        return tun;
+    }
+
+    public String name() {
+        return tun.name();
+    }
+
+    public int mtu() {
+        return mtu;
+    }
+
+    public int table() {
+        return table;
+    }
+
+    public int mark() {
+        return mark;
+    }
+
+    public void setMtu(int newMtu) throws IOException {
+        if (newMtu != mtu) {
+            netlink.setMtu(tun.name(), newMtu);
+            mtu = newMtu;
+        }
+    }
+
+    /** Makes the tunnel routes exactly {@code wanted}: adds the new ones, deletes the ones gone. */
+    public synchronized void setRoutes(List<TunnelRoute> wanted) throws IOException {
+        Set<TunnelRoute> target = new LinkedHashSet<>(wanted);
+        for (TunnelRoute route : List.copyOf(routes)) {
+            if (!target.contains(route)) {
+                deleteQuietly(route);
+                routes.remove(route);
+            }
+        }
+        for (TunnelRoute route : target) {
+            if (!routes.contains(route)) {
+                netlink.replaceRoute(kernelRoute(route));
+                routes.add(route);
+                log.accept("route " + route + " dev " + tun.name() + " table " + table);
+            }
+        }
+    }
+
+    public synchronized Set<TunnelRoute> routes() {
+        return Set.copyOf(routes);
+    }
+
+    private Route kernelRoute(TunnelRoute route) {
+        Route kernel = Route.to(route.destination()).device(tun.name()).table(table);
+        return route.preferredSource() == null ? kernel : kernel.preferredSource(route.preferredSource());
+    }
+
+    private void deleteQuietly(TunnelRoute route) {
+        try {
+            netlink.deleteRoute(Route.to(route.destination()).device(tun.name()).table(table));
+        } catch (IOException e) {
+            log.accept("could not delete route " + route + ": " + e.getMessage());
+        }
+    }
+
+    /** Deletes routes and rules, then the TUN device. Idempotent; never throws. */
+    @Override
+    public synchronized void close() {
+        for (TunnelRoute route : List.copyOf(routes)) {
+            deleteQuietly(route);
+        }
+        routes.clear();
+        for (RoutingRule rule : List.copyOf(rules)) {
+            try {
+                netlink.deleteRule(rule);
+            } catch (IOException e) {
+                log.accept("could not delete routing rule " + rule + ": " + e.getMessage());
+            }
+        }
+        rules.clear();
+        netlink.close();
+        tun.close();
+    }
+}
