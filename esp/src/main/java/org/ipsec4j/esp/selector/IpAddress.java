@@ -133,6 +133,11 @@ public record IpAddress(IpFamily family, long high, long low) implements Compara
         return family == IpFamily.IPV4 ? Ipv4Packet.formatAddress((int) low) : Ipv6Packet.formatAddress(toBytes(), 0);
     }
 
+    /** The IPv4 address in the 4 bytes at {@code b[off]}, as {@link #ipv4Value()} gives it; allocates nothing. */
+    public static int readIpv4(byte[] b, int off) {
+        return readInt(b, off);
+    }
+
     // Big-endian helpers for address bytes only; packet headers are read through the wire views.
 
     static int readInt(byte[] b, int off) {

@@ -41,6 +41,10 @@ public enum DropReason {
     OVERSIZE,
     /** Handed to the inbound path but neither ESP, AH nor ESP in UDP. */
     NOT_IPSEC,
+    /** An outer IP fragment: reassemble first (org.ipsec4j.wire.frag), as the kernel does for sockets. */
+    OUTER_FRAGMENT,
+    /** ESP in UDP for an SA without UDP encapsulation, or raw ESP for one with it (Linux: XfrmInStateMismatch). */
+    ENCAPSULATION_MISMATCH,
     /** The SA exists but its protocol or transform cannot process the packet here (e.g. AH without a codec). */
     UNSUPPORTED
 }

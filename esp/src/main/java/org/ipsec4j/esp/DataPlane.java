@@ -1,0 +1,835 @@
+package org.ipsec4j.esp;
+
+import java.util.List;
+
+import org.ipsec4j.esp.crypto.DecapsulationResult;
+import org.ipsec4j.esp.crypto.Decapsulated;
+import org.ipsec4j.esp.crypto.EspTransform;
+import org.ipsec4j.esp.replay.ReplayWindow;
+import org.ipsec4j.esp.replay.SequenceCounter;
+import org.ipsec4j.esp.sad.IpsecMode;
+import org.ipsec4j.esp.sad.SecurityAssociation;
+import org.ipsec4j.esp.sad.SecurityAssociationDatabase;
+import org.ipsec4j.esp.sad.SecurityProtocol;
+import org.ipsec4j.esp.sad.UdpEncapsulation;
+import org.ipsec4j.esp.selector.IpAddress;
+import org.ipsec4j.esp.selector.IpFamily;
+import org.ipsec4j.esp.selector.PacketClassifier;
+import org.ipsec4j.esp.selector.PacketSelector;
+import org.ipsec4j.esp.spd.Direction;
+import org.ipsec4j.esp.spd.IpsecTemplate;
+import org.ipsec4j.esp.spd.PolicyAction;
+import org.ipsec4j.esp.spd.SecurityPolicy;
+import org.ipsec4j.esp.spd.SecurityPolicyDatabase;
+import org.ipsec4j.esp.stats.DropReason;
+import org.ipsec4j.wire.IpProtocol;
+import org.ipsec4j.wire.Ipv4Packet;
+import org.ipsec4j.wire.Ipv6Packet;
+import org.ipsec4j.wire.MalformedPacketException;
+import org.ipsec4j.wire.TcpSegment;
+import org.ipsec4j.wire.UdpDatagram;
+
+/**
+ * The IPsec data plane, sans-IO: packets and the time come in as arguments, what to send or deliver goes back
+ * in a reusable result. No sockets, threads or clock here; no allocation of our own per packet (the JDK's
+ * AES-GCM allocates inside {@code Cipher}).
+ *
+ * <h2>Outbound (RFC 4301 §5.1)</h2>
+ * An inner packet read from the TUN device: SPD lookup (built-in ND/IKE bypasses first) → BYPASS, DISCARD,
+ * or PROTECT through the policy's current outbound SA → ESP in tunnel mode (a new outer IPv4 or IPv6 header,
+ * of either family whatever the inner one; DSCP copied and ECN per RFC 6040 normal mode) or transport mode
+ * (ESP after the IPv4 header, or after IPv6's unfragmentable part, RFC 4303 §3.1.1) → optionally UDP
+ * (RFC 3948: checksum 0 over IPv4, computed over IPv6). The caller leaves {@link #HEADROOM} bytes before the
+ * inner packet and {@link #TAILROOM} after it; the result spans the whole outer packet and, inside it, the
+ * part a UDP or IPv6 raw socket sends.
+ *
+ * <h2>Inbound (RFC 4301 §5.2)</h2>
+ * What a socket received: a UDP payload from port 4500 with its {@link InboundMetadata}, ESP/AH from a raw
+ * socket without its IP header, or a whole IP packet. RFC 3948 demultiplexing (non-ESP marker → IKE, a lone
+ * 0xFF → NAT keepalive), SAD lookup by SPI, anti-replay check, ICV and decryption, window update, then the
+ * inner packet: tunnel mode extracts it and combines ECN (RFC 6040 §4.2), transport mode puts the IP header
+ * back in front of the payload (fixing TCP/UDP checksums a NAT broke, RFC 3948 §3.1.2); finally the inner
+ * packet must be allowed by an inbound (or forward) PROTECT policy whose template fits the SA (§5.2 step 4).
+ *
+ * <p>Every drop has a {@link DropReason}, counted globally ({@link #counters()}) and, once the SA is known,
+ * on the SA. Not thread-safe: one data plane per thread, over an SPD and SAD that may be edited from others.
+ */
+public final class DataPlane {
+
+    /** Bytes an inner packet must have free before it for outbound processing (and a received datagram for inbound). */
+    public static final int HEADROOM = 128;
+    /** Bytes free after an inner packet for the ESP trailer and ICV. */
+    public static final int TAILROOM = 64;
+    /** The IKE port, whose datagrams carry no non-ESP marker (RFC 7296 §2.23). */
+    public static final int IKE_PORT = 500;
+
+    private static final byte NAT_KEEPALIVE = (byte) 0xFF;
+
+    private final SecurityPolicyDatabase spd;
+    private final SecurityAssociationDatabase sad;
+    private final DataPlaneCounters counters = new DataPlaneCounters();
+
+    private final PacketClassifier classifier = new PacketClassifier();
+    private final PacketSelector selector = new PacketSelector();
+    private final Ipv4Packet outerIpv4 = new Ipv4Packet();
+    private final Ipv6Packet outerIpv6 = new Ipv6Packet();
+    private final UdpDatagram udp = new UdpDatagram();
+    private final TcpSegment tcp = new TcpSegment();
+    private final Decapsulated decapsulated = new Decapsulated();
+    private final NextHeaderFieldLocator nextHeaderField = new NextHeaderFieldLocator();
+
+    private int outerHopLimit = 64;
+    private boolean ipv6UdpChecksum = true;
+    private int[] natTraversalPorts = {UdpEncapsulation.NAT_T_PORT};
+    private int identification;
+
+    // What the inbound path knows about the outer packet being processed (set per packet, no allocation).
+    private IpFamily inFamily;
+    private byte[] inAddresses;
+    private int inSourceOffset;
+    private int inDestinationOffset;
+    private int inTrafficClass;
+    private int inHeaderOffset;
+    private int inHeaderEnd;
+    private int inNextHeaderField;
+    private boolean inUdp;
+
+    public DataPlane(SecurityPolicyDatabase spd, SecurityAssociationDatabase sad) {
+        this.spd = spd;
+        this.sad = sad;
+    }
+
+    public SecurityPolicyDatabase spd() {
+        return spd;
+    }
+
+    public SecurityAssociationDatabase sad() {
+        return sad;
+    }
+
+    public DataPlaneCounters counters() {
+        return counters;
+    }
+
+    /** TTL / hop limit of the outer headers this data plane writes (64 by default). */
+    public void setOuterHopLimit(int hops) {
+        if (hops < 1 || hops > 255) {
+            throw new IllegalArgumentException("hop limit " + hops + " outside 1..255");
+        }
+        this.outerHopLimit = hops;
+    }
+
+    /**
+     * Whether to compute the UDP checksum of ESP in UDP over IPv6 (on by default: RFC 8200 §8.1 requires it on
+     * the wire). A caller sending through a UDP socket, which computes its own, may switch it off.
+     */
+    public void setIpv6UdpChecksum(boolean compute) {
+        this.ipv6UdpChecksum = compute;
+    }
+
+    /** UDP destination ports treated as ESP in UDP when a whole IP packet is handed in (4500 by default). */
+    public void setNatTraversalPorts(int... ports) {
+        this.natTraversalPorts = ports.clone();
+    }
+
+    // =====================================================================================================
+    // Outbound
+    // =====================================================================================================
+
+    /**
+     * Processes an inner packet (from the TUN device) at {@code buf[off .. off+len)}.
+     *
+     * @param nowNanos the caller's monotonic clock
+     * @throws IllegalArgumentException if the buffer lacks the {@link #HEADROOM} or {@link #TAILROOM} the
+     *                                  encapsulation needs (a caller bug, not a packet property)
+     */
+    public OutboundResult processOutbound(byte[] buf, int off, int len, long nowNanos, OutboundResult r) {
+        r.reset(buf);
+        r.packetOffset = off;
+        r.packetLength = len;
+        IpFamily family;
+        try {
+            family = classifier.classify(buf, off, len, true, selector);
+        } catch (MalformedPacketException e) {
+            return dropOutbound(r, DropReason.MALFORMED, null);
+        }
+        SecurityPolicy policy = spd.lookup(Direction.OUT, selector);
+        if (policy == null) {
+            return dropOutbound(r, DropReason.NO_POLICY, null);
+        }
+        policy.recordHit();
+        r.policy = policy;
+        return switch (policy.action()) {
+            case PolicyAction.Bypass b -> bypass(r);
+            case PolicyAction.Discard d -> dropOutbound(r, DropReason.POLICY_DISCARD, null);
+            case PolicyAction.Protect p -> protect(buf, off, len, family, policy, p.template(), nowNanos, r);
+        };
+    }
+
+    private OutboundResult bypass(OutboundResult r) {
+        r.action = OutboundResult.Action.BYPASS;
+        counters.bypassed++;
+        return r;
+    }
+
+    private OutboundResult dropOutbound(OutboundResult r, DropReason reason, SecurityAssociation sa) {
+        r.action = OutboundResult.Action.DROP;
+        r.dropReason = reason;
+        r.sa = sa;
+        counters.outbound.recordDrop(reason);
+        if (sa != null) {
+            sa.counters().recordDrop(reason);
+        }
+        return r;
+    }
+
+    private OutboundResult protect(byte[] buf, int off, int len, IpFamily family, SecurityPolicy policy,
+                                   IpsecTemplate template, long now, OutboundResult r) {
+        SecurityAssociation sa = policy.outboundSa();
+        if (sa == null) {
+            // Level "use": clear text until IKE brings an SA; "require": drop (and IKE acquires one).
+            return template.level() == IpsecTemplate.Level.USE ? bypass(r) : dropOutbound(r, DropReason.NO_SA, null);
+        }
+        if (!sad.checkUsable(sa, now)) {
+            return dropOutbound(r, DropReason.HARD_EXPIRED, sa);
+        }
+        if (sa.protocol() != SecurityProtocol.ESP) {
+            return dropOutbound(r, DropReason.UNSUPPORTED, sa);
+        }
+        boolean tunnel = sa.mode() == IpsecMode.TUNNEL;
+        boolean fragment = family == IpFamily.IPV4 ? classifier.ipv4().isFragment() : classifier.ipv6().isFragment();
+        if (!tunnel && fragment) {
+            return dropOutbound(r, DropReason.TRANSPORT_MODE_FRAGMENT, sa);
+        }
+        int total = tunnel ? espTunnel(buf, off, len, family, sa, r) : espTransport(buf, off, len, family, sa, r);
+        if (total == -1) {
+            return dropOutbound(r, DropReason.OVERSIZE, sa);
+        }
+        if (total == -2) {
+            dropOutbound(r, DropReason.SEQUENCE_EXHAUSTED, sa);
+            sad.sequenceExhausted(sa, now); // RFC 4303 §3.3.3: the SA ends; IKE hears a HARD event
+            return r;
+        }
+        sad.account(sa, len, now);
+        sa.recordSent(now);
+        counters.outbound.recordPacket(len);
+        r.action = OutboundResult.Action.SEND;
+        r.sa = sa;
+        r.source = sa.localAddress();
+        r.destination = sa.remoteAddress();
+        return r;
+    }
+
+    /**
+     * ESP tunnel mode (RFC 4303 §3.1.2): [outer IP][UDP]?[ESP hdr][IV] inner packet [trailer][ICV], the inner
+     * packet encrypted where it lies.
+     *
+     * @return the outer packet length, -1 if it would be too big, -2 if the sequence numbers ran out
+     */
+    private int espTunnel(byte[] buf, int off, int len, IpFamily innerFamily, SecurityAssociation sa, OutboundResult r) {
+        EspTransform t = sa.espTransform();
+        UdpEncapsulation encap = sa.udpEncapsulation();
+        IpFamily outer = sa.localAddress().family();
+        int ipHeader = outer == IpFamily.IPV4 ? Ipv4Packet.MIN_HEADER_LENGTH : Ipv6Packet.HEADER_LENGTH;
+        int udpHeader = encap != null ? UdpDatagram.HEADER_LENGTH : 0;
+        int espLength = t.espLength(len);
+        int total = ipHeader + udpHeader + espLength;
+        if (total - (outer == IpFamily.IPV6 ? Ipv6Packet.HEADER_LENGTH : 0) > 0xFFFF) {
+            return -1;
+        }
+        int espOff = off - t.headerLength();
+        int packetOff = espOff - udpHeader - ipHeader;
+        checkRoom(buf, packetOff, off + len + t.trailerMax());
+
+        // Read what the outer header copies before the inner header is encrypted.
+        int innerTos;
+        boolean dontFragment;
+        if (innerFamily == IpFamily.IPV4) {
+            innerTos = classifier.ipv4().typeOfService();
+            dontFragment = classifier.ipv4().dontFragment();
+        } else {
+            innerTos = classifier.ipv6().trafficClass();
+            dontFragment = false; // IPv6 packets carry no DF; the outer IPv4 header may be fragmented
+        }
+        // RFC 4301 §5.1.2.1: DSCP copied (seed 004: QoS must see it); RFC 6040 §4.1 normal mode for ECN.
+        int outerTos = (innerTos & 0xFC) | EcnPropagation.encapsulate(innerTos);
+
+        long seq = sa.sequenceCounter().next();
+        if (seq == SequenceCounter.EXHAUSTED) {
+            return -2;
+        }
+        sa.espCodec().encapsulate(seq, innerFamily.ipInIpProtocol(), buf, off, len, buf, espOff);
+        writeOuter(buf, packetOff, outer, outerTos, dontFragment, encap, sa, udpHeader + espLength, espOff - udpHeader);
+        fillSend(r, buf, packetOff, total, espOff - udpHeader, udpHeader, encap);
+        return total;
+    }
+
+    /**
+     * ESP transport mode (RFC 4303 §3.1.1): the IP header (IPv6: its unfragmentable part) moves forward to
+     * make room for [UDP]?[ESP hdr][IV]; the upper-layer payload is encrypted where it lies.
+     */
+    private int espTransport(byte[] buf, int off, int len, IpFamily family, SecurityAssociation sa, OutboundResult r) {
+        EspTransform t = sa.espTransform();
+        UdpEncapsulation encap = sa.udpEncapsulation();
+        int udpHeader = encap != null ? UdpDatagram.HEADER_LENGTH : 0;
+        int headerLength;
+        int nextHeaderFieldOff;
+        if (family == IpFamily.IPV4) {
+            headerLength = classifier.ipv4().headerLength();
+            nextHeaderFieldOff = off + 9;
+        } else {
+            Ipv6Packet ip = classifier.ipv6();
+            headerLength = ip.unfragmentablePartLength();
+            nextHeaderFieldOff = nextHeaderField.fieldNaming(ip, off + headerLength);
+        }
+        int payloadOff = off + headerLength;
+        int payloadLength = len - headerLength;
+        int espLength = t.espLength(payloadLength);
+        int total = headerLength + udpHeader + espLength;
+        if (total - (family == IpFamily.IPV6 ? Ipv6Packet.HEADER_LENGTH : 0) > 0xFFFF) {
+            return -1;
+        }
+        int shift = t.headerLength() + udpHeader;
+        int newOff = off - shift;
+        checkRoom(buf, newOff, off + len + t.trailerMax());
+        int nextHeader = buf[nextHeaderFieldOff] & 0xFF;
+
+        long seq = sa.sequenceCounter().next();
+        if (seq == SequenceCounter.EXHAUSTED) {
+            return -2;
+        }
+        System.arraycopy(buf, off, buf, newOff, headerLength);
+        int espOff = payloadOff - t.headerLength();
+        sa.espCodec().encapsulate(seq, nextHeader, buf, payloadOff, payloadLength, buf, espOff);
+        buf[nextHeaderFieldOff - shift] = (byte) (encap != null ? IpProtocol.UDP : IpProtocol.ESP);
+        int udpOff = espOff - udpHeader;
+        if (family == IpFamily.IPV4) {
+            // wrapQuoted: the header is complete but its total length still says the old, shorter length.
+            Ipv4Packet ip = outerIpv4.wrapQuoted(buf, newOff, total);
+            ip.setTotalLength(total).updateHeaderChecksum();
+            if (encap != null) {
+                UdpDatagram.writeHeader(buf, udpOff, encap.localPort(), encap.remotePort(), espLength);
+            }
+        } else {
+            Ipv6Packet ip = outerIpv6.wrapQuoted(buf, newOff, total);
+            ip.setPayloadLength(total - Ipv6Packet.HEADER_LENGTH);
+            if (encap != null) {
+                UdpDatagram.writeHeader(buf, udpOff, encap.localPort(), encap.remotePort(), espLength);
+                if (ipv6UdpChecksum) {
+                    udp.wrap(buf, udpOff, udpHeader + espLength).updateChecksum(ip);
+                }
+            }
+        }
+        fillSend(r, buf, newOff, total, udpOff, udpHeader, encap);
+        return total;
+    }
+
+    /** Writes the outer IP header at {@code packetOff} and, with UDP encapsulation, the UDP header at {@code udpOff}. */
+    private void writeOuter(byte[] buf, int packetOff, IpFamily outer, int tos, boolean dontFragment,
+                            UdpEncapsulation encap, SecurityAssociation sa, int ipPayloadLength, int udpOff) {
+        int protocol = encap != null ? IpProtocol.UDP : IpProtocol.ESP;
+        if (encap != null) {
+            // RFC 3948 §2.1: checksum 0 over IPv4; over IPv6 computed below once the IP header is in place.
+            UdpDatagram.writeHeader(buf, udpOff, encap.localPort(), encap.remotePort(),
+                    ipPayloadLength - UdpDatagram.HEADER_LENGTH);
+        }
+        if (outer == IpFamily.IPV4) {
+            identification = (identification + 1) & 0xFFFF;
+            Ipv4Packet.writeHeader(buf, packetOff, tos, Ipv4Packet.MIN_HEADER_LENGTH + ipPayloadLength, identification,
+                    dontFragment, outerHopLimit, protocol, sa.localAddress().ipv4Value(), sa.remoteAddress().ipv4Value());
+        } else {
+            // The builder copies addresses from an array: put them in place first, then copy them onto themselves.
+            int src = packetOff + 8;
+            int dst = packetOff + 24;
+            sa.localAddress().writeTo(buf, src);
+            sa.remoteAddress().writeTo(buf, dst);
+            Ipv6Packet.writeHeader(buf, packetOff, tos, 0, ipPayloadLength, protocol, outerHopLimit, buf, src, buf, dst);
+            if (encap != null && ipv6UdpChecksum) {
+                Ipv6Packet ip = outerIpv6.wrap(buf, packetOff, Ipv6Packet.HEADER_LENGTH + ipPayloadLength);
+                udp.wrap(buf, udpOff, ipPayloadLength).updateChecksum(ip);
+            }
+        }
+    }
+
+    private static void fillSend(OutboundResult r, byte[] buf, int packetOff, int total, int udpOrEspOff, int udpHeader,
+                                 UdpEncapsulation encap) {
+        r.buffer = buf;
+        r.packetOffset = packetOff;
+        r.packetLength = total;
+        r.payloadOffset = udpOrEspOff + udpHeader;
+        r.payloadLength = packetOff + total - r.payloadOffset;
+        r.udpEncapsulated = encap != null;
+        r.ipProtocol = encap != null ? IpProtocol.UDP : IpProtocol.ESP;
+        r.sourcePort = encap != null ? encap.localPort() : 0;
+        r.destinationPort = encap != null ? encap.remotePort() : 0;
+    }
+
+    private static void checkRoom(byte[] buf, int start, int end) {
+        if (start < 0 || end > buf.length) {
+            throw new IllegalArgumentException("buffer needs " + HEADROOM + " bytes of headroom and " + TAILROOM
+                    + " of tailroom around the packet (short by " + Math.max(-start, end - buf.length) + ")");
+        }
+    }
+
+    // =====================================================================================================
+    // NAT keepalives (RFC 3948 §4)
+    // =====================================================================================================
+
+    /**
+     * When the next NAT keepalive is due: the earliest {@code lastSent + interval} over outbound SAs with UDP
+     * encapsulation and a keepalive interval; {@link Long#MAX_VALUE} if none. The caller owns the timer.
+     */
+    public long nextKeepaliveNanos() {
+        long next = Long.MAX_VALUE;
+        List<SecurityAssociation> sas = sad.list();
+        for (int i = 0; i < sas.size(); i++) {
+            SecurityAssociation sa = sas.get(i);
+            if (keepaliveCandidate(sa)) {
+                next = Math.min(next, sa.lastSentNanos() + sa.keepaliveIntervalNanos());
+            }
+        }
+        return next;
+    }
+
+    private static boolean keepaliveCandidate(SecurityAssociation sa) {
+        return sa.flow() == SecurityAssociation.Flow.OUTBOUND && sa.udpEncapsulation() != null
+                && sa.keepaliveIntervalNanos() > 0 && sa.isUsable();
+    }
+
+    /**
+     * Writes the next due NAT keepalive, one byte 0xFF in UDP (RFC 3948 §2.3), as a whole IP packet at
+     * {@code buf[off]} (29 or 49 bytes), and restarts that SA's interval. Call until it returns null.
+     *
+     * @return the filled result (SEND), or null if no keepalive is due at {@code nowNanos}
+     */
+    public OutboundResult nextKeepalive(byte[] buf, int off, long nowNanos, OutboundResult r) {
+        List<SecurityAssociation> sas = sad.list();
+        for (int i = 0; i < sas.size(); i++) {
+            SecurityAssociation sa = sas.get(i);
+            if (!keepaliveCandidate(sa) || nowNanos - sa.lastSentNanos() < sa.keepaliveIntervalNanos()) {
+                continue;
+            }
+            UdpEncapsulation encap = sa.udpEncapsulation();
+            r.reset(buf);
+            int total;
+            if (sa.localAddress().family() == IpFamily.IPV4) {
+                buf[off + Ipv4Packet.MIN_HEADER_LENGTH + UdpDatagram.HEADER_LENGTH] = NAT_KEEPALIVE;
+                identification = (identification + 1) & 0xFFFF;
+                total = UdpDatagram.writeIpv4(buf, off, sa.localAddress().ipv4Value(), sa.remoteAddress().ipv4Value(),
+                        encap.localPort(), encap.remotePort(), outerHopLimit, identification, false, 1);
+            } else {
+                buf[off + Ipv6Packet.HEADER_LENGTH + UdpDatagram.HEADER_LENGTH] = NAT_KEEPALIVE;
+                sa.localAddress().writeTo(buf, off + 8);
+                sa.remoteAddress().writeTo(buf, off + 24);
+                total = UdpDatagram.writeIpv6(buf, off, buf, off + 8, buf, off + 24, encap.localPort(),
+                        encap.remotePort(), outerHopLimit, 1);
+            }
+            int ipHeader = total - UdpDatagram.HEADER_LENGTH - 1;
+            fillSend(r, buf, off, total, off + ipHeader, UdpDatagram.HEADER_LENGTH, encap);
+            r.action = OutboundResult.Action.SEND;
+            r.sa = sa;
+            r.source = sa.localAddress();
+            r.destination = sa.remoteAddress();
+            sa.recordSent(nowNanos);
+            counters.keepalivesSent++;
+            return r;
+        }
+        return null;
+    }
+
+    // =====================================================================================================
+    // Inbound
+    // =====================================================================================================
+
+    /**
+     * Processes the payload of a UDP datagram received on a NAT-traversal port (4500) or the IKE port (500):
+     * IKE, NAT keepalive or ESP, told apart as RFC 3948 §2.2–2.3 says. Transport mode needs
+     * {@link #HEADROOM} bytes free before {@code off} to put an IP header back.
+     */
+    public InboundResult processInboundUdp(byte[] buf, int off, int len, InboundMetadata meta, long nowNanos,
+                                           InboundResult r) {
+        r.reset(buf);
+        setContext(meta, true);
+        return demultiplexUdp(buf, off, len, meta.destinationPort(), nowNanos, r);
+    }
+
+    /**
+     * Processes an ESP (protocol 50) or AH (51) packet received from a raw socket without its IP header, as
+     * IPv6 raw sockets deliver it.
+     */
+    public InboundResult processInboundRaw(byte[] buf, int off, int len, int protocol, InboundMetadata meta,
+                                           long nowNanos, InboundResult r) {
+        r.reset(buf);
+        setContext(meta, false);
+        if (protocol == IpProtocol.ESP) {
+            return inboundEsp(buf, off, len, nowNanos, r);
+        }
+        if (protocol == IpProtocol.AH) {
+            return dropInbound(r, DropReason.UNSUPPORTED, null);
+        }
+        return dropInbound(r, DropReason.NOT_IPSEC, null);
+    }
+
+    /**
+     * Processes a whole received IP packet carrying ESP, AH or ESP in UDP (an IPv4 raw socket, a capture, a
+     * simulated link). Outer fragments must have been reassembled.
+     */
+    public InboundResult processInboundPacket(byte[] buf, int off, int len, long nowNanos, InboundResult r) {
+        r.reset(buf);
+        try {
+            int version = len > 0 ? (buf[off] & 0xFF) >>> 4 : 0;
+            int protocol;
+            int payloadOff;
+            int payloadLen;
+            if (version == 4) {
+                Ipv4Packet ip = outerIpv4.wrap(buf, off, len);
+                if (ip.isFragment()) {
+                    return dropInbound(r, DropReason.OUTER_FRAGMENT, null);
+                }
+                inFamily = IpFamily.IPV4;
+                inSourceOffset = ip.sourceOffset();
+                inDestinationOffset = ip.destinationOffset();
+                inTrafficClass = ip.typeOfService();
+                inNextHeaderField = off + 9;
+                protocol = ip.protocol();
+                payloadOff = ip.payloadOffset();
+                payloadLen = ip.payloadLength();
+            } else if (version == 6) {
+                Ipv6Packet ip = outerIpv6.wrap(buf, off, len);
+                if (ip.isFragment()) {
+                    return dropInbound(r, DropReason.OUTER_FRAGMENT, null);
+                }
+                inFamily = IpFamily.IPV6;
+                inSourceOffset = ip.sourceOffset();
+                inDestinationOffset = ip.destinationOffset();
+                inTrafficClass = ip.trafficClass();
+                protocol = ip.upperLayerProtocol();
+                payloadOff = ip.upperLayerOffset();
+                payloadLen = ip.upperLayerLength();
+                if (protocol < 0) {
+                    return dropInbound(r, DropReason.MALFORMED, null);
+                }
+                inNextHeaderField = nextHeaderField.fieldNaming(ip, payloadOff);
+                if (nextHeaderField.sawAuthenticationHeader()) {
+                    return dropInbound(r, DropReason.UNSUPPORTED, null);
+                }
+            } else {
+                return dropInbound(r, DropReason.MALFORMED, null);
+            }
+            inAddresses = buf;
+            inHeaderOffset = off;
+            inHeaderEnd = payloadOff;
+            switch (protocol) {
+                case IpProtocol.ESP -> {
+                    inUdp = false;
+                    return inboundEsp(buf, payloadOff, payloadLen, nowNanos, r);
+                }
+                case IpProtocol.UDP -> {
+                    UdpDatagram u = udp.wrap(buf, payloadOff, payloadLen);
+                    int port = u.destinationPort();
+                    if (port != IKE_PORT && !isNatTraversalPort(port)) {
+                        return dropInbound(r, DropReason.NOT_IPSEC, null);
+                    }
+                    inUdp = true;
+                    return demultiplexUdp(buf, u.payloadOffset(), u.payloadLength(), port, nowNanos, r);
+                }
+                case IpProtocol.AH -> {
+                    return dropInbound(r, DropReason.UNSUPPORTED, null);
+                }
+                default -> {
+                    return dropInbound(r, DropReason.NOT_IPSEC, null);
+                }
+            }
+        } catch (MalformedPacketException e) {
+            return dropInbound(r, DropReason.MALFORMED, null);
+        }
+    }
+
+    private boolean isNatTraversalPort(int port) {
+        for (int p : natTraversalPorts) {
+            if (p == port) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void setContext(InboundMetadata meta, boolean udpEncapsulated) {
+        inFamily = meta.family();
+        inAddresses = meta.addresses();
+        inSourceOffset = 0;
+        inDestinationOffset = meta.destinationKnown() ? 16 : -1;
+        inTrafficClass = meta.trafficClass();
+        inHeaderOffset = -1;
+        inHeaderEnd = -1;
+        inNextHeaderField = -1;
+        inUdp = udpEncapsulated;
+    }
+
+    /** RFC 3948 §2.2–2.3: on port 4500 a zero SPI field is the non-ESP marker of IKE, a lone 0xFF a keepalive. */
+    private InboundResult demultiplexUdp(byte[] buf, int off, int len, int localPort, long now, InboundResult r) {
+        if (localPort == IKE_PORT) {
+            return ike(r, off, len);
+        }
+        if (len == 1 && buf[off] == NAT_KEEPALIVE) {
+            counters.keepalivesReceived++;
+            r.action = InboundResult.Action.KEEPALIVE;
+            r.offset = off;
+            r.length = 1;
+            return r;
+        }
+        if (len >= 4 && buf[off] == 0 && buf[off + 1] == 0 && buf[off + 2] == 0 && buf[off + 3] == 0) {
+            return ike(r, off + 4, len - 4);
+        }
+        return inboundEsp(buf, off, len, now, r);
+    }
+
+    private InboundResult ike(InboundResult r, int off, int len) {
+        counters.ikeMessages++;
+        r.action = InboundResult.Action.IKE;
+        r.offset = off;
+        r.length = len;
+        return r;
+    }
+
+    private InboundResult dropInbound(InboundResult r, DropReason reason, SecurityAssociation sa) {
+        r.action = InboundResult.Action.DROP;
+        r.dropReason = reason;
+        r.sa = sa;
+        counters.inbound.recordDrop(reason);
+        if (sa != null) {
+            sa.counters().recordDrop(reason);
+        }
+        return r;
+    }
+
+    private InboundResult inboundEsp(byte[] buf, int espOff, int espLen, long now, InboundResult r) {
+        if (espLen < 8) {
+            return dropInbound(r, DropReason.TRUNCATED, null);
+        }
+        int spi = IpAddress.readIpv4(buf, espOff); // the SPI: four bytes big-endian, like an IPv4 address
+        SecurityAssociation sa = sad.lookupInbound(spi, SecurityProtocol.ESP, inFamily,
+                inDestinationOffset >= 0 ? inAddresses : null, inDestinationOffset);
+        if (sa == null) {
+            return dropInbound(r, DropReason.NO_SA, null);
+        }
+        if (!sad.checkUsable(sa, now)) {
+            return dropInbound(r, DropReason.HARD_EXPIRED, sa);
+        }
+        if ((sa.udpEncapsulation() != null) != inUdp) {
+            return dropInbound(r, DropReason.ENCAPSULATION_MISMATCH, sa);
+        }
+        ReplayWindow window = sa.replayWindow();
+        long seq = window.check(IpAddress.readIpv4(buf, espOff + 4));
+        if (seq == ReplayWindow.REPLAYED) {
+            return dropInbound(r, DropReason.REPLAYED, sa);
+        }
+        if (seq == ReplayWindow.TOO_OLD) {
+            return dropInbound(r, DropReason.OUTSIDE_WINDOW, sa);
+        }
+        DecapsulationResult result = sa.espCodec().decapsulate(seq, buf, espOff, espLen, decapsulated);
+        DropReason reason = switch (result) {
+            case DELIVER, DUMMY -> null;
+            case TRUNCATED -> DropReason.TRUNCATED;
+            case BAD_LENGTH -> DropReason.BAD_LENGTH;
+            case SPI_MISMATCH -> DropReason.MALFORMED;
+            case AUTHENTICATION_FAILED -> DropReason.AUTHENTICATION_FAILED;
+            case BAD_PADDING -> DropReason.BAD_PADDING;
+        };
+        if (reason != null) {
+            return dropInbound(r, reason, sa);
+        }
+        // RFC 4303 §3.4.3: the window moves only for packets whose ICV verified.
+        if (!window.accept(decapsulated.sequenceNumber())) {
+            return dropInbound(r, DropReason.REPLAYED, sa);
+        }
+        if (result == DecapsulationResult.DUMMY) {
+            return dropInbound(r, DropReason.DUMMY, sa); // RFC 4303 §2.6: discarded silently
+        }
+        int payloadOff = decapsulated.payloadOffset();
+        int payloadLen = decapsulated.payloadLength();
+        sad.account(sa, payloadLen, now);
+        r.sa = sa;
+        return sa.mode() == IpsecMode.TUNNEL
+                ? deliverTunnel(buf, payloadOff, payloadLen, decapsulated.nextHeader(), sa, r)
+                : deliverTransport(buf, payloadOff, payloadLen, decapsulated.nextHeader(), sa, r);
+    }
+
+    /** Tunnel mode: the payload is the inner packet (TFC padding after it is ignored, RFC 4303 §2.7). */
+    private InboundResult deliverTunnel(byte[] buf, int off, int len, int nextHeader, SecurityAssociation sa,
+                                        InboundResult r) {
+        IpFamily family;
+        try {
+            family = classifier.classify(buf, off, len, false, selector);
+        } catch (MalformedPacketException e) {
+            return dropInbound(r, DropReason.MALFORMED, sa);
+        }
+        if (nextHeader != family.ipInIpProtocol()) {
+            return dropInbound(r, DropReason.MALFORMED, sa);
+        }
+        int innerLength;
+        if (family == IpFamily.IPV4) {
+            Ipv4Packet ip = classifier.ipv4();
+            innerLength = ip.totalLength();
+            if (inTrafficClass >= 0) {
+                int ecn = EcnPropagation.decapsulate(ip.ecn(), inTrafficClass);
+                if (ecn == EcnPropagation.DROP) {
+                    return dropInbound(r, DropReason.ECN_CONGESTION_ON_NOT_ECT, sa);
+                }
+                if (ecn != ip.ecn()) {
+                    ip.setEcn(ecn).updateHeaderChecksum();
+                }
+            }
+        } else {
+            Ipv6Packet ip = classifier.ipv6();
+            innerLength = ip.totalLength();
+            if (inTrafficClass >= 0) {
+                int ecn = EcnPropagation.decapsulate(ip.ecn(), inTrafficClass);
+                if (ecn == EcnPropagation.DROP) {
+                    return dropInbound(r, DropReason.ECN_CONGESTION_ON_NOT_ECT, sa);
+                }
+                if (ecn != ip.ecn()) {
+                    ip.setEcn(ecn);
+                }
+            }
+        }
+        return checkInboundPolicy(sa, off, innerLength, r);
+    }
+
+    /**
+     * Transport mode: put the IP header back in front of the decrypted payload, with the payload's protocol
+     * and length: the received header (IPv6: everything before ESP) if there was one, else a header made from
+     * the socket's addresses.
+     */
+    private InboundResult deliverTransport(byte[] buf, int payloadOff, int payloadLen, int nextHeader,
+                                           SecurityAssociation sa, InboundResult r) {
+        int packetOff;
+        int total;
+        IpFamily family = inFamily;
+        try {
+            if (inHeaderOffset >= 0) {
+                int headerLength = inHeaderEnd - inHeaderOffset;
+                packetOff = payloadOff - headerLength;
+                total = headerLength + payloadLen;
+                int fieldOff = inNextHeaderField - inHeaderOffset;
+                System.arraycopy(buf, inHeaderOffset, buf, packetOff, headerLength);
+                buf[packetOff + fieldOff] = (byte) nextHeader;
+                if (family == IpFamily.IPV4) {
+                    outerIpv4.wrapQuoted(buf, packetOff, total).setTotalLength(total).updateHeaderChecksum();
+                } else {
+                    outerIpv6.wrapQuoted(buf, packetOff, total).setPayloadLength(total - Ipv6Packet.HEADER_LENGTH);
+                }
+            } else {
+                int headerLength = family == IpFamily.IPV4 ? Ipv4Packet.MIN_HEADER_LENGTH : Ipv6Packet.HEADER_LENGTH;
+                packetOff = payloadOff - headerLength;
+                checkRoom(buf, packetOff, 0);
+                total = headerLength + payloadLen;
+                int tos = Math.max(inTrafficClass, 0);
+                if (family == IpFamily.IPV4) {
+                    int src = IpAddress.readIpv4(inAddresses, inSourceOffset);
+                    int dst = inDestinationOffset >= 0 ? IpAddress.readIpv4(inAddresses, inDestinationOffset)
+                            : sa.localAddress().ipv4Value();
+                    Ipv4Packet.writeHeader(buf, packetOff, tos, total, 0, false, outerHopLimit, nextHeader, src, dst);
+                } else {
+                    System.arraycopy(inAddresses, inSourceOffset, buf, packetOff + 8, 16);
+                    if (inDestinationOffset >= 0) {
+                        System.arraycopy(inAddresses, inDestinationOffset, buf, packetOff + 24, 16);
+                    } else {
+                        sa.localAddress().writeTo(buf, packetOff + 24);
+                    }
+                    Ipv6Packet.writeHeader(buf, packetOff, tos, 0, payloadLen, nextHeader, outerHopLimit,
+                            buf, packetOff + 8, buf, packetOff + 24);
+                }
+            }
+            classifier.classify(buf, packetOff, total, false, selector);
+            if (sa.udpEncapsulation() != null) {
+                fixTransportChecksum(family, nextHeader);
+            }
+        } catch (MalformedPacketException e) {
+            return dropInbound(r, DropReason.MALFORMED, sa);
+        }
+        return checkInboundPolicy(sa, packetOff, total, r);
+    }
+
+    /**
+     * RFC 3948 §3.1.2: a NAT between the peers changed the addresses the TCP or UDP checksum covers; the
+     * payload's integrity is already proven by ESP, so the checksum is recomputed over the addresses the
+     * packet now carries (a zero UDP checksum over IPv4 stays zero).
+     */
+    private void fixTransportChecksum(IpFamily family, int protocol) {
+        if (protocol == IpProtocol.TCP) {
+            if (family == IpFamily.IPV4) {
+                tcp.wrap(classifier.ipv4()).updateChecksum(classifier.ipv4());
+            } else {
+                tcp.wrap(classifier.ipv6()).updateChecksum(classifier.ipv6());
+            }
+        } else if (protocol == IpProtocol.UDP) {
+            if (family == IpFamily.IPV4) {
+                UdpDatagram u = udp.wrap(classifier.ipv4());
+                if (u.checksum() != 0) {
+                    u.updateChecksum(classifier.ipv4());
+                }
+            } else {
+                udp.wrap(classifier.ipv6()).updateChecksum(classifier.ipv6());
+            }
+        }
+    }
+
+    /**
+     * RFC 4301 §5.2 step 4: the decapsulated packet must be one the SA's policy selects. The first inbound
+     * policy matching the packet (forward policies if no inbound one does; built-in bypasses do not count)
+     * must be PROTECT with a template this SA satisfies.
+     */
+    private InboundResult checkInboundPolicy(SecurityAssociation sa, int off, int len, InboundResult r) {
+        SecurityPolicy policy = spd.lookupConfigured(Direction.IN, selector);
+        if (policy == null) {
+            policy = spd.lookupConfigured(Direction.FWD, selector);
+        }
+        IpsecTemplate template = policy == null ? null : policy.template();
+        if (template == null || !template.accepts(sa)) {
+            return dropInbound(r, DropReason.SELECTOR_MISMATCH, sa);
+        }
+        policy.recordHit();
+        counters.inbound.recordPacket(len);
+        r.action = InboundResult.Action.DELIVER;
+        r.offset = off;
+        r.length = len;
+        r.sa = sa;
+        r.policy = policy;
+        return r;
+    }
+
+    /**
+     * Finds the Next Header field that names the header at a given offset of an IPv6 chain (byte 6 of the
+     * fixed header or the first byte of the extension header before it), noting whether AH was stepped over.
+     */
+    private static final class NextHeaderFieldLocator implements Ipv6Packet.ExtensionHeaderVisitor {
+        private int target;
+        private int found;
+        private boolean authenticationHeader;
+
+        int fieldNaming(Ipv6Packet ip, int headerOffset) {
+            target = headerOffset;
+            found = ip.offset() + 6;
+            authenticationHeader = false;
+            ip.extensionHeaders(this);
+            return found;
+        }
+
+        boolean sawAuthenticationHeader() {
+            return authenticationHeader;
+        }
+
+        @Override
+        public boolean header(int type, int offset, int length) {
+            if (offset >= target) {
+                return false;
+            }
+            if (type == IpProtocol.AH) {
+                authenticationHeader = true;
+            }
+            found = offset;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package org.ipsec4j.esp;
+
+import org.ipsec4j.esp.sad.SecurityAssociation;
+import org.ipsec4j.esp.selector.IpAddress;
+import org.ipsec4j.esp.spd.SecurityPolicy;
+import org.ipsec4j.esp.stats.DropReason;
+
+/**
+ * What to do with a packet after outbound processing. One instance is reused packet after packet; its
+ * fields are valid until the next call that fills it.
+ *
+ * <ul>
+ *   <li>{@link Action#SEND}: an IPsec packet to send. {@link #packetOffset()}/{@link #packetLength()} span
+ *       the whole outer IP packet (for an IPv4 raw socket with IP_HDRINCL, or a packet socket);
+ *       {@link #payloadOffset()}/{@link #payloadLength()} span what an ordinary socket sends: the UDP payload
+ *       (the ESP packet) for ESP in UDP, or the ESP/AH packet for an IPv6 raw socket. Send it to
+ *       {@link #destination()} port {@link #destinationPort()} (0 for raw).</li>
+ *   <li>{@link Action#BYPASS}: send the packet unchanged, in the clear (packet offset and length are the
+ *       inner packet's).</li>
+ *   <li>{@link Action#DROP}: dropped for {@link #dropReason()}, already counted.</li>
+ * </ul>
+ */
+public final class OutboundResult {
+
+    public enum Action {
+        SEND,
+        BYPASS,
+        DROP
+    }
+
+    Action action;
+    DropReason dropReason;
+    byte[] buffer;
+    int packetOffset;
+    int packetLength;
+    int payloadOffset;
+    int payloadLength;
+    boolean udpEncapsulated;
+    int ipProtocol;
+    IpAddress source;
+    IpAddress destination;
+    int sourcePort;
+    int destinationPort;
+    SecurityAssociation sa;
+    SecurityPolicy policy;
+
+    void reset(byte[] buf) {
+        action = Action.DROP;
+        dropReason = null;
+        buffer = buf;
+        packetOffset = 0;
+        packetLength = 0;
+        payloadOffset = 0;
+        payloadLength = 0;
+        udpEncapsulated = false;
+        ipProtocol = 0;
+        source = null;
+        destination = null;
+        sourcePort = 0;
+        destinationPort = 0;
+        sa = null;
+        policy = null;
+    }
+
+    public Action action() {
+        return action;
+    }
+
+    /** The reason of a DROP, else null. */
+    public DropReason dropReason() {
+        return dropReason;
+    }
+
+    public byte[] buffer() {
+        return buffer;
+    }
+
+    public int packetOffset() {
+        return packetOffset;
+    }
+
+    public int packetLength() {
+        return packetLength;
+    }
+
+    public int payloadOffset() {
+        return payloadOffset;
+    }
+
+    public int payloadLength() {
+        return payloadLength;
+    }
+
+    public boolean udpEncapsulated() {
+        return udpEncapsulated;
+    }
+
+    /** The outer IP protocol: 50 (ESP), 51 (AH) or 17 (ESP in UDP). */
+    public int ipProtocol() {
+        return ipProtocol;
+    }
+
+    public IpAddress source() {
+        return source;
+    }
+
+    public IpAddress destination() {
+        return destination;
+    }
+
+    public int sourcePort() {
+        return sourcePort;
+    }
+
+    public int destinationPort() {
+        return destinationPort;
+    }
+
+    /** The SA that protected the packet (SEND), or the one involved in a drop, else null. */
+    public SecurityAssociation sa() {
+        return sa;
+    }
+
+    /** The policy that decided, or null (no policy, malformed packet, keepalive). */
+    public SecurityPolicy policy() {
+        return policy;
+    }
+
+    @Override
+    public String toString() {
+        return switch (action) {
+            case SEND -> "SEND " + packetLength + " bytes " + source + " -> " + destination
+                    + (udpEncapsulated ? " udp " + sourcePort + "->" + destinationPort : " proto " + ipProtocol);
+            case BYPASS -> "BYPASS " + packetLength + " bytes";
+            case DROP -> "DROP " + dropReason;
+        };
+    }
+}
