@@ -54,14 +54,17 @@ public abstract sealed class InetDatagramSocket implements AutoCloseable permits
         this.family = family;
     }
 
-    /** socket(2), non-blocking and close-on-exec; IPv6 sockets made IPv6-only. */
+    /**
+     * socket(2), non-blocking and close-on-exec; IPv6 UDP sockets made IPv6-only (raw IPv6 sockets are anyway,
+     * and refuse the option once bound to their protocol).
+     */
     static NativeDescriptor openSocket(StandardProtocolFamily family, int type, int protocol, String description)
             throws IOException {
         int domain = domain(family);
         int fd = ErrnoException.check("socket(" + description + ")",
                 LibC.socket(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol));
         NativeDescriptor descriptor = NativeDescriptor.adopt(fd, description);
-        if (family == StandardProtocolFamily.INET6) {
+        if (family == StandardProtocolFamily.INET6 && type == LinuxConstants.SOCK_DGRAM) {
             try {
                 setIntOption(descriptor, SOL_IPV6, LinuxConstants.IPV6_V6ONLY, 1, "IPV6_V6ONLY");
             } catch (IOException e) {
