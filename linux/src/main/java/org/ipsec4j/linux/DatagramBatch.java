@@ -218,7 +218,7 @@ public final class DatagramBatch implements AutoCloseable {
         return (messageFlags[i] & LinuxConstants.MSG_TRUNC) != 0;
     }
 
-    /** The datagram in native memory (valid until the next receive). */
+    /** The datagram in native memory (valid until the next receive; makes a slice object). */
     public MemorySegment data(int i) {
         return buffer(i).asSlice(0, length(i));
     }
@@ -226,7 +226,7 @@ public final class DatagramBatch implements AutoCloseable {
     /** Copies the datagram to {@code dst[off..]}; returns its length. */
     public int copy(int i, byte[] dst, int off) {
         int length = length(i);
-        MemorySegment.copy(buffer(i), JAVA_BYTE, 0, dst, off, length);
+        MemorySegment.copy(buffers, JAVA_BYTE, bufferStride() * i, dst, off, length);
         return length;
     }
 
@@ -254,12 +254,13 @@ public final class DatagramBatch implements AutoCloseable {
         long base = (long) NAME_STRIDE * i;
         byte[] expected = endpoint.sockaddr();
         int family = SockAddr.family(names, base);
-        if (family != SockAddr.family(MemorySegment.ofArray(expected), 0)) {
+        boolean v4 = expected.length == SockAddr.IPV4_LENGTH;
+        if (family != (v4 ? AF_INET : AF_INET6)) {
             return false;
         }
-        int compared = family == AF_INET ? 8 : SockAddr.IPV6_LENGTH; // IPv4: family, port, address
-        for (int b = 0; b < compared; b++) {
-            if (family == AF_INET6 && b >= 4 && b < 8) {
+        int compared = v4 ? 8 : SockAddr.IPV6_LENGTH; // IPv4: family, port, address
+        for (int b = 2; b < compared; b++) {
+            if (!v4 && b >= 4 && b < 8) {
                 continue; // flow info
             }
             if (names.get(JAVA_BYTE, base + b) != expected[b]) {
