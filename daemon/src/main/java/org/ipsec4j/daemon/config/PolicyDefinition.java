@@ -14,9 +14,13 @@ import org.ipsec4j.esp.selector.TrafficSelector;
  * @param setkeySelector  the selector as written, which {@code spdupdate} and {@code spddelete} match on
  * @param setkeyDirection the direction as written
  * @param text            the policy as setkey would print it, for status output
+ * @param peerOnly        the policy is the peer's half of a file both sides load: its tunnel starts at the peer
+ *                        (or, in transport mode, its local host is not this one); kept for spdupdate and
+ *                        spddelete, never installed here
  */
 record PolicyDefinition(PolicySelector setkeySelector, PolicyDirection setkeyDirection, Direction direction,
-        TrafficSelector selector, PolicyAction action, long priority, String text, SourcePosition position) {
+        TrafficSelector selector, PolicyAction action, long priority, String text, SourcePosition position,
+        boolean peerOnly) {
 
     /** Same selector and direction, the key of setkey's policy table. */
     boolean sameKey(PolicySelector otherSelector, PolicyDirection otherDirection) {

@@ -195,6 +195,12 @@ public final class SecurityDatabaseLoader implements SetkeyLoader {
             List<ConfiguredPolicy> reusable = new ArrayList<>(live.policies());
             List<Object> ordered = new ArrayList<>();
             for (Object entry : policies) {
+                if (policyDefinitionOf(entry).peerOnly()) {
+                    PolicyDefinition skipped = policyDefinitionOf(entry);
+                    warnings.add("line " + skipped.position().line() + ": skipping the peer's policy " + skipped.text()
+                            + " (its tunnel or host is not on this side)");
+                    continue;
+                }
                 if (entry instanceof PolicyDefinition definition) {
                     ConfiguredPolicy same = takeSameLivePolicy(reusable, definition);
                     ordered.add(same != null ? same : definition);

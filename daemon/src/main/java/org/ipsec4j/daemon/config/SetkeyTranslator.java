@@ -129,7 +129,23 @@ final class SetkeyTranslator {
         long order = priority.map(PolicyPriority::linuxValue).orElse(PolicyPriority.Base.DEFAULT.linuxValue());
         String text = selector + " -P " + setkeyDirection.setkeyName() + " " + action;
         return new PolicyDefinition(selector, setkeyDirection, direction, trafficSelector, translated, order, text,
-                position);
+                position, peerOnly(translated, local));
+    }
+
+    /**
+     * A file that both ends load holds each end's policies; the other end's are recognisable by a tunnel that
+     * starts there, or in transport mode by a local host selector that is not ours.
+     */
+    private boolean peerOnly(PolicyAction action, AddressSelector local) {
+        if (!(action instanceof PolicyAction.Protect protect)) {
+            return false;
+        }
+        IpsecTemplate template = protect.template();
+        if (template.mode() == IpsecMode.TUNNEL) {
+            return !localAddresses.contains(template.tunnelLocal().toInetAddress());
+        }
+        boolean singleHost = local.prefixLength() == (local.address().getAddress().length * 8);
+        return singleHost && !localAddresses.contains(local.address());
     }
 
     private static TrafficSelector trafficSelector(AddressSelector local, AddressSelector remote, UpperLayer upper) {

@@ -75,6 +75,7 @@ public final class TunnelNetwork implements AutoCloseable {
             netlink = NetlinkRouteSocket.open();
             network = new TunnelNetwork(tun, netlink, table, mark, rulePriority, log);
             network.setMtu(mtu);
+            withoutIpv6LinkLocal(tun.name());
             netlink.setUp(tun.name());
             network.addRules();
             return network;
@@ -88,6 +89,19 @@ public final class TunnelNetwork implements AutoCloseable {
                 tun.close();
             }
             throw e;
+        }
+    }
+
+    /**
+     * No IPv6 link-local address on the device (addr_gen_mode 1, "none"), so the kernel sends no router
+     * solicitations or MLD reports into the tunnel; routed IPv6 works without it (the routes carry a source).
+     * Best effort: without IPv6 the file is not there.
+     */
+    private static void withoutIpv6LinkLocal(String name) {
+        try {
+            java.nio.file.Files.writeString(java.nio.file.Path.of("/proc/sys/net/ipv6/conf", name, "addr_gen_mode"), "1");
+        } catch (IOException | RuntimeException e) {
+            // IPv6 is off here, or /proc/sys is read-only: nothing to suppress or nothing we can do
         }
     }
 

@@ -1,0 +1,152 @@
+package org.ipsec4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.ipsec4j.daemon.Daemon;
+import org.ipsec4j.daemon.DaemonException;
+import org.ipsec4j.daemon.DaemonLog;
+import org.ipsec4j.daemon.DaemonOptions;
+import org.ipsec4j.daemon.config.DefaultEncapsulation;
+import org.ipsec4j.daemon.control.ControlProtocol;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ipsec4j daemon --setkey FILE}: the ESP data plane in the foreground until SIGTERM or SIGINT. */
+@Command(name = "daemon", mixinStandardHelpOptions = true,
+        description = {
+            "Run the ESP data plane in the foreground, keyed by hand from a setkey file: a TUN device, routes "
+                + "for the remote selectors of the outbound policies (in their own routing table, with a rule "
+                + "that the daemon's own marked packets skip), ESP in UDP on port 4500 or raw ESP, and a control "
+                + "socket for 'ipsec4j status' and 'ipsec4j reload'.",
+            "Logs one line per event on stderr. SIGTERM or SIGINT stops it and removes the routes, rules, "
+                + "TUN device and control socket. Needs root (CAP_NET_ADMIN, CAP_NET_RAW)."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {
+            "0:stopped by SIGTERM or SIGINT",
+            "1:stopped by an internal error",
+            "2:wrong command-line usage",
+            "3:the setkey file cannot be read or is wrong (file:line:column: problem)",
+            "4:the system refused: TUN device, socket (port in use), routes, control socket"})
+public final class DaemonCommand implements Callable<Integer> {
+
+    static final int EXIT_CONFIGURATION = 3;
+    static final int EXIT_SYSTEM = 4;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--setkey", required = true, paramLabel = "FILE",
+            description = "manual SAs and policies in setkey syntax (add, spdadd, flush, ...)")
+    private Path setkeyFile;
+
+    @Option(names = "--tun", paramLabel = "NAME", defaultValue = DaemonOptions.DEFAULT_TUN,
+            description = "the TUN interface to create (default: ${DEFAULT-VALUE})")
+    private String tunName;
+
+    @Option(names = "--control", paramLabel = "PATH", defaultValue = "/run/ipsec4j/control.sock",
+            description = "the control socket (default: ${DEFAULT-VALUE})")
+    private Path controlPath;
+
+    @Option(names = "--allow-legacy",
+            description = "accept 3des-cbc and hmac-md5 (RFC 8221 says not to; for old peers only)")
+    private boolean allowLegacy;
+
+    @Option(names = "--encap", paramLabel = "udp|none", defaultValue = "udp", converter = EncapsulationConverter.class,
+            description = "how 'esp' SAs travel: udp = ESP in UDP port 4500 (RFC 3948), none = raw ESP "
+                + "(IP protocol 50); 'esp-udp' SAs always use UDP (default: ${DEFAULT-VALUE})")
+    private DefaultEncapsulation encapsulation;
+
+    @Option(names = "--table", paramLabel = "N", defaultValue = "" + DaemonOptions.DEFAULT_TABLE,
+            description = "routing table for the tunnel routes (default: ${DEFAULT-VALUE})")
+    private int table;
+
+    @Option(names = "--fwmark", paramLabel = "MARK", defaultValue = "0x4500", converter = MarkConverter.class,
+            description = "firewall mark of the daemon's own packets (default: ${DEFAULT-VALUE})")
+    private int mark;
+
+    @Option(names = "--tun-offload", description = "let the kernel pass 64 KB TCP segments through the TUN device "
+            + "(IFF_VNET_HDR; ipsec4j cuts them)", hidden = true)
+    private boolean tunOffload;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        DaemonOptions options;
+        try {
+            options = new DaemonOptions(setkeyFile, tunName, controlPath, allowLegacy, encapsulation, table, mark,
+                    DaemonOptions.DEFAULT_RULE_PRIORITY, tunOffload);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        AtomicReference<Daemon> running = new AtomicReference<>();
+        AtomicBoolean stopRequested = new AtomicBoolean();
+        StopSignals.install(() -> {
+            stopRequested.set(true);
+            Daemon daemon = running.get();
+            if (daemon != null) {
+                daemon.close();
+            }
+        });
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(options, DaemonLog.standardError());
+        } catch (DaemonException e) {
+            err.println("ipsec4j daemon: " + e.getMessage());
+            err.flush();
+            return e.kind() == DaemonException.Kind.CONFIGURATION ? EXIT_CONFIGURATION : EXIT_SYSTEM;
+        }
+        running.set(daemon);
+        if (stopRequested.get()) {
+            daemon.close(); // a signal came while starting
+        }
+        try {
+            String failure = daemon.awaitStop();
+            return failure == null ? 0 : 1;
+        } catch (InterruptedException e) {
+            daemon.close();
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    /** {@code udp} or {@code none}, any case. */
+    static final class EncapsulationConverter implements CommandLine.ITypeConverter<DefaultEncapsulation> {
+        @Override
+        public DefaultEncapsulation convert(String value) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "udp" -> DefaultEncapsulation.UDP;
+                case "none" -> DefaultEncapsulation.NONE;
+                default -> throw new CommandLine.TypeConversionException("expected udp or none, not '" + value + "'");
+            };
+        }
+    }
+
+    /** A mark in decimal or 0x-hex, not 0. */
+    static final class MarkConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                long mark = value.toLowerCase(Locale.ROOT).startsWith("0x") ? Long.parseLong(value.substring(2), 16)
+                        : Long.parseLong(value);
+                if (mark <= 0 || mark > 0xFFFF_FFFFL) {
+                    throw new CommandLine.TypeConversionException("a mark is 1..0xffffffff, not " + value);
+                }
+                return (int) mark;
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("not a number: '" + value + "'");
+            }
+        }
+    }
+
+    static Path defaultControlPath() {
+        return ControlProtocol.DEFAULT_PATH;
+    }
+}

@@ -1,0 +1,37 @@
+package org.ipsec4j.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import org.ipsec4j.daemon.control.ControlProtocol;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ipsec4j reload}: the running daemon re-reads its setkey file, all or nothing. */
+@Command(name = "reload", mixinStandardHelpOptions = true,
+        description = {
+            "Make the running daemon re-read its setkey file. The whole file is checked first; a bad one is "
+                + "refused with its line and column and nothing changes. SAs the file keeps unchanged keep "
+                + "running with their sequence numbers and counters."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {
+            "0:reloaded",
+            "1:refused (the message says where the file is wrong); the running configuration stays",
+            "2:wrong command-line usage",
+            "3:no daemon answers on the control socket"})
+public final class ReloadCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--control", paramLabel = "PATH", defaultValue = "/run/ipsec4j/control.sock",
+            description = "the daemon's control socket (default: ${DEFAULT-VALUE})")
+    private Path controlPath;
+
+    @Override
+    public Integer call() {
+        return ControlRequests.run(spec, controlPath, ControlProtocol.RELOAD);
+    }
+}

@@ -1,0 +1,343 @@
+package org.ipsec4j.daemon;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+import org.ipsec4j.daemon.config.ActiveConfiguration;
+import org.ipsec4j.daemon.config.ConfigurationHooks;
+import org.ipsec4j.daemon.config.LocalAddresses;
+import org.ipsec4j.daemon.config.OuterSocket;
+import org.ipsec4j.daemon.config.SecurityDatabaseLoader;
+import org.ipsec4j.daemon.config.SocketUnavailableException;
+import org.ipsec4j.daemon.config.TranslationOptions;
+import org.ipsec4j.daemon.config.setkey.SetkeyException;
+import org.ipsec4j.daemon.control.ControlProtocol;
+import org.ipsec4j.daemon.control.ControlResponse;
+import org.ipsec4j.daemon.control.ControlServer;
+import org.ipsec4j.daemon.control.StatusJson;
+import org.ipsec4j.daemon.control.StatusReport;
+import org.ipsec4j.daemon.control.StatusText;
+import org.ipsec4j.daemon.loop.DataPlaneGate;
+import org.ipsec4j.daemon.loop.DataPlaneTimer;
+import org.ipsec4j.daemon.loop.InboundLoop;
+import org.ipsec4j.daemon.loop.OuterSocketSet;
+import org.ipsec4j.daemon.loop.OutboundLoop;
+import org.ipsec4j.daemon.net.TunnelMtu;
+import org.ipsec4j.daemon.net.TunnelNetwork;
+import org.ipsec4j.daemon.net.TunnelRoutes;
+import org.ipsec4j.esp.DataPlane;
+import org.ipsec4j.esp.sad.SecurityAssociation;
+import org.ipsec4j.esp.sad.SecurityAssociationDatabase;
+import org.ipsec4j.esp.spd.SecurityPolicyDatabase;
+import org.ipsec4j.linux.TunOptions;
+
+/**
+ * The ESP data plane running over real Linux I/O, keyed from a setkey file.
+ *
+ * <p>Threads: one reads the TUN device and sends (outbound SAs live there), one per outer socket receives and
+ * writes to the TUN device (inbound SAs live there; they share one inbound data plane under a lock), a timer
+ * handles lifetimes and NAT keepalives, and the control socket answers {@code status} and {@code reload}. Each
+ * packet thread has its own {@link DataPlane} over the shared SPD and SAD.
+ *
+ * <p>{@link #start} sets up everything or nothing (the first problem is one line in a {@link DaemonException});
+ * {@link #close} takes it all down again: control socket, routes, rules, TUN device, sockets, keys.
+ */
+public final class Daemon implements AutoCloseable {
+
+    public static final String VERSION = "0.1.0";
+
+    private final DaemonOptions options;
+    private final Consumer<String> log;
+    private final long startedAt = System.nanoTime();
+    private final SecurityAssociationDatabase sad = new SecurityAssociationDatabase();
+    private final SecurityPolicyDatabase spd = new SecurityPolicyDatabase();
+    private final DataPlane outboundPlane = new DataPlane(spd, sad);
+    private final DataPlane inboundPlane = new DataPlane(spd, sad);
+    private final ReentrantLock inboundLock = new ReentrantLock();
+    private final DataPlaneGate gate = new DataPlaneGate();
+    private final OuterSocketSet sockets;
+    private final SecurityDatabaseLoader loader;
+    private final List<OuterSocketSet.Opened> waitingForTun = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Object lifecycle = new Object();
+    private final Object closeLock = new Object();
+    private TunnelNetwork network;
+    private DataPlaneTimer timer;
+    private ControlServer control;
+    private volatile boolean closing;
+    private volatile String failure;
+
+    private Daemon(DaemonOptions options, LocalAddresses localAddresses, Consumer<String> log) {
+        this.options = options;
+        this.log = log;
+        // ESP in UDP leaves through a UDP socket, which fills in the UDP checksum itself.
+        outboundPlane.setIpv6UdpChecksum(false);
+        this.sockets = new OuterSocketSet(options.firewallMark(), log, this::socketOpened);
+        TranslationOptions translation = TranslationOptions.defaults().withAllowLegacy(options.allowLegacy())
+                .withEncapsulation(options.encapsulation());
+        this.loader = new SecurityDatabaseLoader(sad, spd, translation, localAddresses, new Hooks(), System::nanoTime,
+                log);
+    }
+
+    /**
+     * Loads the setkey file, creates the TUN device, routes and sockets, starts the threads and the control
+     * socket.
+     *
+     * @throws DaemonException one line: a bad setkey file with its line and column, a TUN device that cannot be
+     *                         created, a port in use, a control socket another daemon holds
+     */
+    public static Daemon start(DaemonOptions options, Consumer<String> log) throws DaemonException {
+        return start(options, LocalAddresses.system(), log);
+    }
+
+    static Daemon start(DaemonOptions options, LocalAddresses localAddresses, Consumer<String> log)
+            throws DaemonException {
+        Daemon daemon = new Daemon(options, localAddresses, log);
+        try {
+            daemon.startUp();
+            return daemon;
+        } catch (DaemonException | RuntimeException e) {
+            daemon.close();
+            throw e;
+        }
+    }
+
+    private void startUp() throws DaemonException {
+        Path file = options.setkeyFile();
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new DaemonException(DaemonException.Kind.CONFIGURATION, "cannot read setkey file " + file
+                    + (Files.exists(file) ? "" : ": no such file"), null);
+        }
+        try {
+            loader.load(file);
+        } catch (SetkeyException e) {
+            throw new DaemonException(DaemonException.Kind.CONFIGURATION, e.getMessage(), e);
+        } catch (IOException e) {
+            throw new DaemonException(DaemonException.Kind.CONFIGURATION, "cannot read setkey file " + file + ": "
+                    + e.getMessage(), e);
+        }
+        ActiveConfiguration active = loader.active();
+        int mtu = tunnelMtu(active);
+        TunOptions tunOptions = TunOptions.defaults().withName(options.tunName());
+        if (options.tunOffloads()) {
+            tunOptions = tunOptions.withTcpOffloads();
+        }
+        try {
+            synchronized (lifecycle) {
+                network = TunnelNetwork.open(tunOptions, mtu, options.routingTable(), options.firewallMark(),
+                        options.rulePriority(), log);
+            }
+            network.setRoutes(TunnelRoutes.of(active, LocalAddresses.system().addresses()));
+        } catch (IOException e) {
+            throw new DaemonException(DaemonException.Kind.SYSTEM, e.getMessage(), e);
+        }
+        log.accept("tunnel " + network.name() + " up, mtu " + mtu + ", routes in table " + network.table()
+                + ", own packets marked 0x" + Integer.toHexString(network.mark()));
+        startThread("ipsec4j-outbound", new OutboundLoop(network.tun(), outboundPlane, sockets, gate, log));
+        synchronized (lifecycle) {
+            for (OuterSocketSet.Opened opened : waitingForTun) {
+                startInbound(opened);
+            }
+            waitingForTun.clear();
+        }
+        timer = new DataPlaneTimer(sad, outboundPlane, sockets, gate, log);
+        startThread("ipsec4j-timer", timer);
+        try {
+            control = ControlServer.start(options.controlPath(), this::handle, log);
+        } catch (IOException e) {
+            throw new DaemonException(DaemonException.Kind.SYSTEM, "control socket " + options.controlPath() + ": "
+                    + e.getMessage(), e);
+        }
+        log.accept("ready: " + active.sas().size() + " SAs, " + active.policies().size() + " policies from " + file
+                + "; control socket " + control.path());
+    }
+
+    private void socketOpened(OuterSocketSet.Opened opened) {
+        synchronized (lifecycle) {
+            if (network == null) {
+                waitingForTun.add(opened);
+            } else {
+                startInbound(opened);
+            }
+        }
+    }
+
+    private void startInbound(OuterSocketSet.Opened opened) {
+        startThread("ipsec4j-inbound-" + opened.purpose(), new InboundLoop(opened.purpose(), opened.socket(),
+                network.tun(), inboundPlane, inboundLock, gate, log));
+    }
+
+    private void startThread(String name, Runnable loop) {
+        Thread thread = Thread.ofPlatform().name(name).daemon().start(() -> {
+            loop.run();
+            if (!closing) {
+                failure = name + " ended unexpectedly";
+                log.accept(failure + "; stopping");
+                Thread.ofPlatform().start(this::close);
+            }
+        });
+        synchronized (threads) {
+            threads.add(thread);
+        }
+    }
+
+    private int tunnelMtu(ActiveConfiguration configuration) {
+        List<SecurityAssociation> sas = configuration.sas().stream().map(c -> c.sa()).toList();
+        int mtu = TunnelMtu.compute(sas, sa -> pathMtu(sa.localAddress().toInetAddress()));
+        if (mtu < TunnelMtu.IPV6_MINIMUM) {
+            log.accept("tunnel MTU " + mtu + " is below 1280: IPv6 cannot use the tunnel");
+        }
+        return mtu;
+    }
+
+    /** The MTU of the interface that holds {@code local}; 1500 when it cannot be told. */
+    private static int pathMtu(InetAddress local) {
+        try {
+            NetworkInterface nic = NetworkInterface.getByInetAddress(local);
+            return nic == null ? 1500 : nic.getMTU();
+        } catch (SocketException e) {
+            return 1500;
+        }
+    }
+
+    // ---- control requests ----
+
+    ControlResponse handle(String request) {
+        return switch (request) {
+            case ControlProtocol.STATUS -> ControlResponse.ok(StatusText.render(status()));
+            case ControlProtocol.STATUS_JSON -> ControlResponse.ok(StatusJson.render(status()));
+            case ControlProtocol.VERSION -> ControlResponse.ok("ipsec4j " + VERSION + "\n");
+            case ControlProtocol.RELOAD -> reload();
+            default -> ControlResponse.error("unknown request '" + request + "'; expected status, status json, "
+                    + "reload or version");
+        };
+    }
+
+    /** The status now. */
+    public StatusReport status() {
+        TunnelNetwork net = network;
+        long pid = ProcessHandle.current().pid();
+        StatusReport.DaemonSummary summary = new StatusReport.DaemonSummary(VERSION, pid,
+                (System.nanoTime() - startedAt) / 1_000_000_000L, options.setkeyFile().toAbsolutePath().toString(),
+                net == null ? options.tunName() : net.name(), net == null ? 0 : net.mtu(),
+                options.encapsulation().name().toLowerCase(), options.routingTable(), options.firewallMark());
+        return StatusReports.build(summary, loader.active(), outboundPlane.counters(), inboundPlane.counters(),
+                System.nanoTime());
+    }
+
+    /** Re-reads the setkey file; a bad one changes nothing and the answer says why, with line and column. */
+    private ControlResponse reload() {
+        Path file = options.setkeyFile();
+        try {
+            loader.load(file);
+        } catch (SetkeyException e) {
+            log.accept("reload refused, configuration unchanged: " + e.getMessage());
+            return ControlResponse.error(e.getMessage());
+        } catch (IOException e) {
+            log.accept("reload refused, configuration unchanged: " + e.getMessage());
+            return ControlResponse.error("cannot read " + file + ": " + e.getMessage());
+        }
+        ActiveConfiguration active = loader.active();
+        String summary = "reloaded " + file + ": " + active.sas().size() + " SAs, " + active.policies().size()
+                + " policies";
+        log.accept(summary);
+        return ControlResponse.ok(summary + "\n");
+    }
+
+    /** Loader callbacks: sockets before, the swap under the gate, routes and MTU after. */
+    private final class Hooks implements ConfigurationHooks {
+        @Override
+        public void prepareSockets(java.util.Set<OuterSocket> needed) throws SocketUnavailableException {
+            sockets.ensureOpen(needed);
+        }
+
+        @Override
+        public void exclusively(Runnable change) {
+            gate.exclusively(change);
+        }
+
+        @Override
+        public void applied(ActiveConfiguration previous, ActiveConfiguration current) {
+            TunnelNetwork net = network;
+            if (net == null) {
+                return; // first load: the network is set up from it next
+            }
+            try {
+                net.setMtu(tunnelMtu(current));
+                net.setRoutes(TunnelRoutes.of(current, LocalAddresses.system().addresses()));
+            } catch (IOException e) {
+                log.accept("routes or MTU not updated: " + e.getMessage());
+            }
+        }
+    }
+
+    // ---- lifecycle ----
+
+    /** Waits until the daemon has stopped; returns why it stopped on its own, or null after {@link #close}. */
+    public String awaitStop() throws InterruptedException {
+        stopped.await();
+        return failure;
+    }
+
+    /** Stops everything and removes what the daemon added to the system. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (closeLock) {
+            if (stopped.getCount() == 0) {
+                return;
+            }
+            closing = true;
+            shutDown();
+        }
+    }
+
+    private void shutDown() {
+        if (control != null) {
+            control.close();
+        }
+        if (timer != null) {
+            timer.stop();
+        }
+        TunnelNetwork net;
+        synchronized (lifecycle) {
+            net = network;
+        }
+        if (net != null) {
+            net.close(); // routes, rules, and the device: the outbound thread wakes and ends
+        }
+        sockets.close(); // the inbound threads wake and end
+        List<Thread> all;
+        synchronized (threads) {
+            all = List.copyOf(threads);
+        }
+        for (Thread thread : all) {
+            if (thread != Thread.currentThread()) {
+                try {
+                    thread.join(5000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        gate.exclusively(() -> {
+            sad.flush(); // zeroes every key
+            spd.flush();
+        });
+        if (stopped.getCount() > 0) {
+            log.accept("stopped" + (net != null ? "; removed " + net.name() + ", its routes and rules" : "")
+                    + (control != null ? " and " + control.path() : ""));
+        }
+        stopped.countDown();
+    }
+}

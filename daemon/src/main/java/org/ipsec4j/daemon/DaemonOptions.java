@@ -1,0 +1,49 @@
+package org.ipsec4j.daemon;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+import org.ipsec4j.daemon.config.DefaultEncapsulation;
+import org.ipsec4j.daemon.control.ControlProtocol;
+
+/**
+ * How {@code ipsec4j daemon} runs.
+ *
+ * @param setkeyFile    the manual keys and policies, reloadable
+ * @param tunName       the TUN interface to create
+ * @param controlPath   the control socket
+ * @param allowLegacy   accept 3DES and HMAC-MD5
+ * @param encapsulation what plain {@code esp} SAs use
+ * @param routingTable  the table for the tunnel routes
+ * @param firewallMark  the mark on the daemon's own sockets (never 0: the rule matches unmarked packets)
+ * @param rulePriority  where the {@code not fwmark ... lookup TABLE} rule goes (before main at 32766)
+ * @param tunOffloads   let the kernel hand over 64 KB TCP segments through the TUN device (IFF_VNET_HDR)
+ */
+public record DaemonOptions(Path setkeyFile, String tunName, Path controlPath, boolean allowLegacy,
+        DefaultEncapsulation encapsulation, int routingTable, int firewallMark, int rulePriority, boolean tunOffloads) {
+
+    public static final String DEFAULT_TUN = "ipsec4j0";
+    /** 4500, after the NAT-T port, for the table, the mark and the rule alike; easy to spot in {@code ip rule}. */
+    public static final int DEFAULT_TABLE = 4500;
+    public static final int DEFAULT_MARK = 0x4500;
+    public static final int DEFAULT_RULE_PRIORITY = 4500;
+
+    public DaemonOptions {
+        Objects.requireNonNull(setkeyFile, "setkeyFile");
+        Objects.requireNonNull(tunName, "tunName");
+        Objects.requireNonNull(controlPath, "controlPath");
+        Objects.requireNonNull(encapsulation, "encapsulation");
+        if (firewallMark == 0) {
+            throw new IllegalArgumentException("the firewall mark must not be 0");
+        }
+        if (routingTable <= 0 || routingTable == 253 || routingTable == 254 || routingTable == 255) {
+            throw new IllegalArgumentException("routing table " + routingTable
+                    + " is reserved (253 default, 254 main, 255 local); choose another");
+        }
+    }
+
+    public static DaemonOptions defaults(Path setkeyFile) {
+        return new DaemonOptions(setkeyFile, DEFAULT_TUN, ControlProtocol.DEFAULT_PATH, false,
+                DefaultEncapsulation.UDP, DEFAULT_TABLE, DEFAULT_MARK, DEFAULT_RULE_PRIORITY, false);
+    }
+}

@@ -1,0 +1,186 @@
+package org.ipsec4j.daemon.loop;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.locks.Lock;
+import java.util.function.Consumer;
+
+import org.ipsec4j.daemon.config.OuterSocket;
+import org.ipsec4j.esp.DataPlane;
+import org.ipsec4j.esp.InboundMetadata;
+import org.ipsec4j.esp.InboundResult;
+import org.ipsec4j.esp.selector.IpFamily;
+import org.ipsec4j.linux.DatagramBatch;
+import org.ipsec4j.linux.InetDatagramSocket;
+import org.ipsec4j.linux.TunDevice;
+import org.ipsec4j.linux.UdpSocket;
+
+/**
+ * An inbound thread (RFC 4301 §5.2), one per outer socket: receives a batch with one recvmmsg(2) (UDP
+ * generic receive offload may pack a run of datagrams from one peer into a slot; they are cut apart here),
+ * runs each datagram through the inbound {@link DataPlane} and writes the inner packets to the TUN device.
+ * Where several sockets exist their threads share the inbound data plane under one lock, so each inbound SA's
+ * codec and replay window see one thread at a time, and the TUN device one writer.
+ */
+public final class InboundLoop implements Runnable {
+
+    static final int SLOTS = 32;
+    private static final int ESP = 50;
+
+    private final OuterSocket purpose;
+    private final InetDatagramSocket socket;
+    private final TunDevice tun;
+    private final DataPlane plane;
+    private final Lock planeLock;
+    private final DataPlaneGate gate;
+    private final Consumer<String> log;
+    private final DropLog drops;
+    private final RateLimitedLog ike;
+    private final RateLimitedLog problems;
+    private final DatagramBatch batch = DatagramBatch.allocate(SLOTS, 65_535);
+    private final byte[] buffer = new byte[DataPlane.HEADROOM + 65_535 + DataPlane.TAILROOM];
+    private final InboundMetadata metadata = new InboundMetadata();
+    private final InboundResult result = new InboundResult();
+    private final byte[] address = new byte[16];
+
+    public InboundLoop(OuterSocket purpose, InetDatagramSocket socket, TunDevice tun, DataPlane plane, Lock planeLock,
+            DataPlaneGate gate, Consumer<String> log) {
+        this.purpose = purpose;
+        this.socket = socket;
+        this.tun = tun;
+        this.plane = plane;
+        this.planeLock = planeLock;
+        this.gate = gate;
+        this.log = log;
+        this.drops = new DropLog("inbound", log);
+        this.ike = new RateLimitedLog(log, DropLog.INTERVAL_NANOS);
+        this.problems = new RateLimitedLog(log, DropLog.INTERVAL_NANOS);
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                int received = socket.receive(batch);
+                if (received == 0) {
+                    continue; // woken by an ICMP error about an earlier send; nothing to read
+                }
+                gate.enter();
+                planeLock.lock();
+                try {
+                    long now = System.nanoTime();
+                    for (int i = 0; i < received; i++) {
+                        slot(i, now);
+                    }
+                } finally {
+                    planeLock.unlock();
+                    gate.exit();
+                }
+            }
+        } catch (ClosedChannelException e) {
+            // The socket was closed: the daemon is stopping.
+        } catch (IOException | RuntimeException e) {
+            log.accept("inbound thread for " + purpose + " stopped: " + e);
+        } finally {
+            batch.close();
+        }
+    }
+
+    private void slot(int i, long now) throws ClosedChannelException {
+        int length = batch.copy(i, buffer, DataPlane.HEADROOM);
+        if (purpose.isUdp()) {
+            setUdpMetadata(i);
+            int size = batch.segmentSize(i);
+            if (size == 0) {
+                size = length;
+            }
+            // A GRO run: datagrams of `size` bytes back to back, the last maybe shorter. Each is processed where
+            // it lies; the bytes before it (its headroom) belong to datagrams already delivered.
+            for (int start = 0; start < length; start += size) {
+                int datagram = Math.min(size, length - start);
+                deliver(process(DataPlane.HEADROOM + start, datagram, now), now);
+            }
+        } else {
+            if (purpose.family() == IpFamily.IPV6) {
+                setIpv6Metadata(i, 0, 0); // IPv6 raw sockets hand over ESP without the IP header
+            }
+            deliver(process(DataPlane.HEADROOM, length, now), now);
+        }
+    }
+
+    private InboundResult process(int off, int len, long now) {
+        try {
+            if (purpose.isUdp()) {
+                return plane.processInboundUdp(buffer, off, len, metadata, now, result);
+            }
+            if (purpose.family() == IpFamily.IPV4) {
+                return plane.processInboundPacket(buffer, off, len, now, result); // IPv4 raw: header included
+            }
+            return plane.processInboundRaw(buffer, off, len, ESP, metadata, now, result);
+        } catch (RuntimeException e) {
+            problems.log("inbound datagram of " + len + " bytes not processed: " + e, now);
+            return null;
+        }
+    }
+
+    private void deliver(InboundResult r, long now) throws ClosedChannelException {
+        if (r == null) {
+            return;
+        }
+        switch (r.action()) {
+            case DELIVER -> {
+                try {
+                    tun.write(r.buffer(), r.offset(), r.length());
+                } catch (ClosedChannelException e) {
+                    throw e;
+                } catch (IOException e) {
+                    problems.log("writing a " + r.length() + "-byte packet to " + tun.name() + " failed: "
+                            + e.getMessage(), now);
+                }
+            }
+            case IKE -> ike.log("IKE message of " + r.length() + " bytes ignored: no IKE daemon (manual keys)", now);
+            case KEEPALIVE -> { }
+            case DROP -> drops.dropped(r.dropReason(), r.sa(), now);
+        }
+    }
+
+    private void setUdpMetadata(int i) {
+        if (purpose.family() == IpFamily.IPV4) {
+            putInt(address, 0, batch.sourceIpv4(i));
+            metadata.source(IpFamily.IPV4, address, 0, batch.sourcePort(i));
+            int local = batch.localIpv4(i);
+            if (local != 0) {
+                putInt(address, 0, local);
+                metadata.destination(address, 0, purpose.udpPort());
+            } else {
+                metadata.destinationPort(purpose.udpPort());
+            }
+        } else {
+            setIpv6Metadata(i, batch.sourcePort(i), purpose.udpPort());
+        }
+    }
+
+    private void setIpv6Metadata(int i, int sourcePort, int localPort) {
+        byte[] source = batch.source(i).address().getAddress();
+        metadata.source(IpFamily.IPV6, source, 0, sourcePort);
+        InetAddress local = batch.localAddress(i);
+        if (local != null) {
+            metadata.destination(local.getAddress(), 0, localPort);
+        } else {
+            metadata.destinationPort(localPort);
+        }
+    }
+
+    private static void putInt(byte[] b, int off, int v) {
+        b[off] = (byte) (v >>> 24);
+        b[off + 1] = (byte) (v >>> 16);
+        b[off + 2] = (byte) (v >>> 8);
+        b[off + 3] = (byte) v;
+    }
+
+    /** Whether this loop's socket does UDP (for GRO set-up by the daemon). */
+    public boolean isUdp() {
+        return socket instanceof UdpSocket;
+    }
+}

@@ -1,0 +1,184 @@
+package org.ipsec4j.daemon.loop;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.ipsec4j.daemon.config.OuterSocket;
+import org.ipsec4j.esp.DataPlane;
+import org.ipsec4j.esp.OutboundResult;
+import org.ipsec4j.esp.sad.SecurityAssociation;
+import org.ipsec4j.esp.selector.IpFamily;
+import org.ipsec4j.linux.InetDatagramSocket;
+import org.ipsec4j.linux.RawIpSocket;
+import org.ipsec4j.linux.SocketEndpoint;
+import org.ipsec4j.linux.TunDevice;
+import org.ipsec4j.linux.UdpSocket;
+
+/**
+ * The outbound thread (RFC 4301 §5.1): reads inner packets from the TUN device, runs them through its own
+ * {@link DataPlane} and queues what comes out per socket. It blocks for the first packet, then drains what
+ * else the device has queued (up to {@value #BATCH} packets) and sends it all with one sendmmsg(2) per socket,
+ * UDP runs coalesced for segmentation offload. Outbound SAs, and so their codecs, are used by this thread
+ * only (and by the timer while this thread waits at the gate).
+ */
+public final class OutboundLoop implements Runnable {
+
+    static final int BATCH = 64;
+    static final int MAX_PACKET = 65_535;
+
+    private final TunDevice tun;
+    private final DataPlane plane;
+    private final OuterSocketSet sockets;
+    private final DataPlaneGate gate;
+    private final Consumer<String> log;
+    private final DropLog drops;
+    private final RateLimitedLog problems;
+    private final byte[] buffer = new byte[DataPlane.HEADROOM + MAX_PACKET + DataPlane.TAILROOM];
+    private final OutboundResult result = new OutboundResult();
+    private final Map<OuterSocket, SendQueue> queues = new LinkedHashMap<>();
+    private final Map<SecurityAssociation, SocketEndpoint> peers = new IdentityHashMap<>();
+
+    public OutboundLoop(TunDevice tun, DataPlane plane, OuterSocketSet sockets, DataPlaneGate gate,
+            Consumer<String> log) {
+        this.tun = tun;
+        this.plane = plane;
+        this.sockets = sockets;
+        this.gate = gate;
+        this.log = log;
+        this.drops = new DropLog("outbound", log);
+        this.problems = new RateLimitedLog(log, DropLog.INTERVAL_NANOS);
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                int length = tun.read(buffer, DataPlane.HEADROOM, MAX_PACKET);
+                gate.enter();
+                try {
+                    long now = System.nanoTime();
+                    int packets = 0;
+                    while (length > 0) {
+                        process(length, now);
+                        if (++packets == BATCH) {
+                            break;
+                        }
+                        length = tun.tryRead(buffer, DataPlane.HEADROOM, MAX_PACKET);
+                    }
+                    flush(now);
+                } finally {
+                    gate.exit();
+                }
+            }
+        } catch (ClosedChannelException e) {
+            // The TUN device was closed: the daemon is stopping.
+        } catch (IOException | RuntimeException e) {
+            log.accept("outbound thread stopped: " + e);
+        } finally {
+            queues.values().forEach(SendQueue::close);
+        }
+    }
+
+    private void process(int length, long now) {
+        OutboundResult r;
+        try {
+            r = plane.processOutbound(buffer, DataPlane.HEADROOM, length, now, result);
+        } catch (RuntimeException e) {
+            problems.log("outbound packet of " + length + " bytes not processed: " + e, now);
+            return;
+        }
+        try {
+            switch (r.action()) {
+                case SEND -> send(r, now);
+                case BYPASS -> bypass(r, now);
+                case DROP -> drops.dropped(r.dropReason(), r.sa(), now);
+            }
+        } catch (ClosedChannelException e) {
+            // a socket closed under us: stopping
+        } catch (IOException e) {
+            problems.log("outbound send failed: " + e.getMessage(), now);
+        }
+    }
+
+    private void send(OutboundResult r, long now) throws IOException {
+        SecurityAssociation sa = r.sa();
+        IpFamily family = sa.localAddress().family();
+        if (r.udpEncapsulated()) {
+            OuterSocket purpose = OuterSocket.udp(family, r.sourcePort());
+            SendQueue queue = queue(purpose);
+            if (queue != null) {
+                queue.add(r.buffer(), r.payloadOffset(), r.payloadLength(), peer(sa, r.destinationPort()), now);
+            }
+        } else {
+            SendQueue queue = queue(OuterSocket.rawEsp(family));
+            if (queue != null) {
+                // IPv4: the whole packet (IP_HDRINCL); IPv6 raw sockets write the header themselves.
+                if (family == IpFamily.IPV4) {
+                    queue.add(r.buffer(), r.packetOffset(), r.packetLength(), peer(sa, 0), now);
+                } else {
+                    queue.add(r.buffer(), r.payloadOffset(), r.payloadLength(), peer(sa, 0), now);
+                }
+            }
+        }
+    }
+
+    private SendQueue queue(OuterSocket purpose) {
+        SendQueue queue = queues.get(purpose);
+        if (queue == null || !queue.socket().isOpen()) {
+            InetDatagramSocket socket = purpose.isUdp() ? sockets.udp(purpose.family(), purpose.udpPort())
+                    : sockets.rawEsp(purpose.family());
+            if (socket == null) {
+                return null; // cannot happen: the loader opens every socket its SAs need first
+            }
+            queue = new SendQueue(socket, socket instanceof UdpSocket, log);
+            queues.put(purpose, queue);
+        }
+        return queue;
+    }
+
+    private SocketEndpoint peer(SecurityAssociation sa, int port) {
+        SocketEndpoint endpoint = peers.get(sa);
+        if (endpoint == null || endpoint.port() != port) {
+            if (peers.size() > 1024) {
+                peers.clear(); // SAs come and go with reloads; forget the dead ones now and then
+            }
+            endpoint = SocketEndpoint.of(sa.remoteAddress().toInetAddress(), port);
+            peers.put(sa, endpoint);
+        }
+        return endpoint;
+    }
+
+    /** A packet the SPD lets through in the clear (RFC 4301 §5.1 BYPASS), sent as it is by the main table. */
+    private void bypass(OutboundResult r, long now) throws IOException {
+        byte[] b = r.buffer();
+        int off = r.packetOffset();
+        boolean v4 = (b[off] & 0xF0) == 0x40;
+        IpFamily family = v4 ? IpFamily.IPV4 : IpFamily.IPV6;
+        byte[] destination = v4 ? java.util.Arrays.copyOfRange(b, off + 16, off + 20)
+                : java.util.Arrays.copyOfRange(b, off + 24, off + 40);
+        RawIpSocket socket = sockets.bypass(family);
+        try {
+            socket.send(b, off, r.packetLength(), SocketEndpoint.of(InetAddress.getByAddress(destination), 0));
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private void flush(long now) {
+        for (SendQueue queue : queues.values()) {
+            try {
+                queue.flush(now);
+            } catch (ClosedChannelException e) {
+                // stopping
+            } catch (IOException e) {
+                problems.log("outbound send failed: " + e.getMessage(), now);
+            }
+        }
+    }
+}
