@@ -62,6 +62,7 @@ ensure_packages() {
 # The packages the build, the demo and the tests need.
 BUILD_PACKAGES=(maven)
 TEST_PACKAGES=(tshark iproute2 iptables iperf3 iputils-ping tcpdump)
+DEMO_PACKAGES=(iproute2 iputils-ping)
 
 # mvn_run ARGS... -> Maven with the JDK 25, quiet, batch mode.
 mvn_run() {
