@@ -33,6 +33,7 @@ import java.util.function.Consumer;
 public final class ControlServer implements AutoCloseable {
 
     private static final long CLIENT_DEADLINE_SECONDS = 5;
+    private static final long MAX_DISCARDED_BYTES = 1 << 20;
 
     private final Path path;
     private final ServerSocketChannel channel;
@@ -155,28 +156,34 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    /** The request line without its newline, or null if it is too long or not text. */
+    /**
+     * The request line without its newline, or null if it is too long or not text. An overlong line is read to
+     * its end (up to {@link #MAX_DISCARDED_BYTES}) so that the answer reaches the client instead of a reset.
+     */
     private static String readLine(SocketChannel client) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
-        ByteBuffer buffer = ByteBuffer.allocate(64);
-        while (true) {
+        ByteBuffer buffer = ByteBuffer.allocate(256);
+        boolean tooLong = false;
+        long total = 0;
+        while (total < MAX_DISCARDED_BYTES) {
             buffer.clear();
             int n = client.read(buffer);
             if (n < 0) {
                 break;
             }
+            total += n;
             for (int i = 0; i < n; i++) {
                 byte b = buffer.get(i);
                 if (b == '\n') {
-                    return text(line);
+                    return tooLong ? null : text(line);
                 }
-                line.write(b);
-                if (line.size() > ControlProtocol.MAX_REQUEST_BYTES) {
-                    return null;
+                if (!tooLong) {
+                    line.write(b);
+                    tooLong = line.size() > ControlProtocol.MAX_REQUEST_BYTES;
                 }
             }
         }
-        return line.size() == 0 ? null : text(line);
+        return tooLong || line.size() == 0 ? null : text(line);
     }
 
     private static String text(ByteArrayOutputStream line) {

@@ -1,0 +1,60 @@
+package org.ipsec4j.daemon.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class StatusRenderingTest {
+
+    static StatusReport sample() {
+        StatusReport.DaemonSummary daemon = new StatusReport.DaemonSummary("0.1.0", 42, 7, "/etc/ipsec4j/a \"b\".conf",
+                "ipsec4j0", 1438, "udp", 4500, 0x4500);
+        StatusReport.SaStatus out = new StatusReport.SaStatus(0x1001, "out", "esp", "tunnel", "192.0.2.1", "192.0.2.2",
+                4500, 4500, "aes-gcm-16-128", "none", -1, 12, "active", 6, "none", "3600 s, 1000000 bytes", 1008, 12,
+                Map.of(), 3);
+        StatusReport.SaStatus in = new StatusReport.SaStatus(0x1002, "in", "esp", "transport", "192.0.2.1",
+                "192.0.2.2", 0, 0, "aes-cbc-128", "hmac-sha2-256-128", 64, 10, "active", 6, "none", "none", 840, 10,
+                Map.of("authentication-failed", 3L, "replayed", 1L), 4);
+        StatusReport.PolicyStatus policy = new StatusReport.PolicyStatus("out", "10.0.1.0/24 <-> 10.0.2.0/24 any",
+                "protect esp/tunnel/192.0.2.1-192.0.2.2/require", 12, "0x00001001", 5);
+        StatusReport.GlobalCounters global = new StatusReport.GlobalCounters(12, 1008, Map.of("no-policy", 2L), 10, 840,
+                Map.of("no-sa", 5L, "authentication-failed", 3L), 0, 1, 2, 0);
+        return new StatusReport(daemon, List.of(out, in), List.of(policy), global);
+    }
+
+    @Test
+    void textShowsEverySaPolicyAndNonZeroDrop() {
+        String text = StatusText.render(sample());
+        assertTrue(text.contains("  0x00001001 out esp tunnel 192.0.2.1 -> 192.0.2.2 udp 4500 -> 4500\n"), text);
+        assertTrue(text.contains("      aes-gcm-16-128, last seq 12, active, age 6 s, setkey line 3\n"), text);
+        assertTrue(text.contains("      lifetime soft none, hard 3600 s, 1000000 bytes\n"), text);
+        assertTrue(text.contains("      12 packets, 1008 bytes, drops: none\n"), text);
+        assertTrue(text.contains("  0x00001002 in  esp transport 192.0.2.1 <- 192.0.2.2\n"), text);
+        assertTrue(text.contains("aes-cbc-128 + hmac-sha2-256-128, replay window 64 packets, highest seq 10"), text);
+        assertTrue(text.contains("10 packets, 840 bytes, drops: authentication-failed 3, replayed 1\n"), text);
+        assertTrue(text.contains("  out 10.0.1.0/24 <-> 10.0.2.0/24 any  protect esp/tunnel/192.0.2.1-192.0.2.2/require"
+                + " via 0x00001001  hits 12\n"), text);
+        assertTrue(text.contains("  in  10 packets, 840 bytes, drops: authentication-failed 3, no-sa 5\n"), text);
+    }
+
+    @Test
+    void jsonHasTheSameContent() {
+        String json = StatusJson.render(sample());
+        assertTrue(json.contains("\"setkey_file\": \"/etc/ipsec4j/a \\\"b\\\".conf\""), json);
+        assertTrue(json.contains("\"spi\": \"0x00001001\""), json);
+        assertTrue(json.contains("\"udp_encapsulation\": {\n        \"local_port\": 4500,"), json);
+        assertTrue(json.contains("\"udp_encapsulation\": null"), json);
+        assertTrue(json.contains("\"replay_window\": null"), json);
+        assertTrue(json.contains("\"replay_window\": 64"), json);
+        assertTrue(json.contains("\"drops\": {\n        \"authentication-failed\": 3,\n        \"replayed\": 1\n      }"),
+                json);
+        assertTrue(json.contains("\"hits\": 12"), json);
+        assertTrue(json.endsWith("}\n"), json);
+        assertEquals(json.chars().filter(c -> c == '{').count(), json.chars().filter(c -> c == '}').count() - 0,
+                "balanced (no braces inside these strings)");
+    }
+}
