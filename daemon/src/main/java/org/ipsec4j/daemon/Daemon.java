@@ -75,6 +75,8 @@ public final class Daemon implements AutoCloseable {
     private DataPlaneTimer timer;
     private ControlServer control;
     private volatile boolean closing;
+    private volatile boolean ready;
+    private volatile boolean socketRefused;
     private volatile String failure;
 
     private Daemon(DaemonOptions options, LocalAddresses localAddresses, Consumer<String> log) {
@@ -121,7 +123,9 @@ public final class Daemon implements AutoCloseable {
         try {
             loader.load(file);
         } catch (SetkeyException e) {
-            throw new DaemonException(DaemonException.Kind.CONFIGURATION, e.getMessage(), e);
+            // A socket the file needs (its line is in the message) is the system's refusal, not the file's fault.
+            throw new DaemonException(socketRefused ? DaemonException.Kind.SYSTEM : DaemonException.Kind.CONFIGURATION,
+                    e.getMessage(), e);
         } catch (IOException e) {
             throw new DaemonException(DaemonException.Kind.CONFIGURATION, "cannot read setkey file " + file + ": "
                     + e.getMessage(), e);
@@ -158,6 +162,7 @@ public final class Daemon implements AutoCloseable {
             throw new DaemonException(DaemonException.Kind.SYSTEM, "control socket " + options.controlPath() + ": "
                     + e.getMessage(), e);
         }
+        ready = true;
         log.accept("ready: " + active.sas().size() + " SAs, " + active.policies().size() + " policies from " + file
                 + "; control socket " + control.path());
     }
@@ -258,7 +263,12 @@ public final class Daemon implements AutoCloseable {
     private final class Hooks implements ConfigurationHooks {
         @Override
         public void prepareSockets(java.util.Set<OuterSocket> needed) throws SocketUnavailableException {
-            sockets.ensureOpen(needed);
+            try {
+                sockets.ensureOpen(needed);
+            } catch (SocketUnavailableException e) {
+                socketRefused = true;
+                throw e;
+            }
         }
 
         @Override
@@ -334,7 +344,7 @@ public final class Daemon implements AutoCloseable {
             sad.flush(); // zeroes every key
             spd.flush();
         });
-        if (stopped.getCount() > 0) {
+        if (ready) {
             log.accept("stopped" + (net != null ? "; removed " + net.name() + ", its routes and rules" : "")
                     + (control != null ? " and " + control.path() : ""));
         }
