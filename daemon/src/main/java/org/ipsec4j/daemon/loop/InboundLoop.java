@@ -43,6 +43,8 @@ public final class InboundLoop implements Runnable {
     private final InboundMetadata metadata = new InboundMetadata();
     private final InboundResult result = new InboundResult();
     private final byte[] address = new byte[16];
+    /** With a virtio-net header on the device: joins TCP segments into super-packets; else null. */
+    private final TcpCoalescer coalescer;
 
     public InboundLoop(OuterSocket purpose, InetDatagramSocket socket, TunDevice tun, DataPlane plane, Lock planeLock,
             DataPlaneGate gate, Consumer<String> log) {
@@ -56,6 +58,7 @@ public final class InboundLoop implements Runnable {
         this.drops = new DropLog("inbound", log);
         this.ike = new RateLimitedLog(log, DropLog.INTERVAL_NANOS);
         this.problems = new RateLimitedLog(log, DropLog.INTERVAL_NANOS);
+        this.coalescer = tun.headerLength() > 0 ? new TcpCoalescer(tun::write) : null;
     }
 
     @Override
@@ -72,6 +75,9 @@ public final class InboundLoop implements Runnable {
                     long now = System.nanoTime();
                     for (int i = 0; i < received; i++) {
                         slot(i, now);
+                    }
+                    if (coalescer != null) {
+                        flushJoined(now);
                     }
                 } finally {
                     planeLock.unlock();
@@ -131,7 +137,11 @@ public final class InboundLoop implements Runnable {
         switch (r.action()) {
             case DELIVER -> {
                 try {
-                    tun.write(r.buffer(), r.offset(), r.length());
+                    if (coalescer != null) {
+                        coalescer.add(r.buffer(), r.offset(), r.length());
+                    } else {
+                        tun.write(r.buffer(), r.offset(), r.length());
+                    }
                 } catch (ClosedChannelException e) {
                     throw e;
                 } catch (IOException e) {
@@ -142,6 +152,16 @@ public final class InboundLoop implements Runnable {
             case IKE -> ike.log("IKE message of " + r.length() + " bytes ignored: no IKE daemon (manual keys)", now);
             case KEEPALIVE -> { }
             case DROP -> drops.dropped(r.dropReason(), r.sa(), now);
+        }
+    }
+
+    private void flushJoined(long now) throws ClosedChannelException {
+        try {
+            coalescer.flush();
+        } catch (ClosedChannelException e) {
+            throw e;
+        } catch (IOException e) {
+            problems.log("writing joined TCP segments to " + tun.name() + " failed: " + e.getMessage(), now);
         }
     }
 

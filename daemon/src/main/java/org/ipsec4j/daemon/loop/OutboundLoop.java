@@ -19,6 +19,7 @@ import org.ipsec4j.linux.RawIpSocket;
 import org.ipsec4j.linux.SocketEndpoint;
 import org.ipsec4j.linux.TunDevice;
 import org.ipsec4j.linux.UdpSocket;
+import org.ipsec4j.linux.VirtioNetHeader;
 
 /**
  * The outbound thread (RFC 4301 §5.1): reads inner packets from the TUN device, runs them through its own
@@ -40,6 +41,11 @@ public final class OutboundLoop implements Runnable {
     private final DropLog drops;
     private final RateLimitedLog problems;
     private final byte[] buffer = new byte[DataPlane.HEADROOM + MAX_PACKET + DataPlane.TAILROOM];
+    /** Segments cut from a TSO super-packet, one at a time, with the data plane's head- and tailroom. */
+    private final byte[] segment = new byte[DataPlane.HEADROOM + MAX_PACKET + DataPlane.TAILROOM];
+    /** The virtio-net header in front of each packet read, when the device has offloads; else 0. */
+    private final int vnet;
+    private long now;
     private final OutboundResult result = new OutboundResult();
     private final Map<OuterSocket, SendQueue> queues = new LinkedHashMap<>();
     private final Map<SecurityAssociation, SocketEndpoint> peers = new IdentityHashMap<>();
@@ -53,23 +59,25 @@ public final class OutboundLoop implements Runnable {
         this.log = log;
         this.drops = new DropLog("outbound", log);
         this.problems = new RateLimitedLog(log, DropLog.INTERVAL_NANOS);
+        this.vnet = tun.headerLength();
     }
 
     @Override
     public void run() {
         try {
+            int readOffset = DataPlane.HEADROOM - vnet; // the IP header lands at HEADROOM
             while (true) {
-                int length = tun.read(buffer, DataPlane.HEADROOM, MAX_PACKET);
+                int length = tun.read(buffer, readOffset, MAX_PACKET + vnet);
                 gate.enter();
                 try {
-                    long now = System.nanoTime();
+                    now = System.nanoTime();
                     int packets = 0;
                     while (length > 0) {
-                        process(length, now);
+                        read(length - vnet);
                         if (++packets == BATCH) {
                             break;
                         }
-                        length = tun.tryRead(buffer, DataPlane.HEADROOM, MAX_PACKET);
+                        length = tun.tryRead(buffer, readOffset, MAX_PACKET + vnet);
                     }
                     flush(now);
                 } finally {
@@ -85,10 +93,40 @@ public final class OutboundLoop implements Runnable {
         }
     }
 
-    private void process(int length, long now) {
+    /** One read from the device: a packet, or with offloads maybe a TCP super-packet to cut first. */
+    private void read(int length) {
+        if (vnet == 0) {
+            process(buffer, DataPlane.HEADROOM, length);
+            return;
+        }
+        int header = DataPlane.HEADROOM - vnet;
+        int gso = VirtioNetHeader.gsoType(buffer, header);
+        int csumStart = VirtioNetHeader.checksumStart(buffer, header);
+        if (gso == VirtioNetHeader.GSO_NONE) {
+            if ((VirtioNetHeader.flags(buffer, header) & VirtioNetHeader.FLAG_NEEDS_CHECKSUM) != 0
+                    && !TcpSegmenter.completeChecksum(buffer, DataPlane.HEADROOM, length, csumStart,
+                            VirtioNetHeader.checksumOffset(buffer, header))) {
+                problems.log("a packet from " + tun.name() + " with checksum offsets outside it: dropped", now);
+                return;
+            }
+            process(buffer, DataPlane.HEADROOM, length);
+        } else if (gso == VirtioNetHeader.GSO_TCPV4 || gso == VirtioNetHeader.GSO_TCPV6) {
+            int segments = TcpSegmenter.segment(buffer, DataPlane.HEADROOM, length, csumStart,
+                    VirtioNetHeader.gsoSize(buffer, header), segment, DataPlane.HEADROOM, this::process);
+            if (segments < 0) {
+                problems.log("a TCP super-packet from " + tun.name() + " that cannot be cut ("
+                        + VirtioNetHeader.toString(buffer, header) + "): dropped", now);
+            }
+        } else {
+            problems.log("an offload ipsec4j did not ask for (" + VirtioNetHeader.toString(buffer, header)
+                    + "): dropped", now);
+        }
+    }
+
+    private void process(byte[] packet, int offset, int length) {
         OutboundResult r;
         try {
-            r = plane.processOutbound(buffer, DataPlane.HEADROOM, length, now, result);
+            r = plane.processOutbound(packet, offset, length, now, result);
         } catch (RuntimeException e) {
             problems.log("outbound packet of " + length + " bytes not processed: " + e, now);
             return;

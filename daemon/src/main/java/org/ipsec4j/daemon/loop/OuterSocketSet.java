@@ -71,6 +71,8 @@ public final class OuterSocketSet implements AutoCloseable {
                 socket.setReceiveBufferSize(SOCKET_BUFFER_BYTES);
                 socket.setSendBufferSize(SOCKET_BUFFER_BYTES);
                 socket.bind(SocketEndpoint.any(family, purpose.udpPort()));
+                // Runs of datagrams from one peer come up as one (cut apart again by the inbound loop).
+                ((UdpSocket) socket).setGenericReceiveOffload(true);
             } else {
                 RawIpSocket raw = RawIpSocket.open(family, RawIpSocket.ESP);
                 socket = raw;
