@@ -44,6 +44,6 @@ public record DaemonOptions(Path setkeyFile, String tunName, Path controlPath, b
 
     public static DaemonOptions defaults(Path setkeyFile) {
         return new DaemonOptions(setkeyFile, DEFAULT_TUN, ControlProtocol.DEFAULT_PATH, false,
-                DefaultEncapsulation.UDP, DEFAULT_TABLE, DEFAULT_MARK, DEFAULT_RULE_PRIORITY, false);
+                DefaultEncapsulation.UDP, DEFAULT_TABLE, DEFAULT_MARK, DEFAULT_RULE_PRIORITY, true);
     }
 }
