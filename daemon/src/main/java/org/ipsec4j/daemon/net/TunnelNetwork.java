@@ -66,8 +66,18 @@ public final class TunnelNetwork implements AutoCloseable {
         try {
             tun = TunDevice.open(tunOptions);
         } catch (ErrnoException e) {
-            throw new IOException("cannot create TUN device " + (tunOptions.name() == null ? "" : tunOptions.name())
-                    + ": " + e.getMessage(), e);
+            if (!tunOptions.virtioNetHeader() || !e.call().startsWith("TUNSET")
+                    || e.call().startsWith("TUNSETIFF")) {
+                throw new IOException("cannot create TUN device " + (tunOptions.name() == null ? ""
+                        : tunOptions.name()) + ": " + e.getMessage(), e);
+            }
+            // An older kernel refuses the virtio-net header or an offload: plain packets still work.
+            log.accept("TUN offloads refused (" + e.getMessage() + "); one packet per read and write");
+            try {
+                tun = TunDevice.open(TunOptions.defaults().withName(tunOptions.name()));
+            } catch (ErrnoException plain) {
+                throw new IOException("cannot create TUN device " + tunOptions.name() + ": " + plain.getMessage(), plain);
+            }
         }
         NetlinkRouteSocket netlink = null;
         TunnelNetwork network = null;
