@@ -128,7 +128,7 @@ public final class SetkeyParser {
         int family = addressFlags();
         SaAddress source = saAddress("source address", family);
         SaAddress destination = saAddress("destination address", family);
-        requireSameFamily(source.address, destination.address, destination.offset, "destination", "source");
+        requireSameFamily(destination.address, source.address, destination.offset, "destination", "source");
         SaProtocolWord protocol = saProtocol();
         Optional<InetAddress> natOriginalAddress = Optional.empty();
         if (protocol.udp && current.kind() == Kind.WORD && (current.text().contains(".")
@@ -408,7 +408,7 @@ public final class SetkeyParser {
         int family = addressFlags();
         SaAddress source = saAddress("source address", family);
         SaAddress destination = saAddress("destination address", family);
-        requireSameFamily(source.address, destination.address, destination.offset, "destination", "source");
+        requireSameFamily(destination.address, source.address, destination.offset, "destination", "source");
         SaProtocolWord protocol = saProtocol();
         if (!protocol.udp) {
             for (SaAddress endpoint : List.of(source, destination)) {
@@ -430,7 +430,7 @@ public final class SetkeyParser {
         int family = addressFlags();
         SaAddress source = saAddress("source address", family);
         SaAddress destination = saAddress("destination address", family);
-        requireSameFamily(source.address, destination.address, destination.offset, "destination", "source");
+        requireSameFamily(destination.address, source.address, destination.offset, "destination", "source");
         for (SaAddress endpoint : List.of(source, destination)) {
             if (!endpoint.port.isAny()) {
                 throw error(endpoint.portOffset, "deleteall takes addresses without ports");
@@ -447,6 +447,10 @@ public final class SetkeyParser {
             advance();
             return Flush.ALL;
         }
+        if (!current.is("esp") && !current.is("ah") && !current.is("esp-udp")) {
+            throw error(current, "expected ';' or a protocol (esp, ah or esp-udp) after 'flush', found "
+                    + describe(current));
+        }
         SaProtocolWord protocol = saProtocol();
         expectEnd("after 'flush " + protocol.word + "'");
         return new Flush(Optional.of(protocol.protocol));
@@ -456,10 +460,13 @@ public final class SetkeyParser {
 
     private SetkeyStatement policy(String keyword) throws SetkeyException {
         advance();
+        if (current.is("tagged")) {
+            throw error(current, keyword + " tagged (policies on packet-filter tags) is not supported");
+        }
         int family = addressFlags();
         Selector source = selector("source range", family);
         Selector destination = selector("destination range", family);
-        requireSameFamily(source.selector.address(), destination.selector.address(), destination.offset,
+        requireSameFamily(destination.selector.address(), source.selector.address(), destination.offset,
                 "destination range", "source range");
         UpperLayer upperLayer = upperLayer();
         for (Selector side : List.of(source, destination)) {
@@ -617,7 +624,7 @@ public final class SetkeyParser {
         };
         if (parts.length == 1) {
             throw error(base + word.length(), "incomplete rule: write " + parts[0] + "/transport//require or "
-                    + parts[0] + "/tunnel/SRC-DST/require");
+                    + parts[0] + "/tunnel/SRC-DST/require (no spaces inside a rule)");
         }
         int modeOffset = base + parts[0].length() + 1;
         IpsecRequest.Mode mode = switch (parts[1]) {
@@ -641,7 +648,7 @@ public final class SetkeyParser {
             }
             Endpoint source = endpoint(endpoints.substring(0, dash), endpointsOffset);
             Endpoint destination = endpoint(endpoints.substring(dash + 1), endpointsOffset + dash + 1);
-            requireSameFamily(source.address(), destination.address(), endpointsOffset + dash + 1,
+            requireSameFamily(destination.address(), source.address(), endpointsOffset + dash + 1,
                     "tunnel destination", "tunnel source");
             tunnelSource = Optional.of(source);
             tunnelDestination = Optional.of(destination);
@@ -701,6 +708,9 @@ public final class SetkeyParser {
         }
         String word = token.text();
         int base = token.offset();
+        if (word.startsWith("[")) {
+            throw error(token, "a port must follow its address without a space, as in 192.0.2.1[500]");
+        }
         if (word.equals("any")) {
             throw error(token, "'any' is not an address: write 0.0.0.0/0 or ::/0");
         }
@@ -854,6 +864,9 @@ public final class SetkeyParser {
             throw error(token, "expected the " + role + ", found " + describe(token));
         }
         String word = token.text();
+        if (word.startsWith("[")) {
+            throw error(token, "a port must follow its address without a space, as in 192.0.2.1[4500]");
+        }
         int bracket = word.indexOf('[');
         String addressText = bracket < 0 ? word : word.substring(0, bracket);
         int slash = addressText.indexOf('/');
@@ -946,7 +959,9 @@ public final class SetkeyParser {
                     + "supported: use esp or ah");
             case "ipcomp" -> throw error(token, "IPComp is not supported by ipsec4j");
             case "tcp" -> throw error(token, "TCP-MD5 signatures (tcp) are not IPsec; not supported");
-            default -> throw error(token, "expected the protocol (esp, ah or esp-udp), found " + describe(token));
+            default -> throw error(token, token.text().startsWith("[")
+                    ? "a port must follow its address without a space, as in 192.0.2.1[4500]"
+                    : "expected the protocol (esp, ah or esp-udp), found " + describe(token));
         };
         advance();
         return protocol;
