@@ -174,8 +174,7 @@ public final class SetkeyParser {
             if (name.equals("-E") || name.equals("-A") || name.equals("-C")) {
                 break;
             }
-            String key = name.equals("-f") ? "-f " + peekWordAfterOption() : name;
-            if (!seen.add(key)) {
+            if (!name.equals("-f") && !seen.add(name)) {
                 throw error(option, "option " + name + " is given twice");
             }
             advance();
@@ -183,7 +182,7 @@ public final class SetkeyParser {
                 case "-m" -> sa.mode(saMode(option));
                 case "-r" -> sa.replayWindow(number(option, "replay window size", SetkeyStatement.MAX_U32));
                 case "-u" -> sa.requestId(number(option, "request id", SetkeyStatement.MAX_U32));
-                case "-f" -> padOption(option, sa);
+                case "-f" -> padOption(option, sa, seen);
                 case "-lh" -> hard = hard.withSeconds(number(option, "hard lifetime in seconds", Long.MAX_VALUE));
                 case "-ls" -> {
                     softOffset = option.offset();
@@ -214,16 +213,6 @@ public final class SetkeyParser {
         sa.hardLifetime(hard).softLifetime(soft);
     }
 
-    /** For telling "-f zero-pad" from "-f nocyclic-seq" when checking repeats, without consuming anything. */
-    private String peekWordAfterOption() {
-        // The two -f kinds may each appear once; anything else after -f is reported by padOption.
-        int i = current.offset() + current.text().length();
-        while (i < text.length() && SetkeyLexer.isBlank(text.charAt(i))) {
-            i++;
-        }
-        return text.startsWith("nocyclic-seq", i) ? "cyclic" : "pad";
-    }
-
     private SaMode saMode(Token option) throws SetkeyException {
         Token word = current;
         for (SaMode mode : SaMode.values()) {
@@ -236,15 +225,22 @@ public final class SetkeyParser {
                 + describe(word));
     }
 
-    private void padOption(Token option, AddSa.Builder sa) throws SetkeyException {
+    /** {@code -f} twice is fine once for padding and once for {@code nocyclic-seq}. */
+    private void padOption(Token option, AddSa.Builder sa, Set<String> seen) throws SetkeyException {
         Token word = current;
         if (word.is("nocyclic-seq")) {
+            if (!seen.add("-f nocyclic-seq")) {
+                throw error(option, "-f nocyclic-seq is given twice");
+            }
             advance();
             sa.cyclicSequence(false);
             return;
         }
         for (Padding padding : Padding.values()) {
             if (padding.setkeyName() != null && word.is(padding.setkeyName())) {
+                if (!seen.add("-f padding")) {
+                    throw error(option, "option -f is given twice for the padding");
+                }
                 advance();
                 sa.padding(padding);
                 return;

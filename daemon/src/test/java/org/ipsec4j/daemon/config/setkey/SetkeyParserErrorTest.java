@@ -67,7 +67,8 @@ class SetkeyParserErrorTest {
         bad(ESP + "-r -5" + GCM, "1:36", "expected the replay window size after -r (a decimal number), found '-5'");
         bad(ESP + "-u 0x10" + GCM, "1:36", "expected the request id after -u (a decimal number), found '0x10'");
         bad(ESP + "-f sequential" + GCM, "1:36", "expected zero-pad, random-pad, seq-pad or nocyclic-seq after -f, found 'sequential'");
-        bad(ESP + "-f zero-pad -f seq-pad" + GCM, "1:45", "option -f is given twice");
+        bad(ESP + "-f zero-pad -f seq-pad" + GCM, "1:45", "option -f is given twice for the padding");
+        bad(ESP + "-f nocyclic-seq -f zero-pad -f nocyclic-seq" + GCM, "1:61", "-f nocyclic-seq is given twice");
         bad(ESP + "-lh 60 -ls 61" + GCM, "1:40", "soft lifetime 61 s is longer than hard lifetime 60 s");
         bad(ESP + "-bs 1000 -bh 999" + GCM, "1:33", "soft lifetime 1000 bytes is more than hard lifetime 999 bytes");
         bad(ESP + "-lh 99999999999999999999" + GCM, "1:37", "hard lifetime in seconds 99999999999999999999 is larger than");
