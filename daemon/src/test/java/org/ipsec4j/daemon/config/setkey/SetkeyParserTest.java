@@ -515,6 +515,19 @@ class SetkeyParserTest {
         }
     }
 
+    /** The fuzz target's good seeds must stay good, or the fuzzer starts from refusals only. */
+    @Test
+    void validFuzzSeedsParseAndValidate() throws Exception {
+        for (String name : List.of("gateway_v4_nat_t", "transport_v6_every_option", "seed_001")) {
+            try (var in = getClass().getResourceAsStream("SetkeyParserFuzzTestInputs/parse/" + name)) {
+                String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                SetkeyFile file = SetkeyParser.parse(text, name);
+                SetkeyValidator.validate(file);
+                assertFalse(file.statements().isEmpty(), name);
+            }
+        }
+    }
+
     @Test
     void keysNeverShowInToString() throws SetkeyException {
         SetkeyFile file = parse("add 192.0.2.1 192.0.2.2 esp 300 -E aes-cbc " + KEY16 + " -A hmac-sha1 "
