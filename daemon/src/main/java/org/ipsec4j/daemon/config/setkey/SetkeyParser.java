@@ -30,6 +30,30 @@ import org.ipsec4j.daemon.config.setkey.SetkeyStatement.SpdUpdate;
  * {@link SetkeyStatement}s. The first problem stops the parse with a {@link SetkeyException} at its line and
  * column; nothing is returned then, so a caller can load a file all or nothing.
  *
+ * <p>The grammar, in setkey's own terms ({@code [x]} optional, {@code x...} one or more):
+ * <pre>
+ * add [-46n] SRC DST PROTO SPI [EXT...] ALGORITHMS ;
+ *     SRC, DST   address, or address[port] with esp-udp (the port defaults to 4500)
+ *     PROTO      esp | ah | esp-udp [NAT-OA address]
+ *     SPI        decimal or 0x-hex, 256 to 2^32-1
+ *     EXT        -m transport|tunnel|any   -r WINDOW   -u REQID   -f zero-pad|random-pad|seq-pad|nocyclic-seq
+ *                -lh SECONDS   -ls SECONDS   -bh BYTES   -bs BYTES
+ *     ALGORITHMS -E EALGO KEY [-A AALGO KEY]  (esp)   |   -A AALGO KEY  (ah); null takes no key
+ *     KEY        0x and hex digits, or "text" (its UTF-8 bytes, on one line)
+ * delete [-46n] SRC DST PROTO SPI ;        deleteall [-46n] ADDRESS ADDRESS PROTO ;
+ * flush [esp|ah|esp-udp] ;                 spdflush ;
+ * spdadd|spdupdate [-46n] RANGE RANGE UPPER -P DIR [PRIORITY] POLICY ;
+ * spddelete [-46n] RANGE RANGE UPPER -P DIR [POLICY] ;
+ *     RANGE      address[/prefixlen][[port|any]]
+ *     UPPER      any | a protocol name or number | icmp|icmp6|1|58 [TYPE,CODE]
+ *     DIR        in | out | fwd
+ *     PRIORITY   prio|priority N | prio|priority low|def|high [+ N | - N]
+ *     POLICY     discard | none | ipsec RULE...
+ *     RULE       esp|ah/transport|tunnel[/[SRC-DST][/[default|use|require|unique|unique:N]]]
+ *                SRC, DST: address or address[port]; required for tunnel
+ * </pre>
+ * Tokens are separated by any whitespace, line breaks included; {@code #} starts a comment.
+ *
  * <p>Where ipsec4j is stricter than setkey it says so in the message: no host names (no DNS in a config
  * loader), no IPComp, AES-CTR or other ciphers the data plane lacks, no interactive statements (get, dump,
  * exit), SPIs 256 and up, no port on an SA that is not {@code esp-udp}, no option given twice, no
@@ -277,8 +301,9 @@ public final class SetkeyParser {
                     + describe(current));
         }
         if (current.kind() != Kind.SEMICOLON) {
-            String hint = current.is("-E") ? " (-E comes before -A)"
-                    : current.isOption() && !current.is("-A") ? " (options come before -E and -A)" : "";
+            String hint = current.is("-E") ? (encryption.isPresent() ? " (-E is given twice)" : " (-E comes before -A)")
+                    : current.is("-A") ? " (-A is given twice)"
+                    : current.isOption() ? " (options come before -E and -A)" : "";
             throw error(current, "expected ';' " + after + ", found " + describe(current) + hint);
         }
         Token end = current;
@@ -528,7 +553,9 @@ public final class SetkeyParser {
         Token start = current;
         if (base != null) {
             advance();
-            offset = current.is("+") || current.is("-") || isSignedNumber(current) ? signedOffset() : 0;
+            boolean signed = current.is("+") || current.is("-")
+                    || (isSignedNumber(current) && !Character.isDigit(current.text().charAt(0)));
+            offset = signed ? signedOffset() : 0;
         } else if (current.is("-") || isSignedNumber(current)) {
             base = PolicyPriority.Base.DEFAULT;
             offset = signedOffset();
@@ -776,7 +803,7 @@ public final class SetkeyParser {
                 throw error(token, "protocol 255 is what setkey uses for 'any': write any");
             }
         } else {
-            Optional<Integer> named = IpProtocolNames.numberOf(word);
+            Optional<Integer> named = IpProtocolNames.numberOf(word.toLowerCase(java.util.Locale.ROOT));
             if (named.isEmpty()) {
                 throw error(token, "unknown upper-layer protocol " + describe(token) + ": write its number "
                         + "(0-254) or one of any, " + IpProtocolNames.knownNames());
@@ -1093,6 +1120,9 @@ public final class SetkeyParser {
             if (AUTHENTICATION.containsKey(name)) {
                 return shown + " is an authentication algorithm: it belongs after -A";
             }
+            if (ENCRYPTION.containsKey(name.toLowerCase(java.util.Locale.ROOT))) {
+                return "algorithm names are lower case: write '" + name.toLowerCase(java.util.Locale.ROOT) + "'";
+            }
             String suggestion = SUGGESTIONS.get(fold(name));
             if (suggestion != null && ENCRYPTION.containsKey(suggestion)) {
                 return "unknown encryption algorithm " + shown + ": setkey calls it '" + suggestion + "'";
@@ -1112,6 +1142,9 @@ public final class SetkeyParser {
             }
             if (ENCRYPTION.containsKey(name)) {
                 return shown + " is an encryption algorithm: it belongs after -E";
+            }
+            if (AUTHENTICATION.containsKey(name.toLowerCase(java.util.Locale.ROOT))) {
+                return "algorithm names are lower case: write '" + name.toLowerCase(java.util.Locale.ROOT) + "'";
             }
             String suggestion = SUGGESTIONS.get(fold(name));
             if (suggestion != null && AUTHENTICATION.containsKey(suggestion)) {

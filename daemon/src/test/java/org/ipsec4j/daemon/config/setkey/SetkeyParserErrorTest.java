@@ -46,6 +46,10 @@ class SetkeyParserErrorTest {
                 "expected ';' after the key, found '-m' (options come before -E and -A)");
         bad(ESP + "-E null -A hmac-sha1 K20 -A hmac-sha1 K20;", "1:97", "expected ';' after the key, found '-A'");
         bad(ESP + "-E aes-cbc K16 -A null -r 4;", "1:87", "expected ';' after 'null', found '-r'");
+        bad(ESP + "-E aes-cbc K16 -E aes-cbc K16;", "1:79", "expected ';' after the key, found '-E' (-E is given twice)");
+        bad(ESP + "-E null -A hmac-sha1 K20 -A null;", "1:97", "found '-A' (-A is given twice)");
+        bad(ESP + "-E AES-CBC K16;", "1:36", "algorithm names are lower case: write 'aes-cbc'");
+        bad(ESP + "-E null -A HMAC-SHA1 K20;", "1:44", "algorithm names are lower case: write 'hmac-sha1'");
         bad(";", "1:1", "expected a statement (add, delete, deleteall, flush, spdadd, spdupdate, spddelete or spdflush), found ';'");
         bad("flush;;", "1:7", "expected a statement");
         bad("ad 192.0.2.1;", "1:1", "unknown statement 'ad': expected add, delete");
@@ -142,6 +146,7 @@ class SetkeyParserErrorTest {
         bad("add 192.0.2. 192.0.2.2 esp 300" + GCM, "1:13", "IPv4 address ends early: expected a number after '.'");
         bad("add 192..2.1 192.0.2.2 esp 300" + GCM, "1:9", "expected a number in the IPv4 address, found '.'");
         bad("add 010.0.0.1 192.0.2.2 esp 300" + GCM, "1:5", "leading zero in IPv4 address part '010'");
+        bad("add 192.0.2.1 192.0.2.0000 esp 300" + GCM, "1:23", "leading zero in IPv4 address part '0000'");
         bad("add 2001:db8:::1 2001:db8::2 esp 300" + GCM, "1:15", "expected a hex group in the IPv6 address, found ':'");
         bad("add 2001:db8::1::2 2001:db8::2 esp 300" + GCM, "1:16", "'::' may appear only once in an IPv6 address");
         bad("add 12345::1 2001:db8::2 esp 300" + GCM, "1:5", "IPv6 group longer than 4 hex digits");
@@ -221,6 +226,7 @@ class SetkeyParserErrorTest {
         bad("spdadd 10.0.0.0/8 10.1.0.0/16 any -P out prio none;", "1:47", "expected a priority after 'prio' (a number, or low, def or high with an optional + or - offset), found 'none'");
         bad("spdadd 10.0.0.0/8 10.1.0.0/16 any -P out prio 3000000000 none;", "1:47", "priority out of range");
         bad("spdadd 10.0.0.0/8 10.1.0.0/16 any -P out prio high + x none;", "1:54", "expected a number after the sign, found 'x'");
+        bad("spdadd 10.0.0.0/8 10.1.0.0/16 any -P out prio high 5 none;", "1:52", "expected the policy (discard, none or ipsec RULE...), found '5'");
         bad("spdadd 10.0.0.0/8 10.1.0.0/16 any -P out ipsec;", "1:47", "ipsec needs at least one rule such as esp/transport//require or esp/tunnel/SRC-DST/require, found ';'");
         bad("spdadd 10.0.0.0/8 10.1.0.0/16 any -P out ipsec esp/tunnel//require;", "1:48", "esp/tunnel needs the tunnel's endpoints: esp/tunnel/SRC-DST/require");
         bad("spdadd 10.0.0.0/8 10.1.0.0/16 any -P out ipsec esp/tunel/192.0.2.1-192.0.2.2/require;", "1:52", "expected transport or tunnel after 'esp/', found 'tunel'");

@@ -383,6 +383,7 @@ class SetkeyParserTest {
                 assertEquals(c.expected(), spd.selector().upperLayer(), c.text());
                 assertEquals(PolicyAction.DISCARD, spd.action());
             }
+            assertEquals(new UpperLayer.Protocol(6), policy("spdadd ::/0 ::/0 TCP -P in none;").selector().upperLayer());
             SpdAdd v6 = policy("spdadd ::/0 ::/0 ipv6-icmp 136,0 -P in none;");
             assertEquals(new UpperLayer.Icmp(58, 136, 0), v6.selector().upperLayer());
         }
