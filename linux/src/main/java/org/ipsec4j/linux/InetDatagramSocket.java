@@ -173,7 +173,19 @@ public abstract sealed class InetDatagramSocket implements AutoCloseable permits
         receivingErrors = on;
     }
 
-    /** IP_TOS / IPV6_TCLASS: the DSCP and ECN bits of every packet sent. */
+    /**
+     * IP_RECVTOS / IPV6_RECVTCLASS: report the TOS / traffic class byte of each received packet
+     * ({@link DatagramBatch#trafficClass}), e.g. the outer ECN bits for RFC 6040 decapsulation.
+     */
+    public void setReceiveTrafficClass(boolean on) throws IOException {
+        if (family == StandardProtocolFamily.INET) {
+            setIntOption(SOL_IP, LinuxConstants.IP_RECVTOS, on ? 1 : 0, "IP_RECVTOS");
+        } else {
+            setIntOption(SOL_IPV6, LinuxConstants.IPV6_RECVTCLASS, on ? 1 : 0, "IPV6_RECVTCLASS");
+        }
+    }
+
+    /** IP_TOS / IPV6_TCLASS: the DSCP and ECN bits of every packet sent (per packet: {@link DatagramBatch#add(byte[], int, int, SocketEndpoint, int)}). */
     public void setTrafficClass(int trafficClass) throws IOException {
         if (family == StandardProtocolFamily.INET) {
             setIntOption(SOL_IP, LinuxConstants.IP_TOS, trafficClass, "IP_TOS");

@@ -64,6 +64,7 @@ final class LinuxConstants {
     static final int IP_RECVERR = 11;
     static final int IP_MTU = 14;
     static final int IP_FREEBIND = 15;
+    static final int IP_RECVTOS = 13;
 
     // <linux/in6.h>
     static final int IPV6_UNICAST_HOPS = 16;
@@ -72,6 +73,7 @@ final class LinuxConstants {
     static final int IPV6_RECVERR = 25;
     static final int IPV6_V6ONLY = 26;
     static final int IPV6_RECVPKTINFO = 49;
+    static final int IPV6_RECVTCLASS = 66;
     static final int IPV6_PKTINFO = 50;
     static final int IPV6_TCLASS = 67;
 

@@ -94,6 +94,35 @@ class UdpSocketTest {
     }
 
     @Test
+    void trafficClassIsSetPerDatagramAndReportedOnReceipt(Lab lab) throws Exception {
+        TwoHosts net = TwoHosts.build(lab, 1500);
+        for (StandardProtocolFamily family : List.of(INET, INET6)) {
+            SocketEndpoint server = SocketEndpoint.of(TwoHosts.addressB(family), 4500);
+            try (UdpSocket receiver = net.netnsB().call(() -> UdpSocket.openBound(server));
+                 UdpSocket sender = net.netnsA().call(() -> UdpSocket.open(family));
+                 DatagramBatch out = DatagramBatch.allocate(4, 65535);
+                 DatagramBatch in = DatagramBatch.allocate(16, 2048)) {
+                receiver.setReceiveTrafficClass(true);
+                sender.setTrafficClass(0x20); // CS1: the socket's default
+                byte[] data = new byte[100];
+                out.add(data, 0, 100, server, 0x88);          // AF41, not-ECT
+                out.add(data, 0, 100, server, 0xB8 | 0x2);    // EF, ECT(0)
+                out.add(data, 0, 100, server);                // the socket's
+                out.addSegments(new byte[300], 0, 300, 100, server, 0x03); // a GSO run, CE on every segment
+                assertEquals(4, sender.send(out));
+                int[] expected = {0x88, 0xBA, 0x20, 0x03, 0x03, 0x03};
+                int got = 0;
+                while (got < expected.length) {
+                    int n = receiver.receive(in, WAIT);
+                    for (int i = 0; i < n; i++, got++) {
+                        assertEquals(expected[got], in.trafficClass(i), family + " datagram " + got);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void singleDatagramsGoStraightFromAndToArrays(Lab lab) throws Exception {
         TwoHosts net = TwoHosts.build(lab, 1500);
         try (UdpSocket receiver = net.netnsB().call(() -> UdpSocket.openBound(SocketEndpoint.of("2001:db8:1::2", 500)));
