@@ -528,11 +528,6 @@ public final class DatagramBatch implements AutoCloseable {
         return headersFrom[first];
     }
 
-    /** Slot 0's msghdr, for a single recvmsg/sendmsg. */
-    MemorySegment firstMessage() {
-        return headersFrom[0];
-    }
-
     /** Frees the native memory; the batch must not be in use by a socket call. */
     @Override
     public void close() {

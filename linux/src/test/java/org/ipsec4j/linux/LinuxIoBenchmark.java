@@ -80,6 +80,7 @@ public final class LinuxIoBenchmark {
         }
     }
 
+    @SuppressWarnings("try") // the sink is closed early on purpose: it stops the draining thread
     private void tun(NetworkNamespace netns, TunDevice tun) throws Exception {
         try (UdpSocket sink = netns.call(() -> UdpSocket.openBound(SocketEndpoint.of("192.0.2.1", 9)));
              UdpSocket source = netns.call(() -> UdpSocket.open(INET));
@@ -129,6 +130,7 @@ public final class LinuxIoBenchmark {
 
     // ---- UDP ----
 
+    @SuppressWarnings("try") // the receiver is closed early on purpose: it stops the draining thread
     private void udpSend(NetworkNamespace netnsA, NetworkNamespace netnsB) throws Exception {
         SocketEndpoint server = SocketEndpoint.of("198.51.100.2", 4500);
         try (UdpSocket receiver = netnsB.call(() -> UdpSocket.openBound(server));

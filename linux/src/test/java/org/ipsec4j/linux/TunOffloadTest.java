@@ -32,6 +32,7 @@ class TunOffloadTest {
     private static final int V = VirtioNetHeader.LENGTH;
 
     @Test
+    @SuppressWarnings("try") // the client is closed early on purpose: it ends the sender thread
     void tcpSegmentationOffloadHandsOverSuperPackets(Lab lab) throws Exception {
         Namespace ns = lab.host("tso");
         NetworkNamespace netns = NetworkNamespace.named(ns.netnsName());

@@ -299,6 +299,16 @@ class UdpSocketTest {
             assertEquals("EADDRNOTAVAIL", notLocal.errnoName());
             assertTrue(first.isOpen());
         }
+        // With SO_REUSEPORT on both, two sockets share a port (one receiving thread each).
+        UdpSocket one = netns.call(() -> UdpSocket.open(INET));
+        UdpSocket two = netns.call(() -> UdpSocket.open(INET));
+        try (one; two) {
+            one.setReusePort(true);
+            two.setReusePort(true);
+            one.bind(SocketEndpoint.any(INET, 4500));
+            two.bind(SocketEndpoint.any(INET, 4500));
+            assertEquals(4500, two.localEndpoint().port());
+        }
     }
 
     @Test
@@ -382,6 +392,11 @@ class UdpSocketTest {
                 assertEquals("EMSGSIZE", local.errnoName());
                 assertTrue(local.getMessage().startsWith("sendto(" + far + ", 1400 bytes): Message too long"),
                         local.getMessage());
+                // A connected socket reports the path MTU the kernel has learnt.
+                try (UdpSocket connected = netnsA.call(() -> UdpSocket.open(family))) {
+                    connected.connect(far);
+                    assertEquals(1280, connected.pathMtu());
+                }
             }
         }
     }
