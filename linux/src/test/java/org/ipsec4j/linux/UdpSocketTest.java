@@ -163,6 +163,15 @@ class UdpSocketTest {
                 int length = i < 10 ? 1400 : 100;
                 assertArrayEquals(Arrays.copyOfRange(run, i * 1400, i * 1400 + length), received.get(i), "segment " + i);
             }
+
+            // UDP_SEGMENT as a socket option: a plain send of 2000 bytes leaves as 4 datagrams of 500.
+            sender.setSegmentSize(500);
+            byte[] big = TwoHosts.payload(4, 2000);
+            sender.send(big, 0, big.length, server);
+            List<byte[]> cut = receiveDatagrams(receiver, in, 4);
+            for (int i = 0; i < 4; i++) {
+                assertArrayEquals(Arrays.copyOfRange(big, i * 500, i * 500 + 500), cut.get(i), "cut " + i);
+            }
         }
     }
 
