@@ -50,7 +50,7 @@ public final class DatagramBatch implements AutoCloseable {
     static final int MSGHDR_SIZE = 56;
     static final int IOVEC_SIZE = 16;
     static final int NAME_STRIDE = 32;
-    /** Per slot: room for pktinfo (40), GRO/GSO size (24), TOS/TCLASS (24), rounded up. */
+    /** Per slot: room for pktinfo (40), GRO/GSO size (24), TOS/TCLASS (24), with spare. */
     static final int CONTROL_STRIDE = 128;
     // struct cmsghdr { size_t cmsg_len; int cmsg_level; int cmsg_type; } data 8-aligned after it
     static final int CMSG_HEADER = 16;
@@ -76,6 +76,8 @@ public final class DatagramBatch implements AutoCloseable {
     private final int[] localAddressOffsets;
     private final int[] localAddressFamilies;
     private final int[] errors;
+    /** Receive: the IP TOS / traffic class byte (with IP_RECVTOS), or -1. Send: the one to set, or -1. */
+    private final int[] trafficClasses;
     private final SocketEndpoint[] destinations;
     private final boolean[] sealed;
 
@@ -124,6 +126,7 @@ public final class DatagramBatch implements AutoCloseable {
         localAddressOffsets = new int[capacity];
         localAddressFamilies = new int[capacity];
         errors = new int[capacity];
+        trafficClasses = new int[capacity];
         destinations = new SocketEndpoint[capacity];
         sealed = new boolean[capacity];
     }
@@ -173,6 +176,7 @@ public final class DatagramBatch implements AutoCloseable {
             segmentSizes[i] = 0;
             interfaceIndexes[i] = 0;
             localAddressOffsets[i] = -1;
+            trafficClasses[i] = -1;
             errors[i] = 0;
             parseControl(i, headers.get(JAVA_LONG, header + MSG_CONTROLLEN));
         }
@@ -201,6 +205,10 @@ public final class DatagramBatch implements AutoCloseable {
                 localAddressFamilies[slot] = AF_INET6;
             } else if (level == LinuxConstants.SOL_UDP && type == LinuxConstants.UDP_GRO) {
                 segmentSizes[slot] = controls.get(JAVA_INT, data);
+            } else if (level == LinuxConstants.SOL_IP && type == LinuxConstants.IP_TOS) {
+                trafficClasses[slot] = controls.get(JAVA_BYTE, data) & 0xFF; // a single byte (ip_cmsg_recv_tos)
+            } else if (level == LinuxConstants.SOL_IPV6 && type == LinuxConstants.IPV6_TCLASS) {
+                trafficClasses[slot] = controls.get(JAVA_INT, data) & 0xFF;
             }
             offset += (length + 7) & ~7L;
         }
@@ -309,6 +317,16 @@ public final class DatagramBatch implements AutoCloseable {
         return segmentSizes[i];
     }
 
+    /**
+     * The TOS byte (IPv4) or traffic class (IPv6) of the received packet, DSCP and ECN, as it arrived: what
+     * RFC 6040 decapsulation needs from the outer header. -1 unless
+     * {@link InetDatagramSocket#setReceiveTrafficClass} is on.
+     */
+    public int trafficClass(int i) {
+        Objects.checkIndex(i, count);
+        return trafficClasses[i];
+    }
+
     /** How many datagrams slot {@code i} holds: 1, or more for a GRO run. */
     public int datagramsIn(int i) {
         int size = segmentSize(i);
@@ -335,7 +353,15 @@ public final class DatagramBatch implements AutoCloseable {
      * @return false if the batch is full (nothing added)
      */
     public boolean add(byte[] src, int off, int len, SocketEndpoint destination) {
-        return addSegments(src, off, len, 0, destination);
+        return addSegments(src, off, len, 0, destination, -1);
+    }
+
+    /**
+     * As {@link #add(byte[], int, int, SocketEndpoint)}, with the packet's TOS / traffic class byte (DSCP and
+     * ECN; an IP_TOS or IPV6_TCLASS control message), e.g. copied from the inner packet; -1 for the socket's.
+     */
+    public boolean add(byte[] src, int off, int len, SocketEndpoint destination, int trafficClass) {
+        return addSegments(src, off, len, 0, destination, trafficClass);
     }
 
     /**
@@ -345,6 +371,12 @@ public final class DatagramBatch implements AutoCloseable {
      * @return false if the batch is full
      */
     public boolean addSegments(byte[] src, int off, int len, int segmentSize, SocketEndpoint destination) {
+        return addSegments(src, off, len, segmentSize, destination, -1);
+    }
+
+    /** As {@link #addSegments(byte[], int, int, int, SocketEndpoint)}, with a TOS / traffic class or -1. */
+    public boolean addSegments(byte[] src, int off, int len, int segmentSize, SocketEndpoint destination,
+                               int trafficClass) {
         Objects.checkFromIndexSize(off, len, src.length);
         checkLength(len);
         if (count == capacity) {
@@ -352,7 +384,7 @@ public final class DatagramBatch implements AutoCloseable {
         }
         int slot = count;
         MemorySegment.copy(src, off, buffers, JAVA_BYTE, bufferStride() * slot, len);
-        commit(slot, len, segmentSize, destination);
+        commit(slot, len, segmentSize, destination, trafficClass);
         return true;
     }
 
@@ -366,7 +398,7 @@ public final class DatagramBatch implements AutoCloseable {
         if (count == capacity) {
             return false;
         }
-        commit(count, len, 0, destination);
+        commit(count, len, 0, destination, -1);
         return true;
     }
 
@@ -380,12 +412,18 @@ public final class DatagramBatch implements AutoCloseable {
      * @return false if it needed a new slot and the batch is full
      */
     public boolean addCoalescing(byte[] src, int off, int len, SocketEndpoint destination) {
+        return addCoalescing(src, off, len, destination, -1);
+    }
+
+    /** As {@link #addCoalescing(byte[], int, int, SocketEndpoint)}; a run shares one TOS / traffic class. */
+    public boolean addCoalescing(byte[] src, int off, int len, SocketEndpoint destination, int trafficClass) {
         Objects.checkFromIndexSize(off, len, src.length);
         checkLength(len);
         if (count > 0 && len > 0) {
             int last = count - 1;
             int size = segmentSizes[last] == 0 ? lengths[last] : segmentSizes[last];
-            if (!sealed[last] && len <= size && destinations[last].equals(destination)
+            if (!sealed[last] && len <= size && trafficClasses[last] == trafficClass
+                    && destinations[last].equals(destination)
                     && segmentCounts[last] < MAX_GSO_SEGMENTS && lengths[last] + len <= Math.min(bufferSize, MAX_UDP_PAYLOAD)) {
                 MemorySegment.copy(src, off, buffers, JAVA_BYTE, bufferStride() * last + lengths[last], len);
                 lengths[last] += len;
@@ -396,7 +434,7 @@ public final class DatagramBatch implements AutoCloseable {
                 return true;
             }
         }
-        return add(src, off, len, destination);
+        return addSegments(src, off, len, 0, destination, trafficClass);
     }
 
     private void checkLength(int len) {
@@ -405,10 +443,14 @@ public final class DatagramBatch implements AutoCloseable {
         }
     }
 
-    private void commit(int slot, int len, int segmentSize, SocketEndpoint destination) {
+    private void commit(int slot, int len, int segmentSize, SocketEndpoint destination, int trafficClass) {
         if (segmentSize < 0 || segmentSize > 0xFFFF) {
             throw new IllegalArgumentException("segment size out of range: " + segmentSize);
         }
+        if (trafficClass < -1 || trafficClass > 0xFF) {
+            throw new IllegalArgumentException("traffic class must be a byte or -1: " + trafficClass);
+        }
+        trafficClasses[slot] = trafficClass;
         lengths[slot] = len;
         segmentSizes[slot] = segmentSize >= len ? 0 : segmentSize;
         segmentCounts[slot] = segmentSize == 0 ? 1 : Math.max(1, (len + segmentSize - 1) / segmentSize);
@@ -425,20 +467,33 @@ public final class DatagramBatch implements AutoCloseable {
         count = slot + 1;
     }
 
-    /** Fills slot's msghdr for sending: name length, data length, and the UDP_SEGMENT cmsg if a run. */
+    /**
+     * Fills slot's msghdr for sending: name length, data length, and control messages: UDP_SEGMENT for a run,
+     * IP_TOS / IPV6_TCLASS for a traffic class (each CMSG_SPACE(4) = 24 bytes at most).
+     */
     private void writeMessage(int slot) {
         long header = (long) MMSGHDR_SIZE * slot;
-        headers.set(JAVA_INT, header + MSG_NAMELEN, destinations[slot].sockaddr().length);
+        byte[] name = destinations[slot].sockaddr();
+        headers.set(JAVA_INT, header + MSG_NAMELEN, name.length);
         iovecs.set(JAVA_LONG, (long) IOVEC_SIZE * slot + 8, lengths[slot]);
         headers.set(JAVA_INT, header + MSG_FLAGS, 0);
+        long control = (long) CONTROL_STRIDE * slot;
         long controlLength = 0;
         if (segmentSizes[slot] > 0 && segmentCounts[slot] > 1) {
-            long control = (long) CONTROL_STRIDE * slot;
             controls.set(JAVA_LONG, control, CMSG_HEADER + 2); // CMSG_LEN(sizeof(uint16_t))
             controls.set(JAVA_INT, control + 8, LinuxConstants.SOL_UDP);
             controls.set(JAVA_INT, control + 12, LinuxConstants.UDP_SEGMENT);
             controls.set(JAVA_SHORT, control + CMSG_HEADER, (short) segmentSizes[slot]);
-            controlLength = CMSG_HEADER + 8; // CMSG_SPACE(2)
+            controlLength += CMSG_HEADER + 8; // CMSG_SPACE(2)
+        }
+        if (trafficClasses[slot] >= 0) {
+            boolean v4 = name.length == SockAddr.IPV4_LENGTH;
+            long at = control + controlLength;
+            controls.set(JAVA_LONG, at, CMSG_HEADER + 4); // CMSG_LEN(sizeof(int)); ip_cmsg_send takes an int
+            controls.set(JAVA_INT, at + 8, v4 ? LinuxConstants.SOL_IP : LinuxConstants.SOL_IPV6);
+            controls.set(JAVA_INT, at + 12, v4 ? LinuxConstants.IP_TOS : LinuxConstants.IPV6_TCLASS);
+            controls.set(JAVA_INT, at + CMSG_HEADER, trafficClasses[slot]);
+            controlLength += CMSG_HEADER + 8; // CMSG_SPACE(4)
         }
         headers.set(JAVA_LONG, header + MSG_CONTROLLEN, controlLength);
     }
@@ -471,11 +526,6 @@ public final class DatagramBatch implements AutoCloseable {
     /** The mmsghdr array from slot {@code first} on, for sendmmsg/recvmmsg. */
     MemorySegment headersFrom(int first) {
         return headersFrom[first];
-    }
-
-    /** Slot 0's msghdr, for a single recvmsg/sendmsg. */
-    MemorySegment firstMessage() {
-        return headersFrom[0];
     }
 
     /** Frees the native memory; the batch must not be in use by a socket call. */

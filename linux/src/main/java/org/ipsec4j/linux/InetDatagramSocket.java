@@ -115,6 +115,35 @@ public abstract sealed class InetDatagramSocket implements AutoCloseable permits
         descriptor.describeAs(descriptor.description() + " " + localEndpoint());
     }
 
+    /**
+     * connect(2): fixes the peer. The socket then receives only from it, and {@link #pathMtu()} reports the path
+     * MTU the kernel knows towards it. Sends may still name another destination.
+     */
+    public void connect(SocketEndpoint peer) throws IOException {
+        requireFamily(peer);
+        descriptor.begin();
+        try (Arena arena = Arena.ofConfined()) {
+            byte[] name = peer.sockaddr();
+            MemorySegment address = arena.allocate(name.length, 4);
+            MemorySegment.copy(name, 0, address, JAVA_BYTE, 0, name.length);
+            ErrnoException.check("connect(" + peer + ")", LibC.connect(descriptor.fd(), address, name.length));
+        } finally {
+            descriptor.end();
+        }
+    }
+
+    /**
+     * IP_MTU / IPV6_MTU: the path MTU the kernel currently uses towards the {@linkplain #connect connected} peer,
+     * lowered by the "fragmentation needed" / "packet too big" messages it has seen.
+     *
+     * @throws ErrnoException ENOTCONN if the socket is not connected
+     */
+    public int pathMtu() throws IOException {
+        return family == StandardProtocolFamily.INET
+                ? intOption(SOL_IP, LinuxConstants.IP_MTU, "IP_MTU")
+                : intOption(SOL_IPV6, LinuxConstants.IPV6_MTU, "IPV6_MTU");
+    }
+
     /** The bound address and port (getsockname(2)): the kernel-chosen port after binding to port 0. */
     public SocketEndpoint localEndpoint() throws IOException {
         descriptor.begin();
@@ -173,7 +202,19 @@ public abstract sealed class InetDatagramSocket implements AutoCloseable permits
         receivingErrors = on;
     }
 
-    /** IP_TOS / IPV6_TCLASS: the DSCP and ECN bits of every packet sent. */
+    /**
+     * IP_RECVTOS / IPV6_RECVTCLASS: report the TOS / traffic class byte of each received packet
+     * ({@link DatagramBatch#trafficClass}), e.g. the outer ECN bits for RFC 6040 decapsulation.
+     */
+    public void setReceiveTrafficClass(boolean on) throws IOException {
+        if (family == StandardProtocolFamily.INET) {
+            setIntOption(SOL_IP, LinuxConstants.IP_RECVTOS, on ? 1 : 0, "IP_RECVTOS");
+        } else {
+            setIntOption(SOL_IPV6, LinuxConstants.IPV6_RECVTCLASS, on ? 1 : 0, "IPV6_RECVTCLASS");
+        }
+    }
+
+    /** IP_TOS / IPV6_TCLASS: the DSCP and ECN bits of every packet sent (per packet: {@link DatagramBatch#add(byte[], int, int, SocketEndpoint, int)}). */
     public void setTrafficClass(int trafficClass) throws IOException {
         if (family == StandardProtocolFamily.INET) {
             setIntOption(SOL_IP, LinuxConstants.IP_TOS, trafficClass, "IP_TOS");
@@ -209,6 +250,14 @@ public abstract sealed class InetDatagramSocket implements AutoCloseable permits
 
     public int sendBufferSize() throws IOException {
         return intOption(SOL_SOCKET, LinuxConstants.SO_SNDBUF, "SO_SNDBUF");
+    }
+
+    /**
+     * SO_REUSEPORT, before {@link #bind}: several sockets may bind the same address and port, and the kernel
+     * spreads incoming flows over them, one receiving thread each.
+     */
+    public void setReusePort(boolean on) throws IOException {
+        setIntOption(SOL_SOCKET, LinuxConstants.SO_REUSEPORT, on ? 1 : 0, "SO_REUSEPORT");
     }
 
     /** SO_BINDTODEVICE: send and receive only through this interface. Needs CAP_NET_RAW. */

@@ -72,9 +72,6 @@ final class LibC {
     // int ioctl(int fd, unsigned long request, ... /* void *argp */)   -- ioctl(2)
     private static final MethodHandle IOCTL = handle("ioctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), ERRNO, Linker.Option.firstVariadicArg(2));
-    // int fcntl(int fd, int cmd, ... /* int arg */)   -- fcntl(2)
-    private static final MethodHandle FCNTL = handle("fcntl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), ERRNO, Linker.Option.firstVariadicArg(2));
     // int eventfd(unsigned int initval, int flags)   -- eventfd(2)
     private static final MethodHandle EVENTFD = handle("eventfd",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO);
@@ -100,9 +97,6 @@ final class LibC {
     // int getsockopt(int fd, int level, int name, void *val, socklen_t *len)   -- getsockopt(2)
     private static final MethodHandle GETSOCKOPT = handle("getsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), ERRNO);
-    // int shutdown(int sockfd, int how)   -- shutdown(2)
-    private static final MethodHandle SHUTDOWN = handle("shutdown",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO);
     // ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to, socklen_t tolen)
     private static final FunctionDescriptor SENDTO_DESCRIPTOR =
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
@@ -224,15 +218,6 @@ final class LibC {
         }
     }
 
-    static int fcntl(int fd, int command, int argument) {
-        MemorySegment state = SCRATCH.get().callState;
-        try {
-            return result((int) FCNTL.invokeExact(state, fd, command, argument), state);
-        } catch (Throwable t) {
-            throw linkageFailure(t);
-        }
-    }
-
     static int eventfd(int initialValue, int flags) {
         MemorySegment state = SCRATCH.get().callState;
         try {
@@ -309,15 +294,6 @@ final class LibC {
         MemorySegment state = SCRATCH.get().callState;
         try {
             return result((int) GETSOCKOPT.invokeExact(state, fd, level, name, value, length), state);
-        } catch (Throwable t) {
-            throw linkageFailure(t);
-        }
-    }
-
-    static int shutdown(int fd, int how) {
-        MemorySegment state = SCRATCH.get().callState;
-        try {
-            return result((int) SHUTDOWN.invokeExact(state, fd, how), state);
         } catch (Throwable t) {
             throw linkageFailure(t);
         }

@@ -9,8 +9,6 @@ final class LinuxConstants {
     static final int O_RDWR = 0x2;
     static final int O_NONBLOCK = 0x800;
     static final int O_CLOEXEC = 0x80000;
-    static final int F_GETFL = 3;
-    static final int F_SETFL = 4;
     // <sys/eventfd.h>
     static final int EFD_CLOEXEC = 0x80000;
     static final int EFD_NONBLOCK = 0x800;
@@ -20,7 +18,6 @@ final class LinuxConstants {
     static final short POLLIN = 0x1;
     static final short POLLOUT = 0x4;
     static final short POLLERR = 0x8;
-    static final short POLLHUP = 0x10;
     static final short POLLNVAL = 0x20;
 
     // <bits/socket.h>, <linux/socket.h>
@@ -31,11 +28,9 @@ final class LinuxConstants {
     static final int SOCK_RAW = 3;
     static final int SOCK_NONBLOCK = 0x800;
     static final int SOCK_CLOEXEC = 0x80000;
-    static final int MSG_CTRUNC = 0x8;
     static final int MSG_TRUNC = 0x20;
     static final int MSG_DONTWAIT = 0x40;
     static final int MSG_ERRQUEUE = 0x2000;
-    static final int SHUT_RDWR = 2;
 
     // socket option levels
     static final int SOL_SOCKET = 1;
@@ -45,8 +40,6 @@ final class LinuxConstants {
     static final int SOL_NETLINK = 270;
 
     // <asm-generic/socket.h>
-    static final int SO_REUSEADDR = 2;
-    static final int SO_ERROR = 4;
     static final int SO_SNDBUF = 7;
     static final int SO_RCVBUF = 8;
     static final int SO_REUSEPORT = 15;
@@ -57,21 +50,20 @@ final class LinuxConstants {
 
     // <linux/in.h>
     static final int IP_TOS = 1;
-    static final int IP_TTL = 2;
     static final int IP_HDRINCL = 3;
     static final int IP_PKTINFO = 8;
     static final int IP_MTU_DISCOVER = 10;
     static final int IP_RECVERR = 11;
     static final int IP_MTU = 14;
-    static final int IP_FREEBIND = 15;
+    static final int IP_RECVTOS = 13;
 
     // <linux/in6.h>
-    static final int IPV6_UNICAST_HOPS = 16;
     static final int IPV6_MTU_DISCOVER = 23;
     static final int IPV6_MTU = 24;
     static final int IPV6_RECVERR = 25;
     static final int IPV6_V6ONLY = 26;
     static final int IPV6_RECVPKTINFO = 49;
+    static final int IPV6_RECVTCLASS = 66;
     static final int IPV6_PKTINFO = 50;
     static final int IPV6_TCLASS = 67;
 

@@ -5,7 +5,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -94,9 +93,5 @@ final class SockAddr {
         } catch (UnknownHostException e) {
             throw new AssertionError("4 or 16 address bytes are always valid", e);
         }
-    }
-
-    static boolean isIpv4(InetAddress address) {
-        return address instanceof Inet4Address;
     }
 }

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import org.ipsec4j.lab.IpVersion;
 import org.ipsec4j.lab.Lab;
 import org.ipsec4j.lab.Link;
 import org.ipsec4j.lab.Namespace;
@@ -57,6 +58,10 @@ public final class LinuxIoBenchmark {
             NetworkNamespace netnsB = NetworkNamespace.named(b.netnsName());
             benchmark.tun(netnsA);
             benchmark.udpSend(netnsA, netnsB);
+            // The same sends to a port that b drops at once (raw PREROUTING): the sender's own cost, without
+            // b's UDP delivery, which veth otherwise runs in the sender's softirq.
+            b.firewall(IpVersion.V4, "raw").append("PREROUTING", "-p", "udp", "--dport", "4502", "-j", "DROP");
+            benchmark.udpSendDropped(netnsA);
             benchmark.udpReceive(netnsA, netnsB);
         }
         benchmark.print();
@@ -75,6 +80,7 @@ public final class LinuxIoBenchmark {
         }
     }
 
+    @SuppressWarnings("try") // the sink is closed early on purpose: it stops the draining thread
     private void tun(NetworkNamespace netns, TunDevice tun) throws Exception {
         try (UdpSocket sink = netns.call(() -> UdpSocket.openBound(SocketEndpoint.of("192.0.2.1", 9)));
              UdpSocket source = netns.call(() -> UdpSocket.open(INET));
@@ -124,6 +130,7 @@ public final class LinuxIoBenchmark {
 
     // ---- UDP ----
 
+    @SuppressWarnings("try") // the receiver is closed early on purpose: it stops the draining thread
     private void udpSend(NetworkNamespace netnsA, NetworkNamespace netnsB) throws Exception {
         SocketEndpoint server = SocketEndpoint.of("198.51.100.2", 4500);
         try (UdpSocket receiver = netnsB.call(() -> UdpSocket.openBound(server));
@@ -180,6 +187,38 @@ public final class LinuxIoBenchmark {
             Thread.sleep(200);
             receiver.close();
             drainer.join();
+        }
+    }
+
+    private void udpSendDropped(NetworkNamespace netnsA) throws Exception {
+        SocketEndpoint dropped = SocketEndpoint.of("198.51.100.2", 4502);
+        try (UdpSocket sender = netnsA.call(() -> UdpSocket.open(INET));
+             DatagramBatch out = DatagramBatch.allocate(BATCH, 2048);
+             DatagramBatch gso = DatagramBatch.allocate(1, 65535)) {
+            byte[] payload = new byte[PAYLOAD];
+            measure("UDP send, one sendto per datagram", "peer drops in PREROUTING", () -> {
+                for (int i = 0; i < packetsPerRound; i++) {
+                    sender.send(payload, 0, PAYLOAD, dropped);
+                }
+                return packetsPerRound;
+            });
+            for (int i = 0; i < BATCH; i++) {
+                out.add(payload, 0, PAYLOAD, dropped);
+            }
+            measure("UDP send, sendmmsg of " + BATCH, "peer drops in PREROUTING", () -> {
+                for (int i = 0; i < packetsPerRound; i += BATCH) {
+                    sender.send(out);
+                }
+                return packetsPerRound;
+            });
+            byte[] run = new byte[PAYLOAD * BATCH];
+            gso.addSegments(run, 0, run.length, PAYLOAD, dropped);
+            measure("UDP send, GSO run of " + BATCH + " in one sendmmsg slot", "peer drops in PREROUTING", () -> {
+                for (int i = 0; i < packetsPerRound; i += BATCH) {
+                    sender.send(gso);
+                }
+                return packetsPerRound;
+            });
         }
     }
 

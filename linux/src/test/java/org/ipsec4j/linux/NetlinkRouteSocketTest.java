@@ -23,6 +23,7 @@ class NetlinkRouteSocketTest {
         NetworkNamespace netns = NetworkNamespace.named(ns.netnsName());
         try (TunDevice tun = netns.call(() -> TunDevice.open("ipsec0"));
              NetlinkRouteSocket netlink = netns.call(NetlinkRouteSocket::open)) {
+            assertEquals("ipsec0", tun.name());
             netlink.setMtu("ipsec0", 1400);
             netlink.setUp("ipsec0");
             netlink.addAddress("ipsec0", IpPrefix.parse("192.0.2.1/24"));

@@ -27,6 +27,7 @@ class SteadyStateAllocationTest {
     private static final int MEASURED = 10_000;
     private static final int MAX_ROUNDS = 30;
     private static final long SLACK_BYTES = 1024;
+    private static final java.time.Duration READ_TIMEOUT = java.time.Duration.ofSeconds(5);
 
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -63,7 +64,7 @@ class SteadyStateAllocationTest {
             long allocated = allocatedBy(() -> {
                 tun.write(request, 0, length);
                 // The echo reply (and now and then an IPv6 packet of the kernel's own) comes back on the device.
-                tun.read(reply, 0, reply.length);
+                tun.read(reply, 0, reply.length, READ_TIMEOUT);
             }, MEASURED);
             assertTrue(allocated < SLACK_BYTES, allocated + " bytes allocated over " + MEASURED + " write+read");
         }

@@ -49,11 +49,11 @@ class TunDeviceTest {
             System.arraycopy(data, 0, request, 28, data.length);
             int length = Icmpv4Message.writeEchoPacket(request, 0, Ipv4Packet.parseAddress("192.0.2.2"),
                     Ipv4Packet.parseAddress("192.0.2.1"), 64, Icmpv4Message.TYPE_ECHO_REQUEST, 0x4a11, 7, data.length);
-            tun.write(request, 0, length);
 
             byte[] buf = new byte[2000];
             // The kernel may send packets of its own (IPv6 router solicitations, MLD) when the device comes up.
-            int n = readUntil(tun, buf, 100, p -> (p[100] >> 4) == 4 && p[100 + 9] == IpProtocol.ICMP);
+            int n = pingUntilAnswered(tun, request, length, buf, 100,
+                    p -> (p[100] >> 4) == 4 && p[100 + 9] == IpProtocol.ICMP);
             Ipv4Packet reply = Ipv4Packet.parse(buf, 100, n);
             assertEquals("192.0.2.1", Ipv4Packet.formatAddress(reply.sourceAddress()));
             assertEquals("192.0.2.2", Ipv4Packet.formatAddress(reply.destinationAddress()));
@@ -89,10 +89,9 @@ class TunDeviceTest {
             System.arraycopy(data, 0, request, 48, data.length);
             int length = Icmpv6Message.writeEchoPacket(request, 0, source, 0, destination, 0, 64,
                     Icmpv6Message.TYPE_ECHO_REQUEST, 0x6b, 3, data.length);
-            tun.write(request, 0, length);
 
             byte[] buf = new byte[2000];
-            int n = readUntil(tun, buf, 0, p -> (p[0] >> 4) == 6 && p[6] == IpProtocol.ICMPV6
+            int n = pingUntilAnswered(tun, request, length, buf, 0, p -> (p[0] >> 4) == 6 && p[6] == IpProtocol.ICMPV6
                     && (p[40] & 0xFF) == Icmpv6Message.TYPE_ECHO_REPLY);
             Ipv6Packet reply = Ipv6Packet.parse(buf, 0, n);
             byte[] replySource = new byte[16];
@@ -151,6 +150,32 @@ class TunDeviceTest {
         ErrnoException noNamespace = assertThrows(ErrnoException.class,
                 () -> NetworkNamespace.named("ipsec4j-no-such-namespace").call(TunDevice::open));
         assertEquals("ENOENT", noNamespace.errnoName());
+    }
+
+    /**
+     * Writes the request every 200 ms, as ping does, until a packet matching {@code reply} comes back: an IPv6
+     * address stays tentative for a moment after the device comes up (the kernel finishes even a "nodad"
+     * address in a work queue), and packets to it are dropped meanwhile.
+     */
+    static int pingUntilAnswered(TunDevice tun, byte[] request, int length, byte[] buf, int off,
+                                 Predicate<byte[]> reply) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            tun.write(request, 0, length);
+            long resend = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+            while (System.nanoTime() < resend) {
+                try {
+                    int n = tun.read(buf, off, buf.length - off, Duration.ofNanos(Math.max(1, resend - System.nanoTime())));
+                    if (reply.test(Arrays.copyOf(buf, off + n))) {
+                        return n;
+                    }
+                } catch (InterruptedByTimeoutException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                }
+            }
+        }
     }
 
     /** Reads packets (at {@code off}) until one matches, skipping what the kernel sends on its own. */

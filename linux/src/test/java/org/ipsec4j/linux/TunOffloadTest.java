@@ -20,6 +20,7 @@ import org.ipsec4j.wire.InternetChecksum;
 import org.ipsec4j.wire.IpProtocol;
 import org.ipsec4j.wire.Ipv4Packet;
 import org.ipsec4j.wire.TcpSegment;
+import org.ipsec4j.wire.UdpDatagram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -31,6 +32,7 @@ class TunOffloadTest {
     private static final int V = VirtioNetHeader.LENGTH;
 
     @Test
+    @SuppressWarnings("try") // the client is closed early on purpose: it ends the sender thread
     void tcpSegmentationOffloadHandsOverSuperPackets(Lab lab) throws Exception {
         Namespace ns = lab.host("tso");
         NetworkNamespace netns = NetworkNamespace.named(ns.netnsName());
@@ -125,6 +127,50 @@ class TunOffloadTest {
     private static void put32(byte[] b, int off, int v) {
         put16(b, off, v >>> 16);
         put16(b, off + 2, v);
+    }
+
+    @Test
+    void udpSuperPacketWrittenWithAVirtioHeaderArrivesAsSeparateDatagrams(Lab lab) throws Exception {
+        Namespace ns = lab.host("uso");
+        NetworkNamespace netns = NetworkNamespace.named(ns.netnsName());
+        TunOptions options = TunOptions.defaults().withName("uso0").withVirtioNetHeader(EnumSet.of(
+                TunOffload.CHECKSUM, TunOffload.UDP_SEGMENTATION_IPV4, TunOffload.UDP_SEGMENTATION_IPV6));
+        try (TunDevice tun = netns.call(() -> TunDevice.open(options));
+             NetlinkRouteSocket netlink = netns.call(NetlinkRouteSocket::open)) {
+            netlink.addAddress("uso0", IpPrefix.parse("192.0.2.1/24"));
+            netlink.setUp("uso0");
+            try (UdpSocket receiver = netns.call(() -> UdpSocket.openBound(SocketEndpoint.of("192.0.2.1", 4500)));
+                 DatagramBatch in = DatagramBatch.allocate(16, 2048)) {
+                // What a receive path that coalesced 5 decrypted datagrams of 1000 bytes (and one of 400) would
+                // write: one IPv4/UDP packet, checksum left to the kernel (NEEDS_CSUM with the pseudo-header sum
+                // in the UDP checksum field, as for CHECKSUM_PARTIAL), gso UDP_L4 with size 1000.
+                int payload = 5 * 1000 + 400;
+                byte[] p = new byte[V + 28 + payload];
+                for (int i = 0; i < payload; i++) {
+                    p[V + 28 + i] = (byte) (i / 1000 + 1);
+                }
+                int total = UdpDatagram.writeIpv4(p, V, Ipv4Packet.parseAddress("192.0.2.2"),
+                        Ipv4Packet.parseAddress("192.0.2.1"), 4500, 4500, 64, 7, false, payload);
+                int pseudo = InternetChecksum.pseudoHeaderSumV4(p, V + 12, V + 16, IpProtocol.UDP, 8 + payload);
+                put16(p, V + 26, ~InternetChecksum.fold(pseudo) & 0xFFFF);
+                VirtioNetHeader.write(p, 0, VirtioNetHeader.FLAG_NEEDS_CHECKSUM, VirtioNetHeader.GSO_UDP_L4, 28, 1000,
+                        20, 6);
+                tun.write(p, 0, V + total);
+
+                int got = 0;
+                while (got < 6) {
+                    int n = receiver.receive(in, Duration.ofSeconds(5));
+                    for (int i = 0; i < n; i++, got++) {
+                        assertEquals(got < 5 ? 1000 : 400, in.length(i), "datagram " + got);
+                        byte[] data = new byte[in.length(i)];
+                        in.copy(i, data, 0);
+                        for (byte b : data) {
+                            assertEquals(got + 1, b, "datagram " + got);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @Test

@@ -94,6 +94,35 @@ class UdpSocketTest {
     }
 
     @Test
+    void trafficClassIsSetPerDatagramAndReportedOnReceipt(Lab lab) throws Exception {
+        TwoHosts net = TwoHosts.build(lab, 1500);
+        for (StandardProtocolFamily family : List.of(INET, INET6)) {
+            SocketEndpoint server = SocketEndpoint.of(TwoHosts.addressB(family), 4500);
+            try (UdpSocket receiver = net.netnsB().call(() -> UdpSocket.openBound(server));
+                 UdpSocket sender = net.netnsA().call(() -> UdpSocket.open(family));
+                 DatagramBatch out = DatagramBatch.allocate(4, 65535);
+                 DatagramBatch in = DatagramBatch.allocate(16, 2048)) {
+                receiver.setReceiveTrafficClass(true);
+                sender.setTrafficClass(0x20); // CS1: the socket's default
+                byte[] data = new byte[100];
+                out.add(data, 0, 100, server, 0x88);          // AF41, not-ECT
+                out.add(data, 0, 100, server, 0xB8 | 0x2);    // EF, ECT(0)
+                out.add(data, 0, 100, server);                // the socket's
+                out.addSegments(new byte[300], 0, 300, 100, server, 0x03); // a GSO run, CE on every segment
+                assertEquals(4, sender.send(out));
+                int[] expected = {0x88, 0xBA, 0x20, 0x03, 0x03, 0x03};
+                int got = 0;
+                while (got < expected.length) {
+                    int n = receiver.receive(in, WAIT);
+                    for (int i = 0; i < n; i++, got++) {
+                        assertEquals(expected[got], in.trafficClass(i), family + " datagram " + got);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void singleDatagramsGoStraightFromAndToArrays(Lab lab) throws Exception {
         TwoHosts net = TwoHosts.build(lab, 1500);
         try (UdpSocket receiver = net.netnsB().call(() -> UdpSocket.openBound(SocketEndpoint.of("2001:db8:1::2", 500)));
@@ -133,6 +162,15 @@ class UdpSocketTest {
             for (int i = 0; i < 11; i++) {
                 int length = i < 10 ? 1400 : 100;
                 assertArrayEquals(Arrays.copyOfRange(run, i * 1400, i * 1400 + length), received.get(i), "segment " + i);
+            }
+
+            // UDP_SEGMENT as a socket option: a plain send of 2000 bytes leaves as 4 datagrams of 500.
+            sender.setSegmentSize(500);
+            byte[] big = TwoHosts.payload(4, 2000);
+            sender.send(big, 0, big.length, server);
+            List<byte[]> cut = receiveDatagrams(receiver, in, 4);
+            for (int i = 0; i < 4; i++) {
+                assertArrayEquals(Arrays.copyOfRange(big, i * 500, i * 500 + 500), cut.get(i), "cut " + i);
             }
         }
     }
@@ -270,6 +308,16 @@ class UdpSocketTest {
             assertEquals("EADDRNOTAVAIL", notLocal.errnoName());
             assertTrue(first.isOpen());
         }
+        // With SO_REUSEPORT on both, two sockets share a port (one receiving thread each).
+        UdpSocket one = netns.call(() -> UdpSocket.open(INET));
+        UdpSocket two = netns.call(() -> UdpSocket.open(INET));
+        try (one; two) {
+            one.setReusePort(true);
+            two.setReusePort(true);
+            one.bind(SocketEndpoint.any(INET, 4500));
+            two.bind(SocketEndpoint.any(INET, 4500));
+            assertEquals(4500, two.localEndpoint().port());
+        }
     }
 
     @Test
@@ -353,6 +401,11 @@ class UdpSocketTest {
                 assertEquals("EMSGSIZE", local.errnoName());
                 assertTrue(local.getMessage().startsWith("sendto(" + far + ", 1400 bytes): Message too long"),
                         local.getMessage());
+                // A connected socket reports the path MTU the kernel has learnt.
+                try (UdpSocket connected = netnsA.call(() -> UdpSocket.open(family))) {
+                    connected.connect(far);
+                    assertEquals(1280, connected.pathMtu());
+                }
             }
         }
     }

@@ -90,8 +90,10 @@ final class Addresses {
             int value = 0;
             while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
                 if (i - start == 3) {
-                    throw new SyntaxError(start, "IPv4 address part '" + digitsAt(text, start)
-                            + "' is larger than 255");
+                    String digits = digitsAt(text, start);
+                    throw new SyntaxError(start, digits.charAt(0) == '0'
+                            ? "leading zero in IPv4 address part '" + digits + "': write it without"
+                            : "IPv4 address part '" + digits + "' is larger than 255");
                 }
                 value = value * 10 + (text.charAt(i) - '0');
                 i++;

@@ -30,6 +30,30 @@ import org.ipsec4j.daemon.config.setkey.SetkeyStatement.SpdUpdate;
  * {@link SetkeyStatement}s. The first problem stops the parse with a {@link SetkeyException} at its line and
  * column; nothing is returned then, so a caller can load a file all or nothing.
  *
+ * <p>The grammar, in setkey's own terms ({@code [x]} optional, {@code x...} one or more):
+ * <pre>
+ * add [-46n] SRC DST PROTO SPI [EXT...] ALGORITHMS ;
+ *     SRC, DST   address, or address[port] with esp-udp (the port defaults to 4500)
+ *     PROTO      esp | ah | esp-udp [NAT-OA address]
+ *     SPI        decimal or 0x-hex, 256 to 2^32-1
+ *     EXT        -m transport|tunnel|any   -r WINDOW   -u REQID   -f zero-pad|random-pad|seq-pad|nocyclic-seq
+ *                -lh SECONDS   -ls SECONDS   -bh BYTES   -bs BYTES
+ *     ALGORITHMS -E EALGO KEY [-A AALGO KEY]  (esp)   |   -A AALGO KEY  (ah); null takes no key
+ *     KEY        0x and hex digits, or "text" (its UTF-8 bytes, on one line)
+ * delete [-46n] SRC DST PROTO SPI ;        deleteall [-46n] ADDRESS ADDRESS PROTO ;
+ * flush [esp|ah|esp-udp] ;                 spdflush ;
+ * spdadd|spdupdate [-46n] RANGE RANGE UPPER -P DIR [PRIORITY] POLICY ;
+ * spddelete [-46n] RANGE RANGE UPPER -P DIR [POLICY] ;
+ *     RANGE      address[/prefixlen][[port|any]]
+ *     UPPER      any | a protocol name or number | icmp|icmp6|1|58 [TYPE,CODE]
+ *     DIR        in | out | fwd
+ *     PRIORITY   prio|priority N | prio|priority low|def|high [+ N | - N]
+ *     POLICY     discard | none | ipsec RULE...
+ *     RULE       esp|ah/transport|tunnel[/[SRC-DST][/[default|use|require|unique|unique:N]]]
+ *                SRC, DST: address or address[port]; required for tunnel
+ * </pre>
+ * Tokens are separated by any whitespace, line breaks included; {@code #} starts a comment.
+ *
  * <p>Where ipsec4j is stricter than setkey it says so in the message: no host names (no DNS in a config
  * loader), no IPComp, AES-CTR or other ciphers the data plane lacks, no interactive statements (get, dump,
  * exit), SPIs 256 and up, no port on an SA that is not {@code esp-udp}, no option given twice, no
@@ -128,7 +152,7 @@ public final class SetkeyParser {
         int family = addressFlags();
         SaAddress source = saAddress("source address", family);
         SaAddress destination = saAddress("destination address", family);
-        requireSameFamily(source.address, destination.address, destination.offset, "destination", "source");
+        requireSameFamily(destination.address, source.address, destination.offset, "destination", "source");
         SaProtocolWord protocol = saProtocol();
         Optional<InetAddress> natOriginalAddress = Optional.empty();
         if (protocol.udp && current.kind() == Kind.WORD && (current.text().contains(".")
@@ -174,8 +198,7 @@ public final class SetkeyParser {
             if (name.equals("-E") || name.equals("-A") || name.equals("-C")) {
                 break;
             }
-            String key = name.equals("-f") ? "-f " + peekWordAfterOption() : name;
-            if (!seen.add(key)) {
+            if (!name.equals("-f") && !seen.add(name)) {
                 throw error(option, "option " + name + " is given twice");
             }
             advance();
@@ -183,7 +206,7 @@ public final class SetkeyParser {
                 case "-m" -> sa.mode(saMode(option));
                 case "-r" -> sa.replayWindow(number(option, "replay window size", SetkeyStatement.MAX_U32));
                 case "-u" -> sa.requestId(number(option, "request id", SetkeyStatement.MAX_U32));
-                case "-f" -> padOption(option, sa);
+                case "-f" -> padOption(option, sa, seen);
                 case "-lh" -> hard = hard.withSeconds(number(option, "hard lifetime in seconds", Long.MAX_VALUE));
                 case "-ls" -> {
                     softOffset = option.offset();
@@ -214,16 +237,6 @@ public final class SetkeyParser {
         sa.hardLifetime(hard).softLifetime(soft);
     }
 
-    /** For telling "-f zero-pad" from "-f nocyclic-seq" when checking repeats, without consuming anything. */
-    private String peekWordAfterOption() {
-        // The two -f kinds may each appear once; anything else after -f is reported by padOption.
-        int i = current.offset() + current.text().length();
-        while (i < text.length() && SetkeyLexer.isBlank(text.charAt(i))) {
-            i++;
-        }
-        return text.startsWith("nocyclic-seq", i) ? "cyclic" : "pad";
-    }
-
     private SaMode saMode(Token option) throws SetkeyException {
         Token word = current;
         for (SaMode mode : SaMode.values()) {
@@ -236,15 +249,22 @@ public final class SetkeyParser {
                 + describe(word));
     }
 
-    private void padOption(Token option, AddSa.Builder sa) throws SetkeyException {
+    /** {@code -f} twice is fine once for padding and once for {@code nocyclic-seq}. */
+    private void padOption(Token option, AddSa.Builder sa, Set<String> seen) throws SetkeyException {
         Token word = current;
         if (word.is("nocyclic-seq")) {
+            if (!seen.add("-f nocyclic-seq")) {
+                throw error(option, "-f nocyclic-seq is given twice");
+            }
             advance();
             sa.cyclicSequence(false);
             return;
         }
         for (Padding padding : Padding.values()) {
             if (padding.setkeyName() != null && word.is(padding.setkeyName())) {
+                if (!seen.add("-f padding")) {
+                    throw error(option, "option -f is given twice for the padding");
+                }
                 advance();
                 sa.padding(padding);
                 return;
@@ -281,8 +301,9 @@ public final class SetkeyParser {
                     + describe(current));
         }
         if (current.kind() != Kind.SEMICOLON) {
-            String hint = current.is("-E") ? " (-E comes before -A)"
-                    : current.isOption() && !current.is("-A") ? " (options come before -E and -A)" : "";
+            String hint = current.is("-E") ? (encryption.isPresent() ? " (-E is given twice)" : " (-E comes before -A)")
+                    : current.is("-A") ? " (-A is given twice)"
+                    : current.isOption() ? " (options come before -E and -A)" : "";
             throw error(current, "expected ';' " + after + ", found " + describe(current) + hint);
         }
         Token end = current;
@@ -408,7 +429,7 @@ public final class SetkeyParser {
         int family = addressFlags();
         SaAddress source = saAddress("source address", family);
         SaAddress destination = saAddress("destination address", family);
-        requireSameFamily(source.address, destination.address, destination.offset, "destination", "source");
+        requireSameFamily(destination.address, source.address, destination.offset, "destination", "source");
         SaProtocolWord protocol = saProtocol();
         if (!protocol.udp) {
             for (SaAddress endpoint : List.of(source, destination)) {
@@ -430,7 +451,7 @@ public final class SetkeyParser {
         int family = addressFlags();
         SaAddress source = saAddress("source address", family);
         SaAddress destination = saAddress("destination address", family);
-        requireSameFamily(source.address, destination.address, destination.offset, "destination", "source");
+        requireSameFamily(destination.address, source.address, destination.offset, "destination", "source");
         for (SaAddress endpoint : List.of(source, destination)) {
             if (!endpoint.port.isAny()) {
                 throw error(endpoint.portOffset, "deleteall takes addresses without ports");
@@ -447,6 +468,10 @@ public final class SetkeyParser {
             advance();
             return Flush.ALL;
         }
+        if (!current.is("esp") && !current.is("ah") && !current.is("esp-udp")) {
+            throw error(current, "expected ';' or a protocol (esp, ah or esp-udp) after 'flush', found "
+                    + describe(current));
+        }
         SaProtocolWord protocol = saProtocol();
         expectEnd("after 'flush " + protocol.word + "'");
         return new Flush(Optional.of(protocol.protocol));
@@ -456,10 +481,13 @@ public final class SetkeyParser {
 
     private SetkeyStatement policy(String keyword) throws SetkeyException {
         advance();
+        if (current.is("tagged")) {
+            throw error(current, keyword + " tagged (policies on packet-filter tags) is not supported");
+        }
         int family = addressFlags();
         Selector source = selector("source range", family);
         Selector destination = selector("destination range", family);
-        requireSameFamily(source.selector.address(), destination.selector.address(), destination.offset,
+        requireSameFamily(destination.selector.address(), source.selector.address(), destination.offset,
                 "destination range", "source range");
         UpperLayer upperLayer = upperLayer();
         for (Selector side : List.of(source, destination)) {
@@ -525,7 +553,9 @@ public final class SetkeyParser {
         Token start = current;
         if (base != null) {
             advance();
-            offset = current.is("+") || current.is("-") || isSignedNumber(current) ? signedOffset() : 0;
+            boolean signed = current.is("+") || current.is("-")
+                    || (isSignedNumber(current) && !Character.isDigit(current.text().charAt(0)));
+            offset = signed ? signedOffset() : 0;
         } else if (current.is("-") || isSignedNumber(current)) {
             base = PolicyPriority.Base.DEFAULT;
             offset = signedOffset();
@@ -617,7 +647,7 @@ public final class SetkeyParser {
         };
         if (parts.length == 1) {
             throw error(base + word.length(), "incomplete rule: write " + parts[0] + "/transport//require or "
-                    + parts[0] + "/tunnel/SRC-DST/require");
+                    + parts[0] + "/tunnel/SRC-DST/require (no spaces inside a rule)");
         }
         int modeOffset = base + parts[0].length() + 1;
         IpsecRequest.Mode mode = switch (parts[1]) {
@@ -641,7 +671,7 @@ public final class SetkeyParser {
             }
             Endpoint source = endpoint(endpoints.substring(0, dash), endpointsOffset);
             Endpoint destination = endpoint(endpoints.substring(dash + 1), endpointsOffset + dash + 1);
-            requireSameFamily(source.address(), destination.address(), endpointsOffset + dash + 1,
+            requireSameFamily(destination.address(), source.address(), endpointsOffset + dash + 1,
                     "tunnel destination", "tunnel source");
             tunnelSource = Optional.of(source);
             tunnelDestination = Optional.of(destination);
@@ -701,6 +731,9 @@ public final class SetkeyParser {
         }
         String word = token.text();
         int base = token.offset();
+        if (word.startsWith("[")) {
+            throw error(token, "a port must follow its address without a space, as in 192.0.2.1[500]");
+        }
         if (word.equals("any")) {
             throw error(token, "'any' is not an address: write 0.0.0.0/0 or ::/0");
         }
@@ -770,7 +803,7 @@ public final class SetkeyParser {
                 throw error(token, "protocol 255 is what setkey uses for 'any': write any");
             }
         } else {
-            Optional<Integer> named = IpProtocolNames.numberOf(word);
+            Optional<Integer> named = IpProtocolNames.numberOf(word.toLowerCase(java.util.Locale.ROOT));
             if (named.isEmpty()) {
                 throw error(token, "unknown upper-layer protocol " + describe(token) + ": write its number "
                         + "(0-254) or one of any, " + IpProtocolNames.knownNames());
@@ -854,6 +887,9 @@ public final class SetkeyParser {
             throw error(token, "expected the " + role + ", found " + describe(token));
         }
         String word = token.text();
+        if (word.startsWith("[")) {
+            throw error(token, "a port must follow its address without a space, as in 192.0.2.1[4500]");
+        }
         int bracket = word.indexOf('[');
         String addressText = bracket < 0 ? word : word.substring(0, bracket);
         int slash = addressText.indexOf('/');
@@ -946,7 +982,9 @@ public final class SetkeyParser {
                     + "supported: use esp or ah");
             case "ipcomp" -> throw error(token, "IPComp is not supported by ipsec4j");
             case "tcp" -> throw error(token, "TCP-MD5 signatures (tcp) are not IPsec; not supported");
-            default -> throw error(token, "expected the protocol (esp, ah or esp-udp), found " + describe(token));
+            default -> throw error(token, token.text().startsWith("[")
+                    ? "a port must follow its address without a space, as in 192.0.2.1[4500]"
+                    : "expected the protocol (esp, ah or esp-udp), found " + describe(token));
         };
         advance();
         return protocol;
@@ -1082,6 +1120,9 @@ public final class SetkeyParser {
             if (AUTHENTICATION.containsKey(name)) {
                 return shown + " is an authentication algorithm: it belongs after -A";
             }
+            if (ENCRYPTION.containsKey(name.toLowerCase(java.util.Locale.ROOT))) {
+                return "algorithm names are lower case: write '" + name.toLowerCase(java.util.Locale.ROOT) + "'";
+            }
             String suggestion = SUGGESTIONS.get(fold(name));
             if (suggestion != null && ENCRYPTION.containsKey(suggestion)) {
                 return "unknown encryption algorithm " + shown + ": setkey calls it '" + suggestion + "'";
@@ -1101,6 +1142,9 @@ public final class SetkeyParser {
             }
             if (ENCRYPTION.containsKey(name)) {
                 return shown + " is an encryption algorithm: it belongs after -E";
+            }
+            if (AUTHENTICATION.containsKey(name.toLowerCase(java.util.Locale.ROOT))) {
+                return "algorithm names are lower case: write '" + name.toLowerCase(java.util.Locale.ROOT) + "'";
             }
             String suggestion = SUGGESTIONS.get(fold(name));
             if (suggestion != null && AUTHENTICATION.containsKey(suggestion)) {

@@ -24,7 +24,8 @@ public sealed interface SetkeyStatement {
      * @param spi            256..2^32-1 (0..255 are reserved)
      * @param udpEncapsulation present for {@code esp-udp}
      * @param mode           {@code -m}; {@link SaMode#ANY} when absent
-     * @param replayWindow   {@code -r}, in packets; 0 turns anti-replay off (setkey's default)
+     * @param replayWindow   {@code -r}, in packets as Linux reads it (KAME reads bytes, Linux's PF_KEY caps it
+     *                       at 32); 0 turns anti-replay off, which is setkey's default
      * @param requestId      {@code -u}, binding the SA to a {@code unique:N} policy; 0 when absent
      * @param cyclicSequence false after {@code -f nocyclic-seq}
      * @param encryption     {@code -E}: always for ESP, never for AH
@@ -271,7 +272,11 @@ public sealed interface SetkeyStatement {
         }
     }
 
-    /** {@code spdadd [-46n] src_range dst_range upperspec -P direction [priority] policy;}. */
+    /**
+     * {@code spdadd [-46n] src_range dst_range upperspec -P direction [priority] policy;}. Note: setkey on Linux
+     * (in its default "RFC" mode) quietly adds a {@code fwd} twin of every {@code in} policy; files written for
+     * it may rely on that. This model keeps exactly what the file says; the daemon decides.
+     */
     record SpdAdd(PolicySelector selector, PolicyDirection direction, Optional<PolicyPriority> priority,
             PolicyAction action) implements SetkeyStatement {
         public SpdAdd {
