@@ -158,6 +158,9 @@ public final class DataPlane {
         } catch (MalformedPacketException e) {
             return dropOutbound(r, DropReason.MALFORMED, null);
         }
+        // Bytes after the IP packet's own length (link padding) are not part of it.
+        len = family == IpFamily.IPV4 ? classifier.ipv4().totalLength() : classifier.ipv6().totalLength();
+        r.packetLength = len;
         SecurityPolicy policy = spd.lookup(Direction.OUT, selector);
         if (policy == null) {
             return dropOutbound(r, DropReason.NO_POLICY, null);
@@ -202,6 +205,9 @@ public final class DataPlane {
         boolean fragment = family == IpFamily.IPV4 ? classifier.ipv4().isFragment() : classifier.ipv6().isFragment();
         if (!tunnel && fragment) {
             return dropOutbound(r, DropReason.TRANSPORT_MODE_FRAGMENT, sa);
+        }
+        if (!tunnel && sa.localAddress().family() != family) {
+            return dropOutbound(r, DropReason.UNSUPPORTED, sa); // transport mode keeps the packet's own header
         }
         int total;
         if (sa.protocol() == SecurityProtocol.ESP) {

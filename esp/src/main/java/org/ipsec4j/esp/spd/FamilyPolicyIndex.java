@@ -1,5 +1,7 @@
 package org.ipsec4j.esp.spd;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.ipsec4j.esp.selector.AddressRange;
@@ -19,6 +21,8 @@ final class FamilyPolicyIndex {
 
     /** A policy whose range would cover more elementary segments than this goes to the other index or the wide list. */
     static final int MAX_SEGMENTS_PER_POLICY = 32;
+    /** Levels of indexes before what is left goes to the wide list. */
+    static final int MAX_LEVELS = 8;
 
     private final SecurityPolicy[] policies;
     private final long[] localFirstHigh;
@@ -38,8 +42,10 @@ final class FamilyPolicyIndex {
     private final int[] remotePortHigh;
     /** Bit 0: local port selector matches OPAQUE; bit 1: remote port selector does. */
     private final byte[] opaqueBits;
-    private final RangeIndex byRemote;
-    private final RangeIndex byLocal;
+    /** Per level, the index by remote and by local address (level 0 holds the narrowest policies). */
+    private final RangeIndex[] remoteLevels;
+    private final RangeIndex[] localLevels;
+    /** Policies no index holds, ascending: ANY on both addresses, or left over after {@link #MAX_LEVELS}. */
     private final int[] wide;
 
     FamilyPolicyIndex(IpFamily family, List<SecurityPolicy> ordered) {
@@ -81,58 +87,92 @@ final class FamilyPolicyIndex {
             opaqueBits[s] = (byte) ((lp.matchesOpaque() ? 1 : 0) | (rp.matchesOpaque() ? 2 : 0));
         }
 
-        // Each policy goes into the index of its narrower address range; ANY on that side means the wide list.
+        // Level by level: each pending policy goes into the index of its narrower address range (ANY on that
+        // side: the wide list). A policy refused by the remote index for spanning too many segments tries the
+        // local one; what both refuse is pending for the next level, whose indexes cut the space only at the
+        // boundaries of those wider policies, so there they span few segments.
         IpAddress max = IpAddress.max(family);
+        List<RangeIndex> remotes = new ArrayList<>();
+        List<RangeIndex> locals = new ArrayList<>();
+        int[] pending = new int[n];
+        for (int s = 0; s < n; s++) {
+            pending[s] = s;
+        }
+        int np = n;
+        int[] wideSlots = new int[n];
+        int nw = 0;
         int[] remoteSlots = new int[n];
         int[] localSlots = new int[n];
-        int[] wideSlots = new int[n];
-        int nr = 0;
-        int nl = 0;
-        int nw = 0;
-        for (int s = 0; s < n; s++) {
-            TrafficSelector ts = policies[s].selector();
-            boolean remoteNarrower = compareWidth(ts.remote(), ts.local()) <= 0;
-            AddressRange chosen = remoteNarrower ? ts.remote() : ts.local();
-            if (chosen.isAny()) {
-                wideSlots[nw++] = s;
-            } else if (remoteNarrower) {
-                remoteSlots[nr++] = s;
-            } else {
-                localSlots[nl++] = s;
-            }
-        }
         int[] refused = new int[n];
         int[] refusedCount = new int[1];
-        byRemote = buildIndex(remoteSlots, nr, true, max, refused, refusedCount);
-        // A policy too wide for the remote index gets a second chance in the local one.
-        int[] mergedLocal = new int[n];
-        int nm = 0;
-        int a = 0;
-        int b = 0;
-        int[] secondChance = new int[refusedCount[0]];
-        int nsc = 0;
-        for (int i = 0; i < refusedCount[0]; i++) {
-            int s = refused[i];
-            if (policies[s].selector().local().isAny()) {
-                wideSlots[nw++] = s;
-            } else {
-                secondChance[nsc++] = s;
+        int[] next = new int[n];
+        for (int level = 0; np > 0; level++) {
+            int nr = 0;
+            int nl = 0;
+            for (int i = 0; i < np; i++) {
+                int s = pending[i];
+                TrafficSelector ts = policies[s].selector();
+                boolean remoteNarrower = compareWidth(ts.remote(), ts.local()) <= 0;
+                AddressRange chosen = remoteNarrower ? ts.remote() : ts.local();
+                if (chosen.isAny()) {
+                    wideSlots[nw++] = s;
+                } else if (remoteNarrower) {
+                    remoteSlots[nr++] = s;
+                } else {
+                    localSlots[nl++] = s;
+                }
             }
-        }
-        while (a < nl || b < nsc) { // merge two ascending lists
-            if (b >= nsc || (a < nl && localSlots[a] < secondChance[b])) {
-                mergedLocal[nm++] = localSlots[a++];
-            } else {
-                mergedLocal[nm++] = secondChance[b++];
+            RangeIndex remoteIndex = buildIndex(remoteSlots, nr, true, max, refused, refusedCount);
+            int nn = 0;
+            int[] secondChance = new int[refusedCount[0]];
+            int nsc = 0;
+            for (int i = 0; i < refusedCount[0]; i++) {
+                int s = refused[i];
+                if (policies[s].selector().local().isAny()) {
+                    next[nn++] = s;
+                } else {
+                    secondChance[nsc++] = s;
+                }
             }
+            int[] mergedLocal = new int[nl + nsc];
+            int nm = merge(localSlots, nl, secondChance, nsc, mergedLocal);
+            RangeIndex localIndex = buildIndex(mergedLocal, nm, false, max, refused, refusedCount);
+            int[] nextSorted = new int[nn + refusedCount[0]];
+            int total = merge(next, nn, refused, refusedCount[0], nextSorted);
+            boolean progress = !remoteIndex.isEmpty() || !localIndex.isEmpty();
+            if (progress) {
+                remotes.add(remoteIndex);
+                locals.add(localIndex);
+            }
+            if (total > 0 && (!progress || level == MAX_LEVELS - 1)) {
+                // Ranges that overlap one another too much to index, or levels enough: the rest is scanned.
+                System.arraycopy(nextSorted, 0, wideSlots, nw, total);
+                nw += total;
+                break;
+            }
+            System.arraycopy(nextSorted, 0, pending, 0, total);
+            np = total;
         }
-        byLocal = buildIndex(mergedLocal, nm, false, max, refused, refusedCount);
-        for (int i = 0; i < refusedCount[0]; i++) {
-            wideSlots[nw++] = refused[i];
-        }
-        int[] w = java.util.Arrays.copyOf(wideSlots, nw);
-        java.util.Arrays.sort(w);
+        remoteLevels = remotes.toArray(new RangeIndex[0]);
+        localLevels = locals.toArray(new RangeIndex[0]);
+        int[] w = Arrays.copyOf(wideSlots, nw);
+        Arrays.sort(w);
         wide = w;
+    }
+
+    /** Merges two ascending arrays into {@code out}; returns the count. */
+    private static int merge(int[] a, int na, int[] b, int nb, int[] out) {
+        int i = 0;
+        int j = 0;
+        int k = 0;
+        while (i < na || j < nb) {
+            if (j >= nb || (i < na && a[i] < b[j])) {
+                out[k++] = a[i++];
+            } else {
+                out[k++] = b[j++];
+            }
+        }
+        return k;
     }
 
     private RangeIndex buildIndex(int[] slots, int count, boolean remote, IpAddress max, int[] refused, int[] refusedCount) {
@@ -171,8 +211,10 @@ final class FamilyPolicyIndex {
     /** The first policy in SPD order whose selectors match, as a slot; -1 if none. */
     int lookup(PacketSelector key) {
         int best = Integer.MAX_VALUE;
-        best = byRemote.first(key.remoteHigh(), key.remoteLow(), best, this, key);
-        best = byLocal.first(key.localHigh(), key.localLow(), best, this, key);
+        for (int level = 0; level < remoteLevels.length; level++) {
+            best = remoteLevels[level].first(key.remoteHigh(), key.remoteLow(), best, this, key);
+            best = localLevels[level].first(key.localHigh(), key.localLow(), best, this, key);
+        }
         for (int s : wide) {
             if (s >= best) {
                 break;
@@ -211,8 +253,19 @@ final class FamilyPolicyIndex {
                 && IpAddress.compareUnsigned(h, l, localLastHigh[s], localLastLow[s]) <= 0;
     }
 
-    /** Sizes for diagnostics and tests: [remote-index entries, local-index entries, wide policies, segments]. */
+    /**
+     * Sizes for diagnostics and tests: [remote-index entries, local-index entries, wide policies, segments,
+     * levels], entries and segments summed over the levels.
+     */
     int[] shape() {
-        return new int[] {byRemote.entries(), byLocal.entries(), wide.length, byRemote.segments() + byLocal.segments()};
+        int r = 0;
+        int l = 0;
+        int segments = 0;
+        for (int i = 0; i < remoteLevels.length; i++) {
+            r += remoteLevels[i].entries();
+            l += localLevels[i].entries();
+            segments += remoteLevels[i].segments() + localLevels[i].segments();
+        }
+        return new int[] {r, l, wide.length, segments, remoteLevels.length};
     }
 }

@@ -46,8 +46,8 @@ public enum DropReason {
     /** ESP in UDP for an SA without UDP encapsulation, or raw ESP for one with it (Linux: XfrmInStateMismatch). */
     ENCAPSULATION_MISMATCH,
     /**
-     * Valid but not processable here: AH from an IPv4 raw socket without its header, or an IPv6 routing header
-     * whose arrival form AH cannot predict.
+     * Valid but not processable here: AH from an IPv4 raw socket without its header, an IPv6 routing header
+     * whose arrival form AH cannot predict, or a transport-mode SA of the other family than the packet.
      */
     UNSUPPORTED
 }
