@@ -2,6 +2,9 @@ package org.ipsec4j.esp;
 
 import java.util.List;
 
+import org.ipsec4j.esp.crypto.AhCodec;
+import org.ipsec4j.esp.crypto.AhVerification;
+import org.ipsec4j.esp.crypto.AhVerified;
 import org.ipsec4j.esp.crypto.DecapsulationResult;
 import org.ipsec4j.esp.crypto.Decapsulated;
 import org.ipsec4j.esp.crypto.EspTransform;
@@ -36,17 +39,18 @@ import org.ipsec4j.wire.UdpDatagram;
  *
  * <h2>Outbound (RFC 4301 §5.1)</h2>
  * An inner packet read from the TUN device: SPD lookup (built-in ND/IKE bypasses first) → BYPASS, DISCARD,
- * or PROTECT through the policy's current outbound SA → ESP in tunnel mode (a new outer IPv4 or IPv6 header,
- * of either family whatever the inner one; DSCP copied and ECN per RFC 6040 normal mode) or transport mode
- * (ESP after the IPv4 header, or after IPv6's unfragmentable part, RFC 4303 §3.1.1) → optionally UDP
- * (RFC 3948: checksum 0 over IPv4, computed over IPv6). The caller leaves {@link #HEADROOM} bytes before the
+ * or PROTECT through the policy's current outbound SA → ESP or AH in tunnel mode (a new outer IPv4 or IPv6
+ * header, of either family whatever the inner one; DSCP copied and ECN per RFC 6040 normal mode) or transport
+ * mode (ESP/AH after the IPv4 header, or after IPv6's unfragmentable part, RFC 4303 §3.1.1, RFC 4302 §3.1) →
+ * for ESP optionally UDP (RFC 3948: checksum 0 over IPv4, computed over IPv6). The caller leaves
+ * {@link #HEADROOM} bytes before the
  * inner packet and {@link #TAILROOM} after it; the result spans the whole outer packet and, inside it, the
  * part a UDP or IPv6 raw socket sends.
  *
  * <h2>Inbound (RFC 4301 §5.2)</h2>
  * What a socket received: a UDP payload from port 4500 with its {@link InboundMetadata}, ESP/AH from a raw
  * socket without its IP header, or a whole IP packet. RFC 3948 demultiplexing (non-ESP marker → IKE, a lone
- * 0xFF → NAT keepalive), SAD lookup by SPI, anti-replay check, ICV and decryption, window update, then the
+ * 0xFF → NAT keepalive), SAD lookup by SPI, anti-replay check, ICV (and for ESP decryption), window update, then the
  * inner packet: tunnel mode extracts it and combines ECN (RFC 6040 §4.2), transport mode puts the IP header
  * back in front of the payload (fixing TCP/UDP checksums a NAT broke, RFC 3948 §3.1.2); finally the inner
  * packet must be allowed by an inbound (or forward) PROTECT policy whose template fits the SA (§5.2 step 4).
@@ -76,6 +80,7 @@ public final class DataPlane {
     private final UdpDatagram udp = new UdpDatagram();
     private final TcpSegment tcp = new TcpSegment();
     private final Decapsulated decapsulated = new Decapsulated();
+    private final AhVerified ahVerified = new AhVerified();
     private final NextHeaderFieldLocator nextHeaderField = new NextHeaderFieldLocator();
 
     private int outerHopLimit = 64;
@@ -153,6 +158,9 @@ public final class DataPlane {
         } catch (MalformedPacketException e) {
             return dropOutbound(r, DropReason.MALFORMED, null);
         }
+        // Bytes after the IP packet's own length (link padding) are not part of it.
+        len = family == IpFamily.IPV4 ? classifier.ipv4().totalLength() : classifier.ipv6().totalLength();
+        r.packetLength = len;
         SecurityPolicy policy = spd.lookup(Direction.OUT, selector);
         if (policy == null) {
             return dropOutbound(r, DropReason.NO_POLICY, null);
@@ -193,15 +201,20 @@ public final class DataPlane {
         if (!sad.checkUsable(sa, now)) {
             return dropOutbound(r, DropReason.HARD_EXPIRED, sa);
         }
-        if (sa.protocol() != SecurityProtocol.ESP) {
-            return dropOutbound(r, DropReason.UNSUPPORTED, sa);
-        }
         boolean tunnel = sa.mode() == IpsecMode.TUNNEL;
         boolean fragment = family == IpFamily.IPV4 ? classifier.ipv4().isFragment() : classifier.ipv6().isFragment();
         if (!tunnel && fragment) {
             return dropOutbound(r, DropReason.TRANSPORT_MODE_FRAGMENT, sa);
         }
-        int total = tunnel ? espTunnel(buf, off, len, family, sa, r) : espTransport(buf, off, len, family, sa, r);
+        if (!tunnel && sa.localAddress().family() != family) {
+            return dropOutbound(r, DropReason.UNSUPPORTED, sa); // transport mode keeps the packet's own header
+        }
+        int total;
+        if (sa.protocol() == SecurityProtocol.ESP) {
+            total = tunnel ? espTunnel(buf, off, len, family, sa, r) : espTransport(buf, off, len, family, sa, r);
+        } else {
+            total = tunnel ? ahTunnel(buf, off, len, family, sa, r) : ahTransport(buf, off, len, family, sa, r);
+        }
         if (total == -1) {
             return dropOutbound(r, DropReason.OVERSIZE, sa);
         }
@@ -259,8 +272,9 @@ public final class DataPlane {
             return -2;
         }
         sa.espCodec().encapsulate(seq, innerFamily.ipInIpProtocol(), buf, off, len, buf, espOff);
-        writeOuter(buf, packetOff, outer, outerTos, dontFragment, encap, sa, udpHeader + espLength, espOff - udpHeader);
-        fillSend(r, buf, packetOff, total, espOff - udpHeader, udpHeader, encap);
+        writeOuter(buf, packetOff, outer, outerTos, dontFragment, encap, IpProtocol.ESP, sa, udpHeader + espLength,
+                espOff - udpHeader);
+        fillSend(r, buf, packetOff, total, espOff - udpHeader, udpHeader, encap, IpProtocol.ESP);
         return total;
     }
 
@@ -320,14 +334,62 @@ public final class DataPlane {
                 }
             }
         }
-        fillSend(r, buf, newOff, total, udpOff, udpHeader, encap);
+        fillSend(r, buf, newOff, total, udpOff, udpHeader, encap, IpProtocol.ESP);
+        return total;
+    }
+
+    /**
+     * AH tunnel mode (RFC 4302 §3.1): [outer IP][AH] inner packet; the codec fills in the AH over the laid-out
+     * packet. The outer TOS is a mutable field for the ICV, so DSCP and ECN are copied as for ESP.
+     */
+    private int ahTunnel(byte[] buf, int off, int len, IpFamily innerFamily, SecurityAssociation sa, OutboundResult r) {
+        AhCodec codec = sa.ahCodec();
+        IpFamily outer = sa.localAddress().family();
+        int ipHeader = outer == IpFamily.IPV4 ? Ipv4Packet.MIN_HEADER_LENGTH : Ipv6Packet.HEADER_LENGTH;
+        int ahLength = codec.headerLength(outer.version());
+        int total = ipHeader + ahLength + len;
+        if (total - (outer == IpFamily.IPV6 ? Ipv6Packet.HEADER_LENGTH : 0) > 0xFFFF) {
+            return -1;
+        }
+        int packetOff = off - ahLength - ipHeader;
+        checkRoom(buf, packetOff, off + len);
+        int innerTos = innerFamily == IpFamily.IPV4 ? classifier.ipv4().typeOfService() : classifier.ipv6().trafficClass();
+        boolean dontFragment = innerFamily == IpFamily.IPV4 && classifier.ipv4().dontFragment();
+        long seq = sa.sequenceCounter().next();
+        if (seq == SequenceCounter.EXHAUSTED) {
+            return -2;
+        }
+        int outerTos = (innerTos & 0xFC) | EcnPropagation.encapsulate(innerTos);
+        writeOuter(buf, packetOff, outer, outerTos, dontFragment, null, IpProtocol.AH, sa, ahLength + len, 0);
+        codec.protect(seq, innerFamily.ipInIpProtocol(), buf, packetOff, total);
+        fillSend(r, buf, packetOff, total, packetOff + ipHeader, 0, null, IpProtocol.AH);
+        return total;
+    }
+
+    /** AH transport mode: the codec inserts the AH after the IPv4 header or IPv6's unfragmentable part. */
+    private int ahTransport(byte[] buf, int off, int len, IpFamily family, SecurityAssociation sa, OutboundResult r) {
+        AhCodec codec = sa.ahCodec();
+        int ahLength = codec.headerLength(family.version());
+        int headerPart = family == IpFamily.IPV4 ? classifier.ipv4().headerLength()
+                : classifier.ipv6().unfragmentablePartLength();
+        if (len + ahLength - (family == IpFamily.IPV6 ? Ipv6Packet.HEADER_LENGTH : 0) > 0xFFFF) {
+            return -1;
+        }
+        checkRoom(buf, off, off + len + ahLength);
+        long seq = sa.sequenceCounter().next();
+        if (seq == SequenceCounter.EXHAUSTED) {
+            return -2;
+        }
+        int total = codec.encapsulateTransport(seq, buf, off, len);
+        fillSend(r, buf, off, total, off + headerPart, 0, null, IpProtocol.AH);
         return total;
     }
 
     /** Writes the outer IP header at {@code packetOff} and, with UDP encapsulation, the UDP header at {@code udpOff}. */
     private void writeOuter(byte[] buf, int packetOff, IpFamily outer, int tos, boolean dontFragment,
-                            UdpEncapsulation encap, SecurityAssociation sa, int ipPayloadLength, int udpOff) {
-        int protocol = encap != null ? IpProtocol.UDP : IpProtocol.ESP;
+                            UdpEncapsulation encap, int securityProtocol, SecurityAssociation sa, int ipPayloadLength,
+                            int udpOff) {
+        int protocol = encap != null ? IpProtocol.UDP : securityProtocol;
         if (encap != null) {
             // RFC 3948 §2.1: checksum 0 over IPv4; over IPv6 computed below once the IP header is in place.
             UdpDatagram.writeHeader(buf, udpOff, encap.localPort(), encap.remotePort(),
@@ -352,14 +414,14 @@ public final class DataPlane {
     }
 
     private static void fillSend(OutboundResult r, byte[] buf, int packetOff, int total, int udpOrEspOff, int udpHeader,
-                                 UdpEncapsulation encap) {
+                                 UdpEncapsulation encap, int securityProtocol) {
         r.buffer = buf;
         r.packetOffset = packetOff;
         r.packetLength = total;
         r.payloadOffset = udpOrEspOff + udpHeader;
         r.payloadLength = packetOff + total - r.payloadOffset;
         r.udpEncapsulated = encap != null;
-        r.ipProtocol = encap != null ? IpProtocol.UDP : IpProtocol.ESP;
+        r.ipProtocol = encap != null ? IpProtocol.UDP : securityProtocol;
         r.sourcePort = encap != null ? encap.localPort() : 0;
         r.destinationPort = encap != null ? encap.remotePort() : 0;
     }
@@ -425,7 +487,7 @@ public final class DataPlane {
                         encap.remotePort(), outerHopLimit, 1);
             }
             int ipHeader = total - UdpDatagram.HEADER_LENGTH - 1;
-            fillSend(r, buf, off, total, off + ipHeader, UdpDatagram.HEADER_LENGTH, encap);
+            fillSend(r, buf, off, total, off + ipHeader, UdpDatagram.HEADER_LENGTH, encap, IpProtocol.ESP);
             r.action = OutboundResult.Action.SEND;
             r.sa = sa;
             r.source = sa.localAddress();
@@ -455,7 +517,9 @@ public final class DataPlane {
 
     /**
      * Processes an ESP (protocol 50) or AH (51) packet received from a raw socket without its IP header, as
-     * IPv6 raw sockets deliver it.
+     * IPv6 raw sockets deliver it. AH covers the IP header, so one is rebuilt in the {@link #HEADROOM} from the
+     * metadata; that works for IPv6 without extension headers before the AH (their bytes are gone). IPv4 raw
+     * sockets deliver the header: hand their packets to {@link #processInboundPacket}.
      */
     public InboundResult processInboundRaw(byte[] buf, int off, int len, int protocol, InboundMetadata meta,
                                            long nowNanos, InboundResult r) {
@@ -465,7 +529,7 @@ public final class DataPlane {
             return inboundEsp(buf, off, len, nowNanos, r);
         }
         if (protocol == IpProtocol.AH) {
-            return dropInbound(r, DropReason.UNSUPPORTED, null);
+            return inboundRawAh(buf, off, len, nowNanos, r);
         }
         return dropInbound(r, DropReason.NOT_IPSEC, null);
     }
@@ -511,7 +575,10 @@ public final class DataPlane {
                 }
                 inNextHeaderField = nextHeaderField.fieldNaming(ip, payloadOff);
                 if (nextHeaderField.sawAuthenticationHeader()) {
-                    return dropInbound(r, DropReason.UNSUPPORTED, null);
+                    inAddresses = buf;
+                    inHeaderOffset = off;
+                    inUdp = false;
+                    return inboundAh(buf, off, ip.totalLength(), nowNanos, r);
                 }
             } else {
                 return dropInbound(r, DropReason.MALFORMED, null);
@@ -534,7 +601,8 @@ public final class DataPlane {
                     return demultiplexUdp(buf, u.payloadOffset(), u.payloadLength(), port, nowNanos, r);
                 }
                 case IpProtocol.AH -> {
-                    return dropInbound(r, DropReason.UNSUPPORTED, null);
+                    inUdp = false;
+                    return inboundAh(buf, off, payloadOff + payloadLen - off, nowNanos, r);
                 }
                 default -> {
                     return dropInbound(r, DropReason.NOT_IPSEC, null);
@@ -653,6 +721,91 @@ public final class DataPlane {
         return sa.mode() == IpsecMode.TUNNEL
                 ? deliverTunnel(buf, payloadOff, payloadLen, decapsulated.nextHeader(), sa, r)
                 : deliverTransport(buf, payloadOff, payloadLen, decapsulated.nextHeader(), sa, r);
+    }
+
+    /** An AH packet without its IP header (IPv6 raw socket): rebuild the header the ICV covers, then verify. */
+    private InboundResult inboundRawAh(byte[] buf, int off, int len, long now, InboundResult r) {
+        if (inFamily != IpFamily.IPV6) {
+            return dropInbound(r, DropReason.UNSUPPORTED, null);
+        }
+        if (len < AhCodec.FIXED_LENGTH) {
+            return dropInbound(r, DropReason.TRUNCATED, null);
+        }
+        int packetOff = off - Ipv6Packet.HEADER_LENGTH;
+        checkRoom(buf, packetOff, 0);
+        System.arraycopy(inAddresses, inSourceOffset, buf, packetOff + 8, 16);
+        if (inDestinationOffset >= 0) {
+            System.arraycopy(inAddresses, inDestinationOffset, buf, packetOff + 24, 16);
+        } else {
+            // No IPV6_PKTINFO: take the destination from the SA the SPI names.
+            SecurityAssociation sa = sad.lookupInbound(IpAddress.readIpv4(buf, off + 4), SecurityProtocol.AH);
+            if (sa == null) {
+                return dropInbound(r, DropReason.NO_SA, null);
+            }
+            sa.localAddress().writeTo(buf, packetOff + 24);
+        }
+        // Traffic class, flow label and hop limit are mutable: the ICV does not cover them.
+        Ipv6Packet.writeHeader(buf, packetOff, Math.max(inTrafficClass, 0), 0, len, IpProtocol.AH, outerHopLimit,
+                buf, packetOff + 8, buf, packetOff + 24);
+        inAddresses = buf;
+        inSourceOffset = packetOff + 8;
+        inDestinationOffset = packetOff + 24;
+        inHeaderOffset = packetOff;
+        return inboundAh(buf, packetOff, Ipv6Packet.HEADER_LENGTH + len, now, r);
+    }
+
+    /** AH (RFC 4302 §3.4): the whole IP packet at {@code buf[off .. off+len)} carries an AH. */
+    private InboundResult inboundAh(byte[] buf, int off, int len, long now, InboundResult r) {
+        int ahOff = AhCodec.findHeader(buf, off, len);
+        if (ahOff < 0) {
+            return dropInbound(r, DropReason.TRUNCATED, null);
+        }
+        SecurityAssociation sa = sad.lookupInbound(AhCodec.spiAt(buf, ahOff), SecurityProtocol.AH, inFamily,
+                inDestinationOffset >= 0 ? inAddresses : null, inDestinationOffset);
+        if (sa == null) {
+            return dropInbound(r, DropReason.NO_SA, null);
+        }
+        if (!sad.checkUsable(sa, now)) {
+            return dropInbound(r, DropReason.HARD_EXPIRED, sa);
+        }
+        ReplayWindow window = sa.replayWindow();
+        long seq = window.check(AhCodec.sequenceLowAt(buf, ahOff));
+        if (seq == ReplayWindow.REPLAYED) {
+            return dropInbound(r, DropReason.REPLAYED, sa);
+        }
+        if (seq == ReplayWindow.TOO_OLD) {
+            return dropInbound(r, DropReason.OUTSIDE_WINDOW, sa);
+        }
+        AhVerification verification = sa.ahCodec().verify(seq, buf, off, len, ahVerified);
+        DropReason reason = switch (verification) {
+            case VERIFIED -> null;
+            case MALFORMED, SPI_MISMATCH -> DropReason.MALFORMED;
+            case NOT_AH -> DropReason.NOT_IPSEC;
+            case FRAGMENT -> DropReason.OUTER_FRAGMENT;
+            case TRUNCATED -> DropReason.TRUNCATED;
+            case BAD_LENGTH -> DropReason.BAD_LENGTH;
+            case UNPREDICTABLE_ROUTING_HEADER -> DropReason.UNSUPPORTED;
+            case AUTHENTICATION_FAILED -> DropReason.AUTHENTICATION_FAILED;
+        };
+        if (reason != null) {
+            return dropInbound(r, reason, sa);
+        }
+        if (!window.accept(ahVerified.sequenceNumber())) {
+            return dropInbound(r, DropReason.REPLAYED, sa);
+        }
+        sad.account(sa, ahVerified.payloadLength(), now);
+        r.sa = sa;
+        if (sa.mode() == IpsecMode.TUNNEL) {
+            return deliverTunnel(buf, ahVerified.payloadOffset(), ahVerified.payloadLength(), ahVerified.nextHeader(), sa, r);
+        }
+        int packetOff = sa.ahCodec().decapsulateTransport(buf, ahVerified);
+        int total = ahVerified.packetLength() - ahVerified.ahLength();
+        try {
+            classifier.classify(buf, packetOff, total, false, selector);
+        } catch (MalformedPacketException e) {
+            return dropInbound(r, DropReason.MALFORMED, sa);
+        }
+        return checkInboundPolicy(sa, packetOff, total, r);
     }
 
     /** Tunnel mode: the payload is the inner packet (TFC padding after it is ignored, RFC 4303 §2.7). */

@@ -357,14 +357,38 @@ class DataPlaneDropTest {
     }
 
     @Test
-    void ahIsNotYetSupported() {
-        // AH is not wired in yet: an AH SA cannot be built, and AH packets are counted as unsupported.
-        TwoPeers link = new TwoPeers(Config.transport(IpFamily.IPV4, false, GCM));
-        byte[] b = link.right.receiveBuffer;
-        int len = TestPackets.ping(b, TestPackets.OFFSET, TwoPeers.LEFT_GW4, TwoPeers.RIGHT_GW4, 1, 8);
-        Ipv4Packet.parse(b, TestPackets.OFFSET, len).setProtocol(IpProtocol.AH).updateHeaderChecksum();
-        assertDrop(link.right.dataPlane.processInboundPacket(b, TestPackets.OFFSET, len, 0, link.right.in), DropReason.UNSUPPORTED);
-        assertEquals(IpsecMode.TRANSPORT, link.left.outboundSa.mode());
-        assertEquals(SecurityProtocol.ESP, link.left.outboundSa.protocol());
+    void ahCoversImmutableHeaderFieldsButNotMutableOnes() {
+        for (IpsecMode mode : IpsecMode.values()) {
+            TwoPeers link = new TwoPeers(Config.ah(mode, IpFamily.IPV4, IpFamily.IPV4, IntegrityAlgorithm.HMAC_SHA2_256_128));
+            String src = mode == IpsecMode.TUNNEL ? "10.1.0.5" : TwoPeers.LEFT_GW4;
+            String dst = mode == IpsecMode.TUNNEL ? "10.2.0.5" : TwoPeers.RIGHT_GW4;
+            // A router decrements the TTL and re-marks DSCP: mutable, still authentic.
+            link.onWire = w -> {
+                Ipv4Packet ip = Ipv4Packet.parse(w, 0, w.length);
+                ip.setTtl(ip.ttl() - 3).setDscp(0).updateHeaderChecksum();
+            };
+            link.send(link.left, (b, o) -> TestPackets.ping(b, o, src, dst, 1, 56), 0);
+            assertEquals(InboundResult.Action.DELIVER,
+                    link.deliver(link.right, link.wire(link.left), Delivery.WHOLE_PACKET, 0).action(), mode.toString());
+            // A NAT rewrites the source: immutable, the ICV fails.
+            link.onWire = w -> Ipv4Packet.parse(w, 0, w.length).setSource(0x0A0A0A0A).updateHeaderChecksum();
+            link.send(link.left, (b, o) -> TestPackets.ping(b, o, src, dst, 2, 56), 0);
+            assertDrop(link.deliver(link.right, link.wire(link.left), Delivery.WHOLE_PACKET, 0), DropReason.AUTHENTICATION_FAILED);
+            // Payload corruption and replay.
+            link.onWire = w -> w[w.length - 1] ^= 1;
+            link.send(link.left, (b, o) -> TestPackets.ping(b, o, src, dst, 3, 56), 0);
+            assertDrop(link.deliver(link.right, link.wire(link.left), Delivery.WHOLE_PACKET, 0), DropReason.AUTHENTICATION_FAILED);
+            link.onWire = w -> { };
+            link.send(link.left, (b, o) -> TestPackets.ping(b, o, src, dst, 4, 56), 0);
+            byte[] wire = link.wire(link.left);
+            assertEquals(InboundResult.Action.DELIVER, link.deliver(link.right, wire.clone(), Delivery.WHOLE_PACKET, 0).action());
+            assertDrop(link.deliver(link.right, wire, Delivery.WHOLE_PACKET, 0), DropReason.REPLAYED);
+            assertEquals(2, link.right.inboundSa.counters().drops(DropReason.AUTHENTICATION_FAILED));
+        }
+        assertThrows(IllegalArgumentException.class, () -> org.ipsec4j.esp.sad.SecurityAssociation.ah(
+                org.ipsec4j.esp.sad.SecurityAssociation.Flow.OUTBOUND, 0x1000, IntegrityAlgorithm.HMAC_SHA1_96, new byte[20], false)
+                .endpoints(org.ipsec4j.esp.selector.IpAddress.parse(TwoPeers.LEFT_GW4),
+                        org.ipsec4j.esp.selector.IpAddress.parse(TwoPeers.RIGHT_GW4))
+                .udpEncapsulation(org.ipsec4j.esp.sad.UdpEncapsulation.DEFAULT).build(), "no AH through NAT");
     }
 }

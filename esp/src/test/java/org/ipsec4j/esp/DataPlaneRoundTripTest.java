@@ -68,6 +68,19 @@ class DataPlaneRoundTripTest {
                 tests.add(DynamicTest.dynamicTest(config.toString(), () -> roundTrips(config)));
             }
         }
+        for (IntegrityAlgorithm a : IntegrityAlgorithm.values()) {
+            if (a == IntegrityAlgorithm.NONE) {
+                continue;
+            }
+            for (IpFamily outer : IpFamily.values()) {
+                for (IpFamily inner : IpFamily.values()) {
+                    Config config = Config.ah(IpsecMode.TUNNEL, outer, inner, a).withEsn(n++ % 2 == 1);
+                    tests.add(DynamicTest.dynamicTest(config.toString(), () -> roundTrips(config)));
+                }
+                Config config = Config.ah(IpsecMode.TRANSPORT, outer, outer, a).withEsn(n++ % 2 == 1);
+                tests.add(DynamicTest.dynamicTest(config.toString(), () -> roundTrips(config)));
+            }
+        }
         return tests.stream();
     }
 
@@ -99,7 +112,7 @@ class DataPlaneRoundTripTest {
                     assertEquals(InboundResult.Action.DELIVER, in.action(), config + " " + delivery + " " + kind + ": " + in);
                     byte[] got = TwoPeers.delivered(in);
                     byte[] want = Arrays.copyOfRange(original, off, off + len);
-                    if (config.mode() == IpsecMode.TRANSPORT && delivery == Delivery.SOCKET) {
+                    if (config.mode() == IpsecMode.TRANSPORT && delivery == Delivery.SOCKET && config.ah() == null) {
                         // The socket kept the IP header; the data plane made a new one from the addresses.
                         assertEquals(want.length, got.length);
                         assertArrayEquals(Arrays.copyOfRange(want, hdr, want.length), Arrays.copyOfRange(got, hdr, got.length),
@@ -160,6 +173,10 @@ class DataPlaneRoundTripTest {
             }
         }
         assertTrue(udpChecksumOk, "UDP checksum over IPv6");
+        if (config.ah() != null) {
+            checkAh(config, from, wire, out);
+            return;
+        }
         assertEquals(config.udp() ? IpProtocol.UDP : IpProtocol.ESP, protocol);
         assertEquals(46 << 2 | EcnPropagation.ECT_0, tos, "DSCP copied, ECN per RFC 6040 normal mode");
         if (config.udp()) {
@@ -174,6 +191,17 @@ class DataPlaneRoundTripTest {
         int spi = IpAddressBytes.int32(wire, payloadOff);
         assertEquals(from.outboundSa.spi(), spi);
         assertEquals(to.gateway, out.destination());
+    }
+
+    private static void checkAh(Config config, Peer from, byte[] wire, OutboundResult out) {
+        assertEquals(IpProtocol.AH, out.ipProtocol());
+        int ahOff = org.ipsec4j.esp.crypto.AhCodec.findHeader(wire, 0, wire.length);
+        assertTrue(ahOff > 0);
+        assertEquals(from.outboundSa.spi(), org.ipsec4j.esp.crypto.AhCodec.spiAt(wire, ahOff));
+        assertEquals(out.packetOffset() + ahOff, out.payloadOffset());
+        int tos = config.outer() == IpFamily.IPV4 ? Ipv4Packet.parse(wire, 0, wire.length).typeOfService()
+                : Ipv6Packet.parse(wire, 0, wire.length).trafficClass();
+        assertEquals(46 << 2 | EcnPropagation.ECT_0, tos, "DSCP and ECN copied (transport: kept)");
     }
 
     /** Big-endian int from bytes, for the SPI. */

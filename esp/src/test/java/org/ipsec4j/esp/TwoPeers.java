@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.function.Consumer;
 
 import org.ipsec4j.esp.crypto.EspTransform;
+import org.ipsec4j.esp.crypto.IntegrityAlgorithm;
 import org.ipsec4j.esp.sad.IpsecMode;
 import org.ipsec4j.esp.sad.LifetimeLimits;
 import org.ipsec4j.esp.sad.SecurityAssociation;
@@ -47,32 +48,43 @@ public final class TwoPeers {
     }
 
     /** The knobs of one tunnel configuration. */
+    /** @param ah the AH integrity algorithm for an AH tunnel (then {@code transform} is null), or null for ESP */
     public record Config(IpsecMode mode, IpFamily outer, IpFamily inner, boolean udp, EspTransform transform,
-                         boolean esn, int replayWindow, LifetimeLimits limits) {
+                         IntegrityAlgorithm ah, boolean esn, int replayWindow, LifetimeLimits limits) {
         public static Config tunnel(IpFamily outer, IpFamily inner, boolean udp, EspTransform t) {
-            return new Config(IpsecMode.TUNNEL, outer, inner, udp, t, false, 64, LifetimeLimits.UNLIMITED);
+            return new Config(IpsecMode.TUNNEL, outer, inner, udp, t, null, false, 64, LifetimeLimits.UNLIMITED);
         }
 
         public static Config transport(IpFamily family, boolean udp, EspTransform t) {
-            return new Config(IpsecMode.TRANSPORT, family, family, udp, t, false, 64, LifetimeLimits.UNLIMITED);
+            return new Config(IpsecMode.TRANSPORT, family, family, udp, t, null, false, 64, LifetimeLimits.UNLIMITED);
+        }
+
+        public static Config ah(IpsecMode mode, IpFamily outer, IpFamily inner, IntegrityAlgorithm integrity) {
+            return new Config(mode, outer, mode == IpsecMode.TRANSPORT ? outer : inner, false, null, integrity, false, 64,
+                    LifetimeLimits.UNLIMITED);
+        }
+
+        public SecurityProtocol protocol() {
+            return ah != null ? SecurityProtocol.AH : SecurityProtocol.ESP;
         }
 
         public Config withEsn(boolean e) {
-            return new Config(mode, outer, inner, udp, transform, e, replayWindow, limits);
+            return new Config(mode, outer, inner, udp, transform, ah, e, replayWindow, limits);
         }
 
         public Config withReplayWindow(int w) {
-            return new Config(mode, outer, inner, udp, transform, esn, w, limits);
+            return new Config(mode, outer, inner, udp, transform, ah, esn, w, limits);
         }
 
         public Config withLimits(LifetimeLimits l) {
-            return new Config(mode, outer, inner, udp, transform, esn, replayWindow, l);
+            return new Config(mode, outer, inner, udp, transform, ah, esn, replayWindow, l);
         }
 
         @Override
         public String toString() {
-            return mode.name().toLowerCase() + " " + (mode == IpsecMode.TUNNEL ? inner + "-in-" + outer : outer)
-                    + (udp ? " udp" : " raw") + " " + transform + (esn ? " esn" : "");
+            return (ah != null ? "ah " : "esp ") + mode.name().toLowerCase() + " "
+                    + (mode == IpsecMode.TUNNEL ? inner + "-in-" + outer : outer) + (udp ? " udp" : " raw") + " "
+                    + (ah != null ? ah : transform) + (esn ? " esn" : "");
         }
     }
 
@@ -115,10 +127,10 @@ public final class TwoPeers {
         IpFamily outer = config.outer();
         left.gateway = IpAddress.parse(outer == IpFamily.IPV4 ? LEFT_GW4 : LEFT_GW6);
         right.gateway = IpAddress.parse(outer == IpFamily.IPV4 ? RIGHT_GW4 : RIGHT_GW6);
-        byte[] keyLr = key(config.transform(), 1);
-        byte[] keyRl = key(config.transform(), 2);
-        byte[] intLr = integrityKey(config.transform(), 3);
-        byte[] intRl = integrityKey(config.transform(), 4);
+        byte[] keyLr = config.ah() != null ? null : key(config.transform(), 1);
+        byte[] keyRl = config.ah() != null ? null : key(config.transform(), 2);
+        byte[] intLr = integrityKey(config.ah() != null ? config.ah() : config.transform().integrity(), 3);
+        byte[] intRl = integrityKey(config.ah() != null ? config.ah() : config.transform().integrity(), 4);
         setUp(left, right, LEFT_TO_RIGHT_SPI, RIGHT_TO_LEFT_SPI, keyLr, intLr, keyRl, intRl, "10.1.", "2001:db8:1::");
         setUp(right, left, RIGHT_TO_LEFT_SPI, LEFT_TO_RIGHT_SPI, keyRl, intRl, keyLr, intLr, "10.2.", "2001:db8:2::");
     }
@@ -131,8 +143,8 @@ public final class TwoPeers {
         return k;
     }
 
-    static byte[] integrityKey(EspTransform t, int seed) {
-        byte[] k = new byte[t.integrity().keyLength()];
+    static byte[] integrityKey(IntegrityAlgorithm a, int seed) {
+        byte[] k = new byte[a.keyLength()];
         for (int i = 0; i < k.length; i++) {
             k[i] = (byte) (seed * 17 + i * 3);
         }
@@ -156,23 +168,29 @@ public final class TwoPeers {
             self.innerHost = self.gateway.toString();
         }
         IpsecTemplate template = tunnel
-                ? IpsecTemplate.tunnel(SecurityProtocol.ESP, self.gateway, other.gateway).withReqid(7)
-                : IpsecTemplate.transport(SecurityProtocol.ESP).withReqid(7);
+                ? IpsecTemplate.tunnel(config.protocol(), self.gateway, other.gateway).withReqid(7)
+                : IpsecTemplate.transport(config.protocol()).withReqid(7);
         self.outPolicy = self.spd.add(new SecurityPolicy(Direction.OUT, TrafficSelector.between(local, remote),
                 PolicyAction.protect(template), self.name + " out"));
         self.inPolicy = self.spd.add(new SecurityPolicy(Direction.IN, TrafficSelector.between(local, remote),
                 PolicyAction.protect(template), self.name + " in"));
         UdpEncapsulation encap = config.udp() ? UdpEncapsulation.DEFAULT : null;
-        self.outboundSa = SecurityAssociation.esp(SecurityAssociation.Flow.OUTBOUND, outSpi, config.transform(), outKey,
-                        outInt).mode(config.mode()).endpoints(self.gateway, other.gateway).udpEncapsulation(encap)
+        self.outboundSa = builder(SecurityAssociation.Flow.OUTBOUND, outSpi, outKey, outInt)
+                .mode(config.mode()).endpoints(self.gateway, other.gateway).udpEncapsulation(encap)
                 .extendedSequenceNumbers(config.esn()).reqid(7).lifetime(config.limits()).build();
-        self.inboundSa = SecurityAssociation.esp(SecurityAssociation.Flow.INBOUND, inSpi, config.transform(), inKey, inInt)
+        self.inboundSa = builder(SecurityAssociation.Flow.INBOUND, inSpi, inKey, inInt)
                 .mode(config.mode()).endpoints(self.gateway, other.gateway).udpEncapsulation(encap)
                 .extendedSequenceNumbers(config.esn()).reqid(7).replayWindow(config.replayWindow())
                 .lifetime(config.limits()).build();
         self.sad.install(self.outboundSa, 0);
         self.sad.install(self.inboundSa, 0);
         self.outPolicy.bindOutboundSa(self.outboundSa);
+    }
+
+    private SecurityAssociation.Builder builder(SecurityAssociation.Flow flow, int spi, byte[] key, byte[] integrity) {
+        return config.ah() != null
+                ? SecurityAssociation.ah(flow, spi, config.ah(), integrity, true)
+                : SecurityAssociation.esp(flow, spi, config.transform(), key, integrity);
     }
 
     public Peer other(Peer p) {
@@ -204,7 +222,10 @@ public final class TwoPeers {
         onWire.accept(wire);
         byte[] buf = to.receiveBuffer;
         int off = TestPackets.OFFSET;
-        if (delivery == Delivery.WHOLE_PACKET) {
+        int version0 = (wire[0] & 0xFF) >>> 4;
+        boolean ipv4Raw = version0 == 4 && wire.length > 9 && (wire[9] & 0xFF) == IpProtocol.AH;
+        if (delivery == Delivery.WHOLE_PACKET || ipv4Raw) {
+            // IPv4 raw sockets deliver the IP header with the packet, which AH needs.
             System.arraycopy(wire, 0, buf, off, wire.length);
             return to.dataPlane.processInboundPacket(buf, off, wire.length, now, to.in);
         }
@@ -227,6 +248,11 @@ public final class TwoPeers {
             protocol = ip.upperLayerProtocol();
             payloadOff = ip.upperLayerOffset();
             payloadLen = ip.upperLayerLength();
+            if (ip.nextHeader() == IpProtocol.AH) { // the view's chain walk steps over AH
+                protocol = IpProtocol.AH;
+                payloadOff = Ipv6Packet.HEADER_LENGTH;
+                payloadLen = ip.payloadLength();
+            }
         }
         if (protocol == IpProtocol.UDP) {
             UdpDatagram u = UdpDatagram.parse(wire, payloadOff, payloadLen);

@@ -3,8 +3,10 @@ package org.ipsec4j.esp.sad;
 import java.time.Duration;
 import java.util.Objects;
 
+import org.ipsec4j.esp.crypto.AhCodec;
 import org.ipsec4j.esp.crypto.EspCodec;
 import org.ipsec4j.esp.crypto.EspTransform;
+import org.ipsec4j.esp.crypto.IntegrityAlgorithm;
 import org.ipsec4j.esp.replay.ReplayWindow;
 import org.ipsec4j.esp.replay.SequenceCounter;
 import org.ipsec4j.esp.selector.IpAddress;
@@ -16,7 +18,7 @@ import org.ipsec4j.esp.stats.TrafficCounters;
  * lifetimes, state and counters.
  *
  * <p>The identity and the keys never change; sequence numbers, the window, counters and the state are
- * updated by the data plane's thread. Build one with {@link #esp}; install it with
+ * updated by the data plane's thread. Build one with {@link #esp} or {@link #ah}; install it with
  * {@link SecurityAssociationDatabase#install}.
  */
 public final class SecurityAssociation {
@@ -46,6 +48,8 @@ public final class SecurityAssociation {
     private final int reqid;
     private final EspTransform espTransform;
     private final EspCodec espCodec;
+    private final IntegrityAlgorithm ahIntegrity;
+    private final AhCodec ahCodec;
     private final ReplayWindow replayWindow;
     private final SequenceCounter sequenceCounter;
     private final LifetimeLimits limits;
@@ -75,8 +79,21 @@ public final class SecurityAssociation {
         this.reqid = b.reqid;
         this.limits = b.limits;
         this.keepaliveIntervalNanos = b.keepaliveIntervalNanos;
-        this.espTransform = b.espTransform;
-        this.espCodec = new EspCodec(b.espTransform, spi, extendedSequenceNumbers, b.encryptionKey, b.integrityKey);
+        if (protocol == SecurityProtocol.ESP) {
+            this.espTransform = b.espTransform;
+            this.espCodec = new EspCodec(b.espTransform, spi, extendedSequenceNumbers, b.encryptionKey, b.integrityKey);
+            this.ahIntegrity = null;
+            this.ahCodec = null;
+        } else {
+            if (udpEncapsulation != null) {
+                // RFC 3948 encapsulates ESP only: AH protects the very addresses a NAT rewrites.
+                throw new IllegalArgumentException("AH cannot be UDP-encapsulated");
+            }
+            this.espTransform = null;
+            this.espCodec = null;
+            this.ahIntegrity = b.ahIntegrity;
+            this.ahCodec = new AhCodec(b.ahIntegrity, spi, extendedSequenceNumbers, b.integrityKey, b.allowLegacy);
+        }
         this.replayWindow = flow == Flow.INBOUND ? new ReplayWindow(b.replayWindowSize, extendedSequenceNumbers) : null;
         this.sequenceCounter = flow == Flow.OUTBOUND ? new SequenceCounter(extendedSequenceNumbers, b.initialSequence) : null;
     }
@@ -88,7 +105,19 @@ public final class SecurityAssociation {
      * @param integrityKey  HMAC key, or null/empty for AEAD; copied by the codec
      */
     public static Builder esp(Flow flow, int spi, EspTransform transform, byte[] encryptionKey, byte[] integrityKey) {
-        return new Builder(flow, spi, SecurityProtocol.ESP, transform, encryptionKey, integrityKey);
+        return new Builder(flow, spi, SecurityProtocol.ESP, Objects.requireNonNull(transform, "transform"), null,
+                encryptionKey, integrityKey, false);
+    }
+
+    /**
+     * Starts an AH SA (RFC 4302).
+     *
+     * @param key         the HMAC key; copied by the codec
+     * @param allowLegacy whether HMAC-MD5-96 may be used
+     */
+    public static Builder ah(Flow flow, int spi, IntegrityAlgorithm integrity, byte[] key, boolean allowLegacy) {
+        return new Builder(flow, spi, SecurityProtocol.AH, null, Objects.requireNonNull(integrity, "integrity"), null,
+                key, allowLegacy);
     }
 
     public int spi() {
@@ -130,12 +159,24 @@ public final class SecurityAssociation {
         return reqid;
     }
 
+    /** The ESP transform; null for AH. */
     public EspTransform espTransform() {
         return espTransform;
     }
 
+    /** The ESP codec; null for AH. */
     public EspCodec espCodec() {
         return espCodec;
+    }
+
+    /** The AH integrity algorithm; null for ESP. */
+    public IntegrityAlgorithm ahIntegrity() {
+        return ahIntegrity;
+    }
+
+    /** The AH codec; null for ESP. */
+    public AhCodec ahCodec() {
+        return ahCodec;
     }
 
     /** The anti-replay window of an inbound SA; null for outbound. */
@@ -187,7 +228,7 @@ public final class SecurityAssociation {
         return protocol + " " + flow.name().toLowerCase() + " spi 0x" + Integer.toHexString(spi) + " " + mode.name().toLowerCase()
                 + " " + localAddress + (flow == Flow.OUTBOUND ? " -> " : " <- ") + remoteAddress
                 + (udpEncapsulation != null ? " udp " + udpEncapsulation.localPort() + "/" + udpEncapsulation.remotePort() : "")
-                + " " + espTransform + (extendedSequenceNumbers ? " esn" : "") + (reqid != 0 ? " reqid " + reqid : "")
+                + " " + (espTransform != null ? espTransform : ahIntegrity) + (extendedSequenceNumbers ? " esn" : "") + (reqid != 0 ? " reqid " + reqid : "")
                 + " " + state.name().toLowerCase();
     }
 
@@ -198,7 +239,17 @@ public final class SecurityAssociation {
 
     /** Zeroes the keys. */
     void destroyKeys() {
-        espCodec.destroy();
+        if (espCodec != null) {
+            espCodec.destroy();
+        }
+        if (ahCodec != null) {
+            ahCodec.destroy();
+        }
+    }
+
+    /** Whether the keys were zeroed (the SA was removed or expired). */
+    public boolean keysDestroyed() {
+        return espCodec != null ? espCodec.isDestroyed() : ahCodec.isDestroyed();
     }
 
     public static final class Builder {
@@ -206,8 +257,10 @@ public final class SecurityAssociation {
         private final int spi;
         private final SecurityProtocol protocol;
         private final EspTransform espTransform;
+        private final IntegrityAlgorithm ahIntegrity;
         private final byte[] encryptionKey;
         private final byte[] integrityKey;
+        private final boolean allowLegacy;
         private IpsecMode mode = IpsecMode.TUNNEL;
         private IpAddress localAddress;
         private IpAddress remoteAddress;
@@ -219,14 +272,16 @@ public final class SecurityAssociation {
         private LifetimeLimits limits = LifetimeLimits.UNLIMITED;
         private long keepaliveIntervalNanos;
 
-        private Builder(Flow flow, int spi, SecurityProtocol protocol, EspTransform transform, byte[] encryptionKey,
-                        byte[] integrityKey) {
+        private Builder(Flow flow, int spi, SecurityProtocol protocol, EspTransform transform, IntegrityAlgorithm ahIntegrity,
+                        byte[] encryptionKey, byte[] integrityKey, boolean allowLegacy) {
             this.flow = Objects.requireNonNull(flow, "flow");
             this.spi = spi;
             this.protocol = protocol;
-            this.espTransform = Objects.requireNonNull(transform, "transform");
+            this.espTransform = transform;
+            this.ahIntegrity = ahIntegrity;
             this.encryptionKey = encryptionKey;
             this.integrityKey = integrityKey;
+            this.allowLegacy = allowLegacy;
         }
 
         public Builder mode(IpsecMode m) {

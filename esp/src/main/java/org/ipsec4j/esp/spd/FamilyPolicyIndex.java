@@ -1,5 +1,7 @@
 package org.ipsec4j.esp.spd;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.ipsec4j.esp.selector.AddressRange;
@@ -11,128 +13,142 @@ import org.ipsec4j.esp.selector.TrafficSelector;
 
 /**
  * The lookup structure for one direction and one address family, immutable once built. See
- * {@link SecurityPolicyDatabase} for the design; this class holds the policies' selectors in parallel
- * primitive arrays indexed by slot (the policy's rank in SPD order), two {@link RangeIndex}es (by remote and
- * by local address) and the "wide" list of policies neither index holds.
+ * {@link SecurityPolicyDatabase} for the design; this class holds the policies' selectors packed in one
+ * array indexed by slot (the policy's rank in SPD order), levels of {@link RangeIndex}es (by remote and by
+ * local address) and the "wide" list of policies no index holds.
  */
 final class FamilyPolicyIndex {
 
     /** A policy whose range would cover more elementary segments than this goes to the other index or the wide list. */
     static final int MAX_SEGMENTS_PER_POLICY = 32;
+    /** Levels of indexes before what is left goes to the wide list. */
+    static final int MAX_LEVELS = 8;
 
     private final SecurityPolicy[] policies;
-    private final long[] localFirstHigh;
-    private final long[] localFirstLow;
-    private final long[] localLastHigh;
-    private final long[] localLastLow;
-    private final long[] remoteFirstHigh;
-    private final long[] remoteFirstLow;
-    private final long[] remoteLastHigh;
-    private final long[] remoteLastLow;
-    /** Protocol, or -1 for ANY. */
-    private final int[] protocol;
-    /** Port ranges as low/high; an OPAQUE-only selector is the empty range 1..0. */
-    private final int[] localPortLow;
-    private final int[] localPortHigh;
-    private final int[] remotePortLow;
-    private final int[] remotePortHigh;
-    /** Bit 0: local port selector matches OPAQUE; bit 1: remote port selector does. */
-    private final byte[] opaqueBits;
-    private final RangeIndex byRemote;
-    private final RangeIndex byLocal;
+    /**
+     * The selectors of slot {@code s} at {@code selectors[s * STRIDE ..]}, packed so that checking a candidate
+     * touches one or two cache lines: [0] protocol (low 32 bits, -1 for ANY) and OPAQUE bits (bit 32: the
+     * local port selector matches OPAQUE, bit 33: the remote one does); [1] local ports low << 32 | high, [2]
+     * remote ports likewise (OPAQUE alone is the empty range 1..0); [3..6] remote range first (high, low) and
+     * last (high, low); [7..10] local range likewise.
+     */
+    private final long[] selectors;
+    private static final int STRIDE = 11;
+    /** Per level, the index by remote and by local address (level 0 holds the narrowest policies). */
+    private final RangeIndex[] remoteLevels;
+    private final RangeIndex[] localLevels;
+    /** Policies no index holds, ascending: ANY on both addresses, or left over after {@link #MAX_LEVELS}. */
     private final int[] wide;
 
     FamilyPolicyIndex(IpFamily family, List<SecurityPolicy> ordered) {
         int n = ordered.size();
         policies = ordered.toArray(new SecurityPolicy[0]);
-        localFirstHigh = new long[n];
-        localFirstLow = new long[n];
-        localLastHigh = new long[n];
-        localLastLow = new long[n];
-        remoteFirstHigh = new long[n];
-        remoteFirstLow = new long[n];
-        remoteLastHigh = new long[n];
-        remoteLastLow = new long[n];
-        protocol = new int[n];
-        localPortLow = new int[n];
-        localPortHigh = new int[n];
-        remotePortLow = new int[n];
-        remotePortHigh = new int[n];
-        opaqueBits = new byte[n];
+        selectors = new long[n * STRIDE];
         for (int s = 0; s < n; s++) {
             TrafficSelector ts = policies[s].selector();
-            AddressRange l = ts.local();
-            AddressRange r = ts.remote();
-            localFirstHigh[s] = l.first().high();
-            localFirstLow[s] = l.first().low();
-            localLastHigh[s] = l.last().high();
-            localLastLow[s] = l.last().low();
-            remoteFirstHigh[s] = r.first().high();
-            remoteFirstLow[s] = r.first().low();
-            remoteLastHigh[s] = r.last().high();
-            remoteLastLow[s] = r.last().low();
-            protocol[s] = ts.protocol();
             PortSelector lp = ts.localPorts();
             PortSelector rp = ts.remotePorts();
-            localPortLow[s] = lp.low();
-            localPortHigh[s] = lp.high();
-            remotePortLow[s] = rp.low();
-            remotePortHigh[s] = rp.high();
-            opaqueBits[s] = (byte) ((lp.matchesOpaque() ? 1 : 0) | (rp.matchesOpaque() ? 2 : 0));
+            int b = s * STRIDE;
+            selectors[b] = (ts.protocol() & 0xFFFF_FFFFL) | (lp.matchesOpaque() ? 1L << 32 : 0) | (rp.matchesOpaque() ? 1L << 33 : 0);
+            selectors[b + 1] = (long) lp.low() << 32 | lp.high();
+            selectors[b + 2] = (long) rp.low() << 32 | rp.high();
+            put(b + 3, ts.remote());
+            put(b + 7, ts.local());
         }
 
-        // Each policy goes into the index of its narrower address range; ANY on that side means the wide list.
+        // Level by level: each pending policy goes into the index of its narrower address range (ANY on that
+        // side: the wide list). A policy refused by the remote index for spanning too many segments tries the
+        // local one; what both refuse is pending for the next level, whose indexes cut the space only at the
+        // boundaries of those wider policies, so there they span few segments.
         IpAddress max = IpAddress.max(family);
+        List<RangeIndex> remotes = new ArrayList<>();
+        List<RangeIndex> locals = new ArrayList<>();
+        int[] pending = new int[n];
+        for (int s = 0; s < n; s++) {
+            pending[s] = s;
+        }
+        int np = n;
+        int[] wideSlots = new int[n];
+        int nw = 0;
         int[] remoteSlots = new int[n];
         int[] localSlots = new int[n];
-        int[] wideSlots = new int[n];
-        int nr = 0;
-        int nl = 0;
-        int nw = 0;
-        for (int s = 0; s < n; s++) {
-            TrafficSelector ts = policies[s].selector();
-            boolean remoteNarrower = compareWidth(ts.remote(), ts.local()) <= 0;
-            AddressRange chosen = remoteNarrower ? ts.remote() : ts.local();
-            if (chosen.isAny()) {
-                wideSlots[nw++] = s;
-            } else if (remoteNarrower) {
-                remoteSlots[nr++] = s;
-            } else {
-                localSlots[nl++] = s;
-            }
-        }
         int[] refused = new int[n];
         int[] refusedCount = new int[1];
-        byRemote = buildIndex(remoteSlots, nr, true, max, refused, refusedCount);
-        // A policy too wide for the remote index gets a second chance in the local one.
-        int[] mergedLocal = new int[n];
-        int nm = 0;
-        int a = 0;
-        int b = 0;
-        int[] secondChance = new int[refusedCount[0]];
-        int nsc = 0;
-        for (int i = 0; i < refusedCount[0]; i++) {
-            int s = refused[i];
-            if (policies[s].selector().local().isAny()) {
-                wideSlots[nw++] = s;
-            } else {
-                secondChance[nsc++] = s;
+        int[] next = new int[n];
+        for (int level = 0; np > 0; level++) {
+            int nr = 0;
+            int nl = 0;
+            for (int i = 0; i < np; i++) {
+                int s = pending[i];
+                TrafficSelector ts = policies[s].selector();
+                boolean remoteNarrower = compareWidth(ts.remote(), ts.local()) <= 0;
+                AddressRange chosen = remoteNarrower ? ts.remote() : ts.local();
+                if (chosen.isAny()) {
+                    wideSlots[nw++] = s;
+                } else if (remoteNarrower) {
+                    remoteSlots[nr++] = s;
+                } else {
+                    localSlots[nl++] = s;
+                }
             }
-        }
-        while (a < nl || b < nsc) { // merge two ascending lists
-            if (b >= nsc || (a < nl && localSlots[a] < secondChance[b])) {
-                mergedLocal[nm++] = localSlots[a++];
-            } else {
-                mergedLocal[nm++] = secondChance[b++];
+            RangeIndex remoteIndex = buildIndex(remoteSlots, nr, true, max, refused, refusedCount);
+            int nn = 0;
+            int[] secondChance = new int[refusedCount[0]];
+            int nsc = 0;
+            for (int i = 0; i < refusedCount[0]; i++) {
+                int s = refused[i];
+                if (policies[s].selector().local().isAny()) {
+                    next[nn++] = s;
+                } else {
+                    secondChance[nsc++] = s;
+                }
             }
+            int[] mergedLocal = new int[nl + nsc];
+            int nm = merge(localSlots, nl, secondChance, nsc, mergedLocal);
+            RangeIndex localIndex = buildIndex(mergedLocal, nm, false, max, refused, refusedCount);
+            int[] nextSorted = new int[nn + refusedCount[0]];
+            int total = merge(next, nn, refused, refusedCount[0], nextSorted);
+            boolean progress = !remoteIndex.isEmpty() || !localIndex.isEmpty();
+            if (progress) {
+                remotes.add(remoteIndex);
+                locals.add(localIndex);
+            }
+            if (total > 0 && (!progress || level == MAX_LEVELS - 1)) {
+                // Ranges that overlap one another too much to index, or levels enough: the rest is scanned.
+                System.arraycopy(nextSorted, 0, wideSlots, nw, total);
+                nw += total;
+                break;
+            }
+            System.arraycopy(nextSorted, 0, pending, 0, total);
+            np = total;
         }
-        byLocal = buildIndex(mergedLocal, nm, false, max, refused, refusedCount);
-        for (int i = 0; i < refusedCount[0]; i++) {
-            wideSlots[nw++] = refused[i];
-        }
-        int[] w = java.util.Arrays.copyOf(wideSlots, nw);
-        java.util.Arrays.sort(w);
+        remoteLevels = remotes.toArray(new RangeIndex[0]);
+        localLevels = locals.toArray(new RangeIndex[0]);
+        int[] w = Arrays.copyOf(wideSlots, nw);
+        Arrays.sort(w);
         wide = w;
+    }
+
+    /** Merges two ascending arrays into {@code out}; returns the count. */
+    private static int merge(int[] a, int na, int[] b, int nb, int[] out) {
+        int i = 0;
+        int j = 0;
+        int k = 0;
+        while (i < na || j < nb) {
+            if (j >= nb || (i < na && a[i] < b[j])) {
+                out[k++] = a[i++];
+            } else {
+                out[k++] = b[j++];
+            }
+        }
+        return k;
+    }
+
+    private void put(int at, AddressRange r) {
+        selectors[at] = r.first().high();
+        selectors[at + 1] = r.first().low();
+        selectors[at + 2] = r.last().high();
+        selectors[at + 3] = r.last().low();
     }
 
     private RangeIndex buildIndex(int[] slots, int count, boolean remote, IpAddress max, int[] refused, int[] refusedCount) {
@@ -142,10 +158,11 @@ final class FamilyPolicyIndex {
         long[] ll = new long[count];
         for (int i = 0; i < count; i++) {
             int s = slots[i];
-            fh[i] = remote ? remoteFirstHigh[s] : localFirstHigh[s];
-            fl[i] = remote ? remoteFirstLow[s] : localFirstLow[s];
-            lh[i] = remote ? remoteLastHigh[s] : localLastHigh[s];
-            ll[i] = remote ? remoteLastLow[s] : localLastLow[s];
+            int b = s * STRIDE + (remote ? 3 : 7);
+            fh[i] = selectors[b];
+            fl[i] = selectors[b + 1];
+            lh[i] = selectors[b + 2];
+            ll[i] = selectors[b + 3];
         }
         return RangeIndex.build(count, slots, fh, fl, lh, ll, max.high(), max.low(), MAX_SEGMENTS_PER_POLICY,
                 refused, refusedCount);
@@ -171,8 +188,10 @@ final class FamilyPolicyIndex {
     /** The first policy in SPD order whose selectors match, as a slot; -1 if none. */
     int lookup(PacketSelector key) {
         int best = Integer.MAX_VALUE;
-        best = byRemote.first(key.remoteHigh(), key.remoteLow(), best, this, key);
-        best = byLocal.first(key.localHigh(), key.localLow(), best, this, key);
+        for (int level = 0; level < remoteLevels.length; level++) {
+            best = remoteLevels[level].first(key.remoteHigh(), key.remoteLow(), best, this, key);
+            best = localLevels[level].first(key.localHigh(), key.localLow(), best, this, key);
+        }
         for (int s : wide) {
             if (s >= best) {
                 break;
@@ -187,32 +206,44 @@ final class FamilyPolicyIndex {
 
     /** Whether the policy in {@code slot} matches every selector value of the packet. */
     boolean matches(int s, PacketSelector k) {
-        int p = protocol[s];
+        long[] sel = selectors;
+        int b = s * STRIDE;
+        long meta = sel[b];
+        int p = (int) meta;
         if (p >= 0 && p != k.protocol()) {
             return false;
         }
         int lp = k.localPort();
-        if (lp < 0 ? (opaqueBits[s] & 1) == 0 : lp < localPortLow[s] || lp > localPortHigh[s]) {
+        long ports = sel[b + 1];
+        if (lp < 0 ? (meta & 1L << 32) == 0 : lp < (int) (ports >>> 32) || lp > (int) ports) {
             return false;
         }
         int rp = k.remotePort();
-        if (rp < 0 ? (opaqueBits[s] & 2) == 0 : rp < remotePortLow[s] || rp > remotePortHigh[s]) {
+        ports = sel[b + 2];
+        if (rp < 0 ? (meta & 1L << 33) == 0 : rp < (int) (ports >>> 32) || rp > (int) ports) {
             return false;
         }
-        long h = k.remoteHigh();
-        long l = k.remoteLow();
-        if (IpAddress.compareUnsigned(remoteFirstHigh[s], remoteFirstLow[s], h, l) > 0
-                || IpAddress.compareUnsigned(h, l, remoteLastHigh[s], remoteLastLow[s]) > 0) {
-            return false;
-        }
-        h = k.localHigh();
-        l = k.localLow();
-        return IpAddress.compareUnsigned(localFirstHigh[s], localFirstLow[s], h, l) <= 0
-                && IpAddress.compareUnsigned(h, l, localLastHigh[s], localLastLow[s]) <= 0;
+        return inside(sel, b + 3, k.remoteHigh(), k.remoteLow()) && inside(sel, b + 7, k.localHigh(), k.localLow());
     }
 
-    /** Sizes for diagnostics and tests: [remote-index entries, local-index entries, wide policies, segments]. */
+    private static boolean inside(long[] sel, int at, long h, long l) {
+        return IpAddress.compareUnsigned(sel[at], sel[at + 1], h, l) <= 0
+                && IpAddress.compareUnsigned(h, l, sel[at + 2], sel[at + 3]) <= 0;
+    }
+
+    /**
+     * Sizes for diagnostics and tests: [remote-index entries, local-index entries, wide policies, segments,
+     * levels], entries and segments summed over the levels.
+     */
     int[] shape() {
-        return new int[] {byRemote.entries(), byLocal.entries(), wide.length, byRemote.segments() + byLocal.segments()};
+        int r = 0;
+        int l = 0;
+        int segments = 0;
+        for (int i = 0; i < remoteLevels.length; i++) {
+            r += remoteLevels[i].entries();
+            l += localLevels[i].entries();
+            segments += remoteLevels[i].segments() + localLevels[i].segments();
+        }
+        return new int[] {r, l, wide.length, segments, remoteLevels.length};
     }
 }

@@ -23,12 +23,26 @@ final class RangeIndex {
     private final long[] startLow;
     private final int[] offsets;
     private final int[] slots;
+    /** The lowest slot held, so a lookup that already found something earlier skips this index. */
+    private final int minSlot;
+    /** Every cut has high half 0 (IPv4, or IPv6 below 2^64): the search compares low halves only. */
+    private final boolean lowOnly;
 
     private RangeIndex(long[] startHigh, long[] startLow, int[] offsets, int[] slots) {
         this.startHigh = startHigh;
         this.startLow = startLow;
         this.offsets = offsets;
         this.slots = slots;
+        int min = Integer.MAX_VALUE;
+        for (int s : slots) {
+            min = Math.min(min, s);
+        }
+        this.minSlot = min;
+        boolean zero = true;
+        for (long h : startHigh) {
+            zero &= h == 0;
+        }
+        this.lowOnly = zero;
     }
 
     boolean isEmpty() {
@@ -48,8 +62,8 @@ final class RangeIndex {
      * {@code key}; {@code limit} if there is none.
      */
     int first(long high, long low, int limit, FamilyPolicyIndex matcher, PacketSelector key) {
-        if (slots.length == 0) {
-            return limit;
+        if (minSlot >= limit) {
+            return limit; // also when empty
         }
         int seg = segmentOf(high, low);
         for (int i = offsets[seg], end = offsets[seg + 1]; i < end; i++) {
@@ -68,6 +82,21 @@ final class RangeIndex {
     private int segmentOf(long high, long low) {
         int lo = 0;
         int hi = startHigh.length - 1;
+        if (lowOnly) {
+            if (high != 0) {
+                return hi; // above every cut
+            }
+            long[] starts = startLow;
+            while (lo < hi) {
+                int mid = (lo + hi + 1) >>> 1;
+                if (Long.compareUnsigned(starts[mid], low) <= 0) {
+                    lo = mid;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            return lo;
+        }
         while (lo < hi) {
             int mid = (lo + hi + 1) >>> 1;
             int c = Long.compareUnsigned(startHigh[mid], high);

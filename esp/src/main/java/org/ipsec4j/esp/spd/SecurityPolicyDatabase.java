@@ -34,27 +34,27 @@ import org.ipsec4j.wire.IpProtocol;
  *
  * <h2>Lookup without a linear scan</h2>
  * Per direction and address family the policies are numbered by their position (the <em>slot</em>; lower
- * is earlier) and each goes into one of three places, chosen at build time:
- * <ol>
- *   <li>the <b>remote index</b>, if its remote address range is the narrower of its two ranges;</li>
- *   <li>the <b>local index</b>, if its local range is the narrower one;</li>
- *   <li>the <b>wide list</b>, if that narrower range is ANY (the policy is ANY on both addresses).</li>
- * </ol>
- * Each index is a {@link RangeIndex}: the address space cut into elementary segments at every range
- * boundary, each segment listing in slot order the policies whose range covers it. A lookup binary-searches
- * the segment of the packet's remote address and walks its list until the first policy whose other
- * selectors (local range, protocol, ports or ICMP type/code, OPAQUE) match; does the same in the local index
- * but stops at slots above the best found so far; then walks the wide list (slot-ordered) under the same
- * bound. The smallest slot found is the first match in SPD order: every policy lives in exactly one of the
- * three, and each is searched for its own lowest matching slot.
+ * is earlier). Each is indexed on one address, the narrower of its two ranges, in a {@link RangeIndex}: the
+ * address space cut into elementary segments at every range boundary, each segment listing in slot order the
+ * policies whose range covers it. A lookup binary-searches the segment of the packet's address and walks
+ * that short list until the first policy whose other selectors (the other address range, protocol, ports or
+ * ICMP type/code, OPAQUE) match. There is an index by remote address and one by local address; the first
+ * match in SPD order is the smallest slot either yields, and each search stops at slots above the best found
+ * so far (an index whose lowest slot is above it is skipped outright).
  *
- * <p>Cost: two binary searches over at most 2n+1 boundaries plus the candidates tried before a match —
- * policies sharing the packet's segment in the chosen dimension that fail on another selector. With
- * realistic sets (many subnets on one side, a few catch-alls) that is a handful. A policy whose range would
- * span more than {@value FamilyPolicyIndex#MAX_SEGMENTS_PER_POLICY} segments (an aggregate over many
- * narrower policies) moves to the other index, or to the wide list, so memory stays within that factor of n
- * however ranges overlap; the price is that many such aggregates, or many policies that are ANY on both
- * addresses, are walked like a list. Port and protocol selectors are not indexed.
+ * <p>A range that would span more than {@value FamilyPolicyIndex#MAX_SEGMENTS_PER_POLICY} segments (an
+ * aggregate over many narrower policies) is refused, which bounds memory at that many entries per policy
+ * however ranges overlap. It tries the index of its other address, and what both refuse goes to a next
+ * <em>level</em> of the two indexes, cut only at the boundaries of those wider policies, where it spans few
+ * segments; wide-over-narrow nesting thus settles in a few levels, each costing a lookup one more pair of
+ * binary searches. Policies that are ANY on both addresses, and whatever is left after
+ * {@value FamilyPolicyIndex#MAX_LEVELS} levels (ranges overlapping one another in staggered chains), form a
+ * slot-ordered list walked under the same bound.
+ *
+ * <p>Cost: per level two binary searches over at most 2n+1 cuts, plus the candidates tried before a match —
+ * policies sharing the packet's segment that fail on another selector. Port and protocol selectors are not
+ * indexed, so many policies on the same address ranges that differ only in ports are tried one by one.
+ * A hub's policy set (one per spoke subnet, a few catch-alls) has one level and short lists.
  *
  * <h2>Updates and threads</h2>
  * Edits rebuild the changed direction's index (O(n log n); use {@link #addAll} for bulk loads) and publish it

@@ -45,6 +45,9 @@ public enum DropReason {
     OUTER_FRAGMENT,
     /** ESP in UDP for an SA without UDP encapsulation, or raw ESP for one with it (Linux: XfrmInStateMismatch). */
     ENCAPSULATION_MISMATCH,
-    /** The SA exists but its protocol or transform cannot process the packet here (e.g. AH without a codec). */
+    /**
+     * Valid but not processable here: AH from an IPv4 raw socket without its header, an IPv6 routing header
+     * whose arrival form AH cannot predict, or a transport-mode SA of the other family than the packet.
+     */
     UNSUPPORTED
 }

@@ -174,8 +174,10 @@ class SecurityPolicyDatabaseTest {
         spd.add(new SecurityPolicy(Direction.OUT, TrafficSelector.between(r("10.1.0.0/16"), r("172.16.0.0/16")),
                 PolicyAction.DISCARD, "aggregate2"));
         int[] shape = spd.indexShape(Direction.OUT, IpFamily.IPV4);
-        assertEquals(1, shape[2], "the ANY-local aggregate is in the wide list");
-        assertEquals(1, shape[1], "the other moved to the local index");
+        assertEquals(2, shape[4], "the ANY-local aggregate waits for a second level");
+        assertEquals(201, shape[0], "200 hosts on level 0, the aggregate on level 1");
+        assertEquals(1, shape[1], "the other aggregate moved to the local index");
+        assertEquals(0, shape[2], "nothing is left to scan");
         assertEquals("host7", lookupOut(TestPackets.tcp(buf, OFF, "10.1.2.3", "172.16.0.7", 1, 2, 0)).name());
         assertEquals("aggregate", lookupOut(TestPackets.udp(buf, OFF, "10.1.2.3", "172.16.0.7", 1, 2, 0)).name());
         assertEquals("aggregate2", lookupOut(TestPackets.udp(buf, OFF, "10.1.2.3", "172.16.1.7", 1, 2, 0)).name());

@@ -42,6 +42,55 @@ class SpdLookupPropertyTest {
         check(43, 20000, 20000);
     }
 
+    /**
+     * Shapes that defeat one index: a staggered chain of overlapping ranges (no level makes progress: the
+     * wide list), and towers of nested prefixes over many narrow siblings (several levels).
+     */
+    @Test
+    void staggeredChainsAndNestedTowers() {
+        Random rnd = new Random(7);
+        List<SecurityPolicy> ordered = new ArrayList<>();
+        for (int i = 0; i < 1500; i++) {
+            IpAddress first = IpAddress.ipv4(0x0A000000 + i * 3);
+            IpAddress last = IpAddress.ipv4(0x0A000000 + i * 3 + 999);
+            ordered.add(new SecurityPolicy(Direction.OUT, new TrafficSelector(AddressRange.any(IpFamily.IPV4),
+                    new AddressRange(first, last), rnd.nextBoolean() ? IpProtocol.TCP : IpProtocol.UDP,
+                    PortSelector.ANY, PortSelector.range(rnd.nextInt(100), 100 + rnd.nextInt(100))), PolicyAction.BYPASS, "chain" + i));
+        }
+        for (int len = 32; len >= 8; len--) {
+            for (int j = 0; j < 40; j++) {
+                IpAddress a = IpAddress.ipv4(0xAC100000 + rnd.nextInt(1 << 20));
+                ordered.add(rnd.nextInt(3) == 0 ? 0 : ordered.size(), new SecurityPolicy(Direction.OUT,
+                        TrafficSelector.between(AddressRange.prefix(a, Math.max(len, 12 + rnd.nextInt(21))), AddressRange.prefix(a, len)),
+                        PolicyAction.DISCARD, "tower" + len + "." + j));
+            }
+        }
+        SecurityPolicyDatabase spd = new SecurityPolicyDatabase();
+        spd.addAll(ordered);
+        int[] shape = spd.indexShape(Direction.OUT, IpFamily.IPV4);
+        org.junit.jupiter.api.Assertions.assertTrue(shape[4] >= 2, "several levels: " + java.util.Arrays.toString(shape));
+        org.junit.jupiter.api.Assertions.assertTrue(shape[2] > 0, "a wide list: " + java.util.Arrays.toString(shape));
+        PacketSelector key = new PacketSelector();
+        for (int i = 0; i < 20000; i++) {
+            IpAddress remote = rnd.nextBoolean() ? IpAddress.ipv4(0x0A000000 + rnd.nextInt(6000))
+                    : IpAddress.ipv4(0xAC100000 + rnd.nextInt(1 << 21));
+            IpAddress local = rnd.nextBoolean() ? remote : IpAddress.ipv4(rnd.nextInt());
+            int protocol = rnd.nextBoolean() ? IpProtocol.TCP : IpProtocol.UDP;
+            key.set(local, remote, protocol, rnd.nextInt(300), rnd.nextInt(300));
+            SecurityPolicy expected = null;
+            for (SecurityPolicy p : ordered) {
+                if (p.selector().matches(key)) {
+                    expected = p;
+                    break;
+                }
+            }
+            SecurityPolicy actual = spd.lookupConfigured(Direction.OUT, key);
+            if (expected != actual) {
+                assertSame(expected, actual, "packet " + key);
+            }
+        }
+    }
+
     private static void check(long seed, int policyCount, int packets) {
         Random rnd = new Random(seed);
         SecurityPolicyDatabase spd = new SecurityPolicyDatabase();
