@@ -94,12 +94,14 @@ public final class ControlServer implements AutoCloseable {
         if (!attributes.isOther()) { // sockets are "other" (neither file, directory nor link)
             throw new IOException(path + " exists and is not a socket; not touching it");
         }
-        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
-            throw new IOException("another ipsec4j daemon is listening on " + path);
+        try {
+            SocketChannel.open(UnixDomainSocketAddress.of(path)).close();
         } catch (java.net.SocketException e) { // ECONNREFUSED: nobody listens
             Files.deleteIfExists(path);
             log.accept("removed stale control socket " + path);
+            return;
         }
+        throw new IOException("another ipsec4j daemon is listening on " + path);
     }
 
     public Path path() {

@@ -14,7 +14,6 @@ import org.ipsec4j.esp.selector.IpFamily;
 import org.ipsec4j.linux.DatagramBatch;
 import org.ipsec4j.linux.InetDatagramSocket;
 import org.ipsec4j.linux.TunDevice;
-import org.ipsec4j.linux.UdpSocket;
 
 /**
  * An inbound thread (RFC 4301 §5.2), one per outer socket: receives a batch with one recvmmsg(2) (UDP
@@ -197,10 +196,5 @@ public final class InboundLoop implements Runnable {
         b[off + 1] = (byte) (v >>> 16);
         b[off + 2] = (byte) (v >>> 8);
         b[off + 3] = (byte) v;
-    }
-
-    /** Whether this loop's socket does UDP (for GRO set-up by the daemon). */
-    public boolean isUdp() {
-        return socket instanceof UdpSocket;
     }
 }

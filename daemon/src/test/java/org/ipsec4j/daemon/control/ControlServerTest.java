@@ -37,6 +37,7 @@ class ControlServerTest {
     void answersOneRequestPerConnectionWithAnOwnerOnlySocket() throws IOException {
         Path path = directory.resolve("control.sock");
         try (ControlServer server = ControlServer.start(path, ControlServerTest::echo, log::add)) {
+            assertEquals(path, server.path());
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(path)));
             assertEquals(ControlResponse.ok("you said status\n"), ControlClient.request(path, "status"));
             assertEquals(ControlResponse.error("asked to fail"), ControlClient.request(path, "fail"));
@@ -49,6 +50,7 @@ class ControlServerTest {
     void createsAMissingDirectoryForOwnerOnly() throws IOException {
         Path path = directory.resolve("run/ipsec4j/control.sock");
         try (ControlServer server = ControlServer.start(path, ControlServerTest::echo, log::add)) {
+            assertEquals(path, server.path());
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(path.getParent())));
         }
     }
@@ -61,6 +63,7 @@ class ControlServerTest {
         } // closed: the file stays, nobody listens
         assertTrue(Files.exists(path));
         try (ControlServer server = ControlServer.start(path, ControlServerTest::echo, log::add)) {
+            assertEquals(path, server.path());
             assertTrue(log.contains("removed stale control socket " + path), log.toString());
             IOException live = assertThrows(IOException.class,
                     () -> ControlServer.start(path, ControlServerTest::echo, log::add));
@@ -79,6 +82,7 @@ class ControlServerTest {
     void refusesOverlongAndBinaryRequests() throws IOException {
         Path path = directory.resolve("control.sock");
         try (ControlServer server = ControlServer.start(path, ControlServerTest::echo, log::add)) {
+            assertEquals(path, server.path());
             assertEquals("error a request is one line of at most 256 bytes\n", raw(path, "x".repeat(10_000) + "\n"));
             assertEquals("error a request is one line of at most 256 bytes\n", raw(path, "sta\u0001tus\n"));
             assertEquals("ok\nyou said status\n", raw(path, "status"), "end of stream ends the line too");
