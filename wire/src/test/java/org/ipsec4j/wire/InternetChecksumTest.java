@@ -78,6 +78,33 @@ class InternetChecksumTest {
                 InternetChecksum.pseudoHeaderSumV6(both, 0, 16, 58, 0x12345));
     }
 
+    /** The pseudo-header sums read addresses as whole words; they must equal a sum over the explicit bytes. */
+    @Property
+    void pseudoHeaderSumsEqualSumsOfExplicitBytes(@ForAll @Size(min = 48, max = 48) byte[] data,
+                                                  @ForAll @IntRange(max = 16) int srcOff,
+                                                  @ForAll @IntRange(max = 16) int dstOff,
+                                                  @ForAll @IntRange(max = 255) int protocol,
+                                                  @ForAll int upperLength) {
+        byte[] v4 = new byte[12];
+        System.arraycopy(data, srcOff, v4, 0, 4);
+        System.arraycopy(data, dstOff, v4, 4, 4);
+        v4[9] = (byte) protocol;
+        v4[10] = (byte) (upperLength >>> 8);
+        v4[11] = (byte) upperLength;
+        assertEquals(referenceSum(v4, 0, 12),
+                InternetChecksum.pseudoHeaderSumV4(data, srcOff, dstOff, protocol, upperLength & 0xFFFF));
+        byte[] v6 = new byte[40];
+        System.arraycopy(data, srcOff, v6, 0, 16);
+        System.arraycopy(data, dstOff, v6, 16, 16);
+        v6[32] = (byte) (upperLength >>> 24);
+        v6[33] = (byte) (upperLength >>> 16);
+        v6[34] = (byte) (upperLength >>> 8);
+        v6[35] = (byte) upperLength;
+        v6[39] = (byte) protocol;
+        assertEquals(referenceSum(v6, 0, 40),
+                InternetChecksum.pseudoHeaderSumV6(data, srcOff, dstOff, protocol, upperLength));
+    }
+
     /** Straightforward RFC 1071 reference: 16-bit words, end-around carry. */
     static int referenceSum(byte[] b, int off, int len) {
         long acc = 0;
@@ -97,6 +124,19 @@ class InternetChecksumTest {
         int off = Math.min(skip, data.length);
         int len = data.length - off;
         assertEquals(referenceSum(data, off, len), InternetChecksum.sum(data, off, len, 0));
+    }
+
+    /** Lengths on both sides of the point where sum switches to its separate bulk loop, chained on a partial sum. */
+    @Property
+    void sumAroundTheBulkLengthEqualsReference(@ForAll @Size(min = 40, max = 160) byte[] data,
+                                               @ForAll @IntRange(max = 7) int skip,
+                                               @ForAll @IntRange(max = 0xFFFF) int initialSum) {
+        int len = data.length - skip;
+        long expected = (long) initialSum + referenceSum(data, skip, len);
+        while ((expected >>> 16) != 0) {
+            expected = (expected & 0xFFFF) + (expected >>> 16);
+        }
+        assertEquals(expected, InternetChecksum.sum(data, skip, len, initialSum));
     }
 
     @Property
