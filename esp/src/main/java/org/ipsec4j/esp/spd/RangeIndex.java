@@ -112,6 +112,11 @@ final class RangeIndex {
         return slots.length == 0;
     }
 
+    /** The lowest slot held; {@link Integer#MAX_VALUE} when empty. */
+    int minSlot() {
+        return minSlot;
+    }
+
     int entries() {
         return slots.length;
     }
