@@ -40,7 +40,8 @@ import org.ipsec4j.wire.IpProtocol;
  * that short list until the first policy whose other selectors (the other address range, protocol, ports or
  * ICMP type/code, OPAQUE) match. There is an index by remote address and one by local address; the first
  * match in SPD order is the smallest slot either yields, and each search stops at slots above the best found
- * so far (an index whose lowest slot is above it is skipped outright).
+ * so far. Indexes are searched in order of their lowest slot, and the search ends at the first one whose
+ * lowest slot is above the best match in hand.
  *
  * <p>A range that would span more than {@value FamilyPolicyIndex#MAX_SEGMENTS_PER_POLICY} segments (an
  * aggregate over many narrower policies) is refused, which bounds memory at that many entries per policy
@@ -51,10 +52,13 @@ import org.ipsec4j.wire.IpProtocol;
  * {@value FamilyPolicyIndex#MAX_LEVELS} levels (ranges overlapping one another in staggered chains), form a
  * slot-ordered list walked under the same bound.
  *
- * <p>Cost: per level two binary searches over at most 2n+1 cuts, plus the candidates tried before a match —
- * policies sharing the packet's segment that fail on another selector. Port and protocol selectors are not
- * indexed, so many policies on the same address ranges that differ only in ports are tried one by one.
- * A hub's policy set (one per spoke subnet, a few catch-alls) has one level and short lists.
+ * <p>Cost: per index searched, one binary search over at most 2n+1 cuts, narrowed by a radix table on the
+ * 16 bits after the prefix most cuts share (so a few neighbouring cuts are compared, not 17 levels of all of
+ * them), plus the candidates tried before a match — policies sharing the packet's segment that fail on
+ * another selector. A candidate's selectors sit together in one array (one or two cache lines). Port and
+ * protocol selectors are not indexed, so many policies on the same address ranges that differ only in ports
+ * are tried one by one. A hub's policy set (one per spoke subnet, a few catch-alls) has one level and short
+ * lists: about 40–50 ns per lookup with 100 000 policies (SpdLookupBenchmark).
  *
  * <h2>Updates and threads</h2>
  * Edits rebuild the changed direction's index (O(n log n); use {@link #addAll} for bulk loads) and publish it
