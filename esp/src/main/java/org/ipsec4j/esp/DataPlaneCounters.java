@@ -16,6 +16,8 @@ public final class DataPlaneCounters {
     long keepalivesReceived;
     long keepalivesSent;
 
+    DataPlaneCounters() {}
+
     /** Packets protected and sent, and outbound drops. */
     public TrafficCounters outbound() {
         return outbound;

@@ -22,6 +22,8 @@ import org.ipsec4j.esp.sad.SecurityProtocol;
 import org.ipsec4j.esp.sad.UdpEncapsulation;
 import org.ipsec4j.esp.selector.AddressRange;
 import org.ipsec4j.esp.selector.IpAddress;
+import org.ipsec4j.esp.selector.PacketClassifier;
+import org.ipsec4j.esp.selector.PacketSelector;
 import org.ipsec4j.esp.selector.TrafficSelector;
 import org.ipsec4j.esp.spd.Direction;
 import org.ipsec4j.esp.spd.IpsecTemplate;
@@ -49,6 +51,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code jdkGcmSeal}: {@code Cipher.init} + 8 bytes of AAD + {@code doFinal} over 1402 bytes.</li>
  *   <li>{@code codecEncapsulate} / {@code codecRoundTrip}: {@link EspCodec} alone.</li>
+ *   <li>{@code classifyAndLookup}: the data plane's first step alone, selectors from the headers and the
+ *       SPD lookup.</li>
  *   <li>{@code dataPlaneOutbound}: SPD lookup, SA, ESP, outer IPv4 and UDP headers.</li>
  *   <li>{@code dataPlaneRoundTrip}: that, then the peer's inbound path: demux, SAD lookup, replay window,
  *       decapsulation, inner selector check (plus a copy of the outer packet onto the peer's buffer).</li>
@@ -72,6 +76,9 @@ public class DataPlaneBenchmark {
     private final byte[] wire = new byte[OFF + INNER + 200];
 
     private DataPlane left;
+    private SecurityPolicyDatabase leftSpd;
+    private final PacketClassifier classifier = new PacketClassifier();
+    private final PacketSelector selector = new PacketSelector();
     private DataPlane right;
     private final OutboundResult out = new OutboundResult();
     private final InboundResult in = new InboundResult();
@@ -97,6 +104,7 @@ public class DataPlaneBenchmark {
             k2[i] = (byte) (100 + i);
         }
         left = peer(l, r, k1, k2, 0x1001, 0x2002, "10.1.0.0/16", "10.2.0.0/16");
+        leftSpd = left.spd();
         right = peer(r, l, k2, k1, 0x2002, 0x1001, "10.2.0.0/16", "10.1.0.0/16");
         UdpDatagram.writeIpv4(template, OFF, IpAddress.parse("10.1.0.5").ipv4Value(), IpAddress.parse("10.2.0.5").ipv4Value(),
                 5000, 6000, 64, 1, true, INNER - 28);
@@ -153,6 +161,12 @@ public class DataPlaneBenchmark {
         long s = ++seq;
         int len = sender.encapsulate(s, 4, buf, OFF, INNER, buf, OFF - GCM.headerLength());
         return receiver.decapsulate(s, buf, OFF - GCM.headerLength(), len, decapsulated);
+    }
+
+    @Benchmark
+    public SecurityPolicy classifyAndLookup() {
+        classifier.classify(template, OFF, INNER, true, selector);
+        return leftSpd.lookup(Direction.OUT, selector);
     }
 
     @Benchmark

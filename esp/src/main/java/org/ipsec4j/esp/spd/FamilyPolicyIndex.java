@@ -37,6 +37,13 @@ final class FamilyPolicyIndex {
     /** Per level, the index by remote and by local address (level 0 holds the narrowest policies). */
     private final RangeIndex[] remoteLevels;
     private final RangeIndex[] localLevels;
+    /**
+     * The non-empty indexes of every level in ascending order of their lowest slot, and whether each is by
+     * remote address: searched in that order, the search stops at the first index whose lowest slot is not
+     * below the best match found, so an early policy on a higher level is not found only after level 0.
+     */
+    private final RangeIndex[] searchOrder;
+    private final boolean[] searchByRemote;
     /** Policies no index holds, ascending: ANY on both addresses, or left over after {@link #MAX_LEVELS}. */
     private final int[] wide;
 
@@ -124,6 +131,21 @@ final class FamilyPolicyIndex {
         }
         remoteLevels = remotes.toArray(new RangeIndex[0]);
         localLevels = locals.toArray(new RangeIndex[0]);
+        List<RangeIndex> order = new ArrayList<>();
+        for (int i = 0; i < remoteLevels.length; i++) {
+            for (RangeIndex index : new RangeIndex[] {remoteLevels[i], localLevels[i]}) {
+                if (!index.isEmpty()) {
+                    order.add(index);
+                }
+            }
+        }
+        order.sort((a, b) -> Integer.compare(a.minSlot(), b.minSlot()));
+        searchOrder = order.toArray(new RangeIndex[0]);
+        searchByRemote = new boolean[searchOrder.length];
+        List<RangeIndex> remoteList = List.of(remoteLevels);
+        for (int i = 0; i < searchOrder.length; i++) {
+            searchByRemote[i] = remoteList.contains(searchOrder[i]);
+        }
         int[] w = Arrays.copyOf(wideSlots, nw);
         Arrays.sort(w);
         wide = w;
@@ -188,9 +210,14 @@ final class FamilyPolicyIndex {
     /** The first policy in SPD order whose selectors match, as a slot; -1 if none. */
     int lookup(PacketSelector key) {
         int best = Integer.MAX_VALUE;
-        for (int level = 0; level < remoteLevels.length; level++) {
-            best = remoteLevels[level].first(key.remoteHigh(), key.remoteLow(), best, this, key);
-            best = localLevels[level].first(key.localHigh(), key.localLow(), best, this, key);
+        RangeIndex[] order = searchOrder;
+        for (int i = 0; i < order.length; i++) {
+            RangeIndex index = order[i];
+            if (index.minSlot() >= best) {
+                break; // this and every later index start after the match in hand
+            }
+            best = searchByRemote[i] ? index.first(key.remoteHigh(), key.remoteLow(), best, this, key)
+                    : index.first(key.localHigh(), key.localLow(), best, this, key);
         }
         for (int s : wide) {
             if (s >= best) {

@@ -1,5 +1,6 @@
 package org.ipsec4j.esp.spd;
 
+import java.math.BigInteger;
 import java.util.Arrays;
 
 import org.ipsec4j.esp.selector.PacketSelector;
@@ -14,6 +15,11 @@ import org.ipsec4j.esp.selector.PacketSelector;
  * are {@code slots[offsets[i] .. offsets[i+1])}. A range that would cover more than {@code maxSegments}
  * segments is refused at build time (returned to the caller), which bounds the memory at
  * {@code maxSegments} entries per policy whatever the overlap.
+ *
+ * <p>With many cuts a radix table narrows the binary search: most cuts share their first {@code p} bits
+ * (a common prefix: 2001:db8::/32, or nothing), and the next {@code radixBits} bits of an address pick a
+ * bucket whose table entries bound the segments the address can fall in, so the search runs over a few
+ * neighbouring cuts instead of all of them.
  */
 final class RangeIndex {
 
@@ -27,6 +33,16 @@ final class RangeIndex {
     private final int minSlot;
     /** Every cut has high half 0 (IPv4, or IPv6 below 2^64): the search compares low halves only. */
     private final boolean lowOnly;
+    /** Radix acceleration: 0 bits for none (few cuts). */
+    private final int radixBits;
+    private final int prefixLength;
+    private final long prefixHigh;
+    private final long prefixLow;
+    /** For bucket b, the segment holding the bucket's first address; entry 2^bits: the first address past them. */
+    private final int[] bucketSegment;
+
+    private static final int RADIX_MIN_CUTS = 1024;
+    private static final int RADIX_MAX_BITS = 16;
 
     private RangeIndex(long[] startHigh, long[] startLow, int[] offsets, int[] slots) {
         this.startHigh = startHigh;
@@ -43,10 +59,62 @@ final class RangeIndex {
             zero &= h == 0;
         }
         this.lowOnly = zero;
+
+        int n = startHigh.length;
+        if (n < RADIX_MIN_CUTS) {
+            radixBits = 0;
+            prefixLength = 0;
+            prefixHigh = 0;
+            prefixLow = 0;
+            bucketSegment = null;
+            return;
+        }
+        int bits = Math.min(RADIX_MAX_BITS, 31 - Integer.numberOfLeadingZeros(n));
+        // The prefix shared by all but the outermost 1/64 of the cuts on each side, so that a few outliers (the
+        // boundaries of a 2000::/3 among many 2001:db8:: cuts) do not leave every cut in one bucket; addresses
+        // outside the prefix search those few outer cuts.
+        int first = Math.max(1, n >>> 6);
+        int last = n - 1 - (n >>> 6);
+        long h1 = startHigh[first];
+        long l1 = startLow[first];
+        long diffHigh = h1 ^ startHigh[last];
+        int p = diffHigh != 0 ? Long.numberOfLeadingZeros(diffHigh) : 64 + Long.numberOfLeadingZeros(l1 ^ startLow[last]);
+        p = Math.min(p, 128 - bits);
+        radixBits = bits;
+        prefixLength = p;
+        prefixHigh = maskHigh(h1, p);
+        prefixLow = maskLow(l1, p);
+        int buckets = 1 << bits;
+        bucketSegment = new int[buckets + 1];
+        BigInteger prefix = toBig(prefixHigh, prefixLow);
+        BigInteger max = BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE);
+        for (int b = 0; b <= buckets; b++) {
+            BigInteger key = prefix.add(BigInteger.valueOf(b).shiftLeft(128 - p - bits));
+            bucketSegment[b] = key.compareTo(max) > 0 ? n - 1
+                    : search(key.shiftRight(64).longValue(), key.longValue(), 0, n - 1);
+        }
+    }
+
+    private static BigInteger toBig(long high, long low) {
+        return new BigInteger(Long.toUnsignedString(high)).shiftLeft(64).or(new BigInteger(Long.toUnsignedString(low)));
+    }
+
+    /** The top {@code p} bits of a 128-bit value's high half (p may exceed 64). */
+    private static long maskHigh(long high, int p) {
+        return p == 0 ? 0 : p >= 64 ? high : high & (-1L << (64 - p));
+    }
+
+    private static long maskLow(long low, int p) {
+        return p <= 64 ? 0 : low & (-1L << (128 - p));
     }
 
     boolean isEmpty() {
         return slots.length == 0;
+    }
+
+    /** The lowest slot held; {@link Integer#MAX_VALUE} when empty. */
+    int minSlot() {
+        return minSlot;
     }
 
     int entries() {
@@ -55,6 +123,19 @@ final class RangeIndex {
 
     int segments() {
         return startHigh.length;
+    }
+
+    /** Where segment {@code i} starts (high, low half), for tests. */
+    long segmentStartHigh(int i) {
+        return startHigh[i];
+    }
+
+    long segmentStartLow(int i) {
+        return startLow[i];
+    }
+
+    boolean hasRadixTable() {
+        return radixBits != 0;
     }
 
     /**
@@ -79,9 +160,44 @@ final class RangeIndex {
     }
 
     /** Index of the last segment starting at or below the address; segment 0 starts at 0. */
-    private int segmentOf(long high, long low) {
+    int segmentOf(long high, long low) {
         int lo = 0;
         int hi = startHigh.length - 1;
+        if (radixBits != 0) {
+            int p = prefixLength;
+            int c = Long.compareUnsigned(maskHigh(high, p), prefixHigh);
+            if (c == 0) {
+                c = Long.compareUnsigned(maskLow(low, p), prefixLow);
+            }
+            if (c < 0) {
+                hi = bucketSegment[0];
+            } else if (c > 0) {
+                lo = bucketSegment[bucketSegment.length - 1];
+            } else {
+                int b = bucket(high, low, p, radixBits);
+                lo = bucketSegment[b];
+                hi = bucketSegment[b + 1];
+            }
+        }
+        return search(high, low, lo, hi);
+    }
+
+    /** The {@code bits} bits after the first {@code p} of a 128-bit value. */
+    private static int bucket(long high, long low, int p, int bits) {
+        int end = p + bits;
+        int mask = (1 << bits) - 1;
+        if (end <= 64) {
+            return (int) (high >>> (64 - end)) & mask;
+        }
+        if (p >= 64) {
+            return (int) (low >>> (128 - end)) & mask;
+        }
+        int fromLow = end - 64;
+        return (int) ((high << fromLow) | (low >>> (64 - fromLow))) & mask;
+    }
+
+    /** Binary search for the last cut at or below the address among cuts {@code lo..hi}, cut lo being at or below it. */
+    private int search(long high, long low, int lo, int hi) {
         if (lowOnly) {
             if (high != 0) {
                 return hi; // above every cut

@@ -40,7 +40,8 @@ import org.ipsec4j.wire.IpProtocol;
  * that short list until the first policy whose other selectors (the other address range, protocol, ports or
  * ICMP type/code, OPAQUE) match. There is an index by remote address and one by local address; the first
  * match in SPD order is the smallest slot either yields, and each search stops at slots above the best found
- * so far (an index whose lowest slot is above it is skipped outright).
+ * so far. Indexes are searched in order of their lowest slot, and the search ends at the first one whose
+ * lowest slot is above the best match in hand.
  *
  * <p>A range that would span more than {@value FamilyPolicyIndex#MAX_SEGMENTS_PER_POLICY} segments (an
  * aggregate over many narrower policies) is refused, which bounds memory at that many entries per policy

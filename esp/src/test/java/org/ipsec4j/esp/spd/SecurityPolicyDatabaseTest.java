@@ -182,4 +182,39 @@ class SecurityPolicyDatabaseTest {
         assertEquals("aggregate", lookupOut(TestPackets.udp(buf, OFF, "10.1.2.3", "172.16.0.7", 1, 2, 0)).name());
         assertEquals("aggregate2", lookupOut(TestPackets.udp(buf, OFF, "10.1.2.3", "172.16.1.7", 1, 2, 0)).name());
     }
+
+    @Test
+    void radixTableEdgesClusterAndOutliers() {
+        // 3000 single addresses in 10.0.0.0/16 (the radix region) and 20 outliers below and 20 above it, fewer
+        // than the 1/64 of the cuts the region may leave out.
+        java.util.Random rnd = new java.util.Random(3);
+        java.util.List<IpAddress> hosts = new java.util.ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            hosts.add(IpAddress.ipv4(0x0A000000 + rnd.nextInt(1 << 16)));
+        }
+        for (int i = 0; i < 20; i++) {
+            hosts.add(IpAddress.ipv4(0x01000000 + rnd.nextInt(1 << 24)));
+            hosts.add(IpAddress.ipv4(0xC8000000 + rnd.nextInt(1 << 24)));
+        }
+        java.util.List<SecurityPolicy> list = new java.util.ArrayList<>();
+        for (IpAddress h : hosts) {
+            list.add(new SecurityPolicy(Direction.OUT, TrafficSelector.between(AddressRange.any(IpFamily.IPV4),
+                    AddressRange.single(h)), PolicyAction.BYPASS, h.toString()));
+        }
+        spd.addAll(list);
+        for (IpAddress h : hosts) {
+            for (int d = -1; d <= 1; d++) {
+                IpAddress q = IpAddress.ipv4(h.ipv4Value() + d);
+                key.set(IpAddress.parse("10.9.9.9"), q, IpProtocol.UDP, 1, 2);
+                SecurityPolicy expected = null;
+                for (SecurityPolicy p : list) {
+                    if (p.selector().matches(key)) {
+                        expected = p;
+                        break;
+                    }
+                }
+                assertSame(expected, spd.lookup(Direction.OUT, key), q.toString());
+            }
+        }
+    }
 }
