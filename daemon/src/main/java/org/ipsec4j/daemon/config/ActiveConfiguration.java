@@ -23,11 +23,14 @@ public record ActiveConfiguration(List<ConfiguredSa> sas, List<ConfiguredPolicy>
         Set<OuterSocket> sockets = new LinkedHashSet<>();
         for (ConfiguredSa configured : sas) {
             SecurityAssociation sa = configured.sa();
-            sockets.add(sa.udpEncapsulation() != null
-                    ? OuterSocket.udp(sa.localAddress().family(), sa.udpEncapsulation().localPort())
-                    : OuterSocket.rawEsp(sa.localAddress().family()));
+            sockets.add(OuterSocket.of(sa.localAddress().family(), sa.protocol(), sa.udpEncapsulation()));
         }
         return sockets;
+    }
+
+    /** The sequence-number reservations of the outbound SAs, for the timer to keep ahead. */
+    public List<org.ipsec4j.daemon.state.SequenceReservation> sequenceReservations() {
+        return sas.stream().map(c -> c.definition().reservation()).filter(java.util.Objects::nonNull).toList();
     }
 
     /** The outbound PROTECT policies: their remote selectors are what the tunnel routes. */

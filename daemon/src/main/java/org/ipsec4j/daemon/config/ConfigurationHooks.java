@@ -11,6 +11,9 @@ public interface ConfigurationHooks {
      */
     void prepareSockets(Set<OuterSocket> sockets) throws SocketUnavailableException;
 
+    /** Called during the check when the state directory refuses a sequence-number reservation. */
+    default void stateUnavailable(java.io.IOException problem) {}
+
     /** Runs {@code change} while no packet is being processed (the data plane threads wait). */
     void exclusively(Runnable change);
 
