@@ -75,6 +75,42 @@ class DscpEcnLabTest {
         }
     }
 
+    /**
+     * A TCP run marked EF and pings marked ECT(0) share the outbound batches and the UDP socket: the TCP
+     * segments leave as UDP GSO runs, and a ping never joins one, since a run shares one IP_TOS.
+     */
+    @org.junit.jupiter.api.Test
+    void udpSegmentationRunsNeverMixTrafficClasses(Lab lab) throws Exception {
+        TunnelLab tunnel = new TunnelLab(lab);
+        TunnelLab.Setup setup = new TunnelLab.Setup(TunnelLab.Outer.V4, TunnelLab.Mode.TUNNEL,
+                TunnelLab.Encapsulation.UDP);
+        DaemonProcess[] pair = tunnel.startPair(setup);
+        Path outerFile = tunnel.directory.resolve("mixed.pcap");
+        PacketCapture outer = tunnel.link.a().capture(outerFile, 128, "udp", "port", "4500");
+        org.ipsec4j.lab.BackgroundProcess server = tunnel.right.start("iperf3", "-s", "-1", "--forceflush", "-B",
+                TunnelLab.RIGHT_INNER);
+        server.awaitStdoutLine("Server listening", java.time.Duration.ofSeconds(10));
+        org.ipsec4j.lab.BackgroundProcess pings = tunnel.left.start("ping", "-n", "-c", "100", "-i", "0.02", "-s",
+                "200", "-Q", "0x02", "-I", TunnelLab.LEFT_INNER, TunnelLab.RIGHT_INNER);
+        CommandResult iperf = tunnel.left.exec(java.time.Duration.ofSeconds(20), "iperf3", "-c", TunnelLab.RIGHT_INNER,
+                "-B", TunnelLab.LEFT_INNER, "-t", "3", "-b", "300M", "-S", "0xb8");
+        assertTrue(iperf.succeeded(), () -> iperf.stdout() + iperf.stderr() + pair[0].stderr());
+        assertEquals(0, pings.waitFor(java.time.Duration.ofSeconds(20)), () -> String.join("\n", pings.stdoutLines()));
+        outer.stop();
+        assertTrue(outer.tcpdumpOutput().lines().anyMatch("0 packets dropped by kernel"::equals), outer.tcpdumpOutput());
+
+        // A ping's outer packet: IPv4 20 + UDP 8 + ESP 8 + IV 8 + (228 + 2 padded to 232) + ICV 16 = 292 bytes.
+        int pingLength = 292;
+        List<OuterPackets.OuterPacket> sent = OuterPackets.read(outerFile).from(setup.outer().left).stream()
+                .filter(p -> p.spi() == TunnelLab.SPI_LEFT_TO_RIGHT).toList();
+        assertEquals(100, sent.stream().filter(p -> p.trafficClass() == ECT0).count(), "every ping with its ECT(0)");
+        // iperf3 marks its data connection EF; its control connection stays unmarked (0).
+        assertTrue(sent.stream().allMatch(p -> p.trafficClass() == ECT0 ? p.length() == pingLength
+                : p.trafficClass() == EF || p.trafficClass() == 0), "ECT(0) only on lone ping datagrams");
+        assertTrue(sent.stream().anyMatch(p -> p.trafficClass() == EF && p.length() > 1500),
+                "the TCP data left as GSO runs");
+    }
+
     private static void congestionOnTheOuterHeaderReachesTheInnerPacket(TunnelLab tunnel, TunnelLab.Setup setup,
             DaemonProcess[] pair) {
         String iptables = setup.outer() == TunnelLab.Outer.V4 ? "iptables" : "ip6tables";

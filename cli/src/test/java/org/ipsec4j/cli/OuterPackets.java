@@ -22,13 +22,18 @@ import org.ipsec4j.wire.pcap.NetworkProtocol;
 /**
  * The ESP (raw or in UDP) and AH packets of a capture taken on the outer link, read with our own capture reader
  * and packet views: who sent them, the outer TOS / traffic class, SPI and sequence number. Other packets (ARP,
- * neighbour discovery, NAT keepalives, IKE) are left out.
+ * neighbour discovery, NAT keepalives, IKE) are left out. A capture with a short snapshot length will do: only
+ * the headers are read.
  */
 record OuterPackets(List<OuterPacket> packets) {
 
-    /** One IPsec packet on the wire. */
+    /**
+     * One IPsec packet on the wire (or, for a UDP GSO run captured before the kernel cut it, the first of a run).
+     *
+     * @param length the IP packet's length
+     */
     record OuterPacket(InetAddress source, InetAddress destination, int trafficClass, int protocol, boolean udp,
-            int spi, long sequence) {
+            int spi, long sequence, int length) {
 
         int dscp() {
             return trafficClass >>> 2;
@@ -55,55 +60,53 @@ record OuterPackets(List<OuterPacket> packets) {
         return new OuterPackets(List.copyOf(packets));
     }
 
-    private static OuterPacket parse(CapturedPacket captured) {
-        NetworkPayload network = captured.network();
-        byte[] data = captured.data();
+    private static OuterPacket parse(CapturedPacket packet) {
+        NetworkPayload network = packet.network();
+        byte[] data = packet.data();
         int off = network.offset();
         InetAddress source;
         InetAddress destination;
         int trafficClass;
         int protocol;
         int payloadOff;
-        int payloadLen;
         int length;
+        int present = network.length();
         if (network.protocol() == NetworkProtocol.IPV4) {
-            Ipv4Packet ip = Ipv4Packet.parse(data, off, network.length());
+            Ipv4Packet ip = new Ipv4Packet().wrapQuoted(data, off, present);
             source = address(data, ip.sourceOffset(), 4);
             destination = address(data, ip.sourceOffset() + 4, 4);
             trafficClass = ip.typeOfService();
             protocol = ip.protocol();
             payloadOff = ip.payloadOffset();
-            payloadLen = ip.payloadLength();
             length = ip.totalLength();
         } else if (network.protocol() == NetworkProtocol.IPV6) {
-            Ipv6Packet ip = Ipv6Packet.parse(data, off, network.length());
+            Ipv6Packet ip = new Ipv6Packet().wrapQuoted(data, off, present);
             source = address(data, ip.sourceOffset(), 16);
             destination = address(data, ip.sourceOffset() + 16, 16);
             trafficClass = ip.trafficClass();
             protocol = ip.nextHeader() == IpProtocol.AH ? IpProtocol.AH : ip.upperLayerProtocol();
             payloadOff = ip.upperLayerOffset();
-            payloadLen = ip.upperLayerLength();
             length = ip.totalLength();
         } else {
             return null;
         }
         return switch (protocol) {
             case IpProtocol.ESP -> new OuterPacket(source, destination, trafficClass, IpProtocol.ESP, false,
-                    int32(data, payloadOff), Integer.toUnsignedLong(int32(data, payloadOff + 4)));
+                    int32(data, payloadOff), Integer.toUnsignedLong(int32(data, payloadOff + 4)), length);
             case IpProtocol.AH -> {
-                int ah = AhCodec.findHeader(data, off, length);
+                int ah = AhCodec.findHeader(data, off, Math.min(length, present));
                 yield new OuterPacket(source, destination, trafficClass, IpProtocol.AH, false, AhCodec.spiAt(data, ah),
-                        Integer.toUnsignedLong(AhCodec.sequenceLowAt(data, ah)));
+                        Integer.toUnsignedLong(AhCodec.sequenceLowAt(data, ah)), length);
             }
             case IpProtocol.UDP -> {
-                UdpDatagram udp = UdpDatagram.parse(data, payloadOff, payloadLen);
-                int esp = udp.payloadOffset();
+                int esp = payloadOff + UdpDatagram.HEADER_LENGTH;
+                int udpLength = ((data[payloadOff + 4] & 0xFF) << 8) | (data[payloadOff + 5] & 0xFF);
                 // RFC 3948: a lone 0xFF is a NAT keepalive, four zero bytes the non-ESP marker of IKE.
-                if (udp.payloadLength() < 8 || int32(data, esp) == 0) {
+                if (udpLength < UdpDatagram.HEADER_LENGTH + 8 || int32(data, esp) == 0) {
                     yield null;
                 }
                 yield new OuterPacket(source, destination, trafficClass, IpProtocol.ESP, true, int32(data, esp),
-                        Integer.toUnsignedLong(int32(data, esp + 4)));
+                        Integer.toUnsignedLong(int32(data, esp + 4)), length);
             }
             default -> null;
         };
