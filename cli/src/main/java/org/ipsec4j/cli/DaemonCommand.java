@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
             "1:stopped by an internal error",
             "2:wrong command-line usage",
             "3:the setkey file cannot be read or is wrong (file:line:column: problem)",
-            "4:the system refused: TUN device, socket (port in use), routes, control socket"})
+            "4:the system refused: TUN device, socket (port in use), routes, control socket, state directory"})
 public final class DaemonCommand implements Callable<Integer> {
 
     static final int EXIT_CONFIGURATION = 3;
