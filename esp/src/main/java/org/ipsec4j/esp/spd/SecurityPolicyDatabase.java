@@ -52,10 +52,13 @@ import org.ipsec4j.wire.IpProtocol;
  * {@value FamilyPolicyIndex#MAX_LEVELS} levels (ranges overlapping one another in staggered chains), form a
  * slot-ordered list walked under the same bound.
  *
- * <p>Cost: per level two binary searches over at most 2n+1 cuts, plus the candidates tried before a match —
- * policies sharing the packet's segment that fail on another selector. Port and protocol selectors are not
- * indexed, so many policies on the same address ranges that differ only in ports are tried one by one.
- * A hub's policy set (one per spoke subnet, a few catch-alls) has one level and short lists.
+ * <p>Cost: per index searched, one binary search over at most 2n+1 cuts, narrowed by a radix table on the
+ * 16 bits after the prefix most cuts share (so a few neighbouring cuts are compared, not 17 levels of all of
+ * them), plus the candidates tried before a match — policies sharing the packet's segment that fail on
+ * another selector. A candidate's selectors sit together in one array (one or two cache lines). Port and
+ * protocol selectors are not indexed, so many policies on the same address ranges that differ only in ports
+ * are tried one by one. A hub's policy set (one per spoke subnet, a few catch-alls) has one level and short
+ * lists: about 40–50 ns per lookup with 100 000 policies (SpdLookupBenchmark).
  *
  * <h2>Updates and threads</h2>
  * Edits rebuild the changed direction's index (O(n log n); use {@link #addAll} for bulk loads) and publish it
