@@ -2,8 +2,10 @@ package org.ipsec4j.daemon.config;
 
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
+import org.ipsec4j.daemon.state.SequenceReservation;
 import org.ipsec4j.esp.sad.SecurityAssociation;
 import org.ipsec4j.esp.spd.Direction;
 import org.ipsec4j.esp.spd.PolicyAction;
@@ -29,8 +31,8 @@ public record ActiveConfiguration(List<ConfiguredSa> sas, List<ConfiguredPolicy>
     }
 
     /** The sequence-number reservations of the outbound SAs, for the timer to keep ahead. */
-    public List<org.ipsec4j.daemon.state.SequenceReservation> sequenceReservations() {
-        return sas.stream().map(c -> c.definition().reservation()).filter(java.util.Objects::nonNull).toList();
+    public List<SequenceReservation> sequenceReservations() {
+        return sas.stream().map(c -> c.definition().reservation()).filter(Objects::nonNull).toList();
     }
 
     /** The outbound PROTECT policies: their remote selectors are what the tunnel routes. */

@@ -1,5 +1,6 @@
 package org.ipsec4j.daemon.config;
 
+import java.io.IOException;
 import java.util.Set;
 
 /** What the daemon does around a load: open sockets first, swap under a lock, then reroute. */
@@ -12,7 +13,7 @@ public interface ConfigurationHooks {
     void prepareSockets(Set<OuterSocket> sockets) throws SocketUnavailableException;
 
     /** Called during the check when the state directory refuses a sequence-number reservation. */
-    default void stateUnavailable(java.io.IOException problem) {}
+    default void stateUnavailable(IOException problem) {}
 
     /** Runs {@code change} while no packet is being processed (the data plane threads wait). */
     void exclusively(Runnable change);

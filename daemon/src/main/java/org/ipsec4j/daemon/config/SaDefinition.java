@@ -1,5 +1,6 @@
 package org.ipsec4j.daemon.config;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -173,7 +174,7 @@ final class SaDefinition {
      * directory says the same SA with the same keys may have used before (so a restart never repeats a number,
      * and with it an AES-GCM nonce). Call while the keys are here, before {@link #build}.
      */
-    void reserveSequenceNumbers(SequenceStateDirectory state) throws java.io.IOException {
+    void reserveSequenceNumbers(SequenceStateDirectory state) throws IOException {
         if (flow != SecurityAssociation.Flow.OUTBOUND || reservation != null) {
             return;
         }

@@ -2,6 +2,7 @@ package org.ipsec4j.daemon.loop;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ public final class OuterSocketSet implements AutoCloseable {
     private final Consumer<Opened> onOpen;
     private final Map<OuterSocket, InetDatagramSocket> sockets = new LinkedHashMap<>();
     private final Map<IpFamily, RawIpSocket> bypass = new LinkedHashMap<>();
-    private final java.util.Set<OuterSocket> headerIncluded = new java.util.HashSet<>();
+    private final Set<OuterSocket> headerIncluded = new HashSet<>();
     private boolean closed;
 
     /** A socket just opened, and what it is for. */

@@ -1,5 +1,6 @@
 package org.ipsec4j.daemon.state;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -18,7 +19,7 @@ public record KeyFingerprint(byte[] salt, byte[] hash) {
 
     public static final int SALT_LENGTH = 32;
     public static final int HASH_LENGTH = 32;
-    private static final byte[] LABEL = "ipsec4j sequence state v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] LABEL = "ipsec4j sequence state v1".getBytes(StandardCharsets.US_ASCII);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public KeyFingerprint {
