@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
             "Run the ESP data plane in the foreground, keyed by hand from a setkey file: a TUN device, routes "
                 + "for the remote selectors of the outbound policies (in their own routing table, with a rule "
                 + "that the daemon's own marked packets skip), ESP in UDP on port 4500 or raw ESP, and a control "
-                + "socket for 'ipsec4j status' and 'ipsec4j reload'.",
+                + "socket for 'ipsec4j status' and 'ipsec4j reload'. AH SAs travel as raw IP protocol 51.",
             "Logs one line per event on stderr. SIGTERM or SIGINT stops it and removes the routes, rules, "
                 + "TUN device and control socket. Needs root (CAP_NET_ADMIN, CAP_NET_RAW)."},
         exitCodeListHeading = "Exit codes:%n",
@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
             "1:stopped by an internal error",
             "2:wrong command-line usage",
             "3:the setkey file cannot be read or is wrong (file:line:column: problem)",
-            "4:the system refused: TUN device, socket (port in use), routes, control socket"})
+            "4:the system refused: TUN device, socket (port in use), routes, control socket, state directory"})
 public final class DaemonCommand implements Callable<Integer> {
 
     static final int EXIT_CONFIGURATION = 3;
@@ -77,13 +77,19 @@ public final class DaemonCommand implements Callable<Integer> {
                 + "throughput of one packet per system call (default: on; --no-tun-offload for plain packets)")
     private boolean tunOffload;
 
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/ipsec4j",
+            description = "where each outbound SA reserves its sequence numbers ahead of use, so that a restart with "
+                + "the same manual keys continues above them: never an AES-GCM nonce twice, no replay drops at the "
+                + "peer (default: ${DEFAULT-VALUE}; created mode 0700)")
+    private Path stateDirectory;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         DaemonOptions options;
         try {
             options = new DaemonOptions(setkeyFile, tunName, controlPath, allowLegacy, encapsulation, table, mark,
-                    DaemonOptions.DEFAULT_RULE_PRIORITY, tunOffload);
+                    DaemonOptions.DEFAULT_RULE_PRIORITY, tunOffload, stateDirectory);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

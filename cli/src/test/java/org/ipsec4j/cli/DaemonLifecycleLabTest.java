@@ -119,6 +119,14 @@ class DaemonLifecycleLabTest {
                 + "listening on " + tunnel.control("first"), control.stderr().lines().toList().getLast());
         assertFalse(tunnel.left.ip("link").stdout().contains("fourth0"), "the refused daemon took its TUN device down");
 
+        // The state directory cannot be made: a file is in the way.
+        Path blocked = tunnel.write("not-a-directory", "x").resolve("state");
+        DaemonProcess state = DaemonProcess.launch(tunnel.left, raw, tunnel.control("fifth"), List.of(), "--encap",
+                "none", "--tun", "fifth0", "--table", "4600", "--fwmark", "0x4600", "--state-dir", blocked.toString());
+        assertEquals(DaemonCommand.EXIT_SYSTEM, state.process().waitFor(Duration.ofSeconds(30)));
+        assertTrue(state.stderr().lines().toList().getLast().startsWith("ipsec4j daemon: state directory " + blocked
+                + ": "), state.stderr());
+
         assertTrue(first.process().isAlive());
         assertEquals(0, first.request("version").ok() ? 0 : 1);
         assertEquals(0, first.stop(), first.stderr());

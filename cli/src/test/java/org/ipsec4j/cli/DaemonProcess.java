@@ -47,14 +47,26 @@ final class DaemonProcess implements AutoCloseable {
         }
     }
 
-    /** Starts a daemon without waiting for it. */
+    /**
+     * Starts a daemon without waiting for it. Its state directory, unless the arguments name one, is
+     * {@link #stateDirectory} of the control socket: the test's own, and the same again for a daemon restarted
+     * on the same control socket.
+     */
     static DaemonProcess launch(Namespace namespace, Path setkey, Path control, List<String> jvmOptions,
             String... extraArguments) {
         List<String> arguments = new ArrayList<>(List.of("daemon", "--setkey", setkey.toString(), "--control",
                 control.toString()));
+        if (!List.of(extraArguments).contains("--state-dir")) {
+            arguments.addAll(List.of("--state-dir", stateDirectory(control).toString()));
+        }
         arguments.addAll(List.of(extraArguments));
         List<String> command = command(jvmOptions, arguments.toArray(String[]::new));
         return new DaemonProcess(namespace.start(command.toArray(String[]::new)), control);
+    }
+
+    /** The state directory of the daemon on this control socket: {@code left.sock} -> {@code left.state}. */
+    static Path stateDirectory(Path control) {
+        return control.resolveSibling(control.getFileName().toString().replaceFirst("\\.sock$", "") + ".state");
     }
 
     /** Starts a daemon and waits until it says it is ready. */

@@ -34,6 +34,7 @@ import org.ipsec4j.daemon.loop.OutboundLoop;
 import org.ipsec4j.daemon.net.TunnelMtu;
 import org.ipsec4j.daemon.net.TunnelNetwork;
 import org.ipsec4j.daemon.net.TunnelRoutes;
+import org.ipsec4j.daemon.state.SequenceStateDirectory;
 import org.ipsec4j.esp.DataPlane;
 import org.ipsec4j.esp.sad.SecurityAssociation;
 import org.ipsec4j.esp.sad.SecurityAssociationDatabase;
@@ -77,9 +78,11 @@ public final class Daemon implements AutoCloseable {
     private volatile boolean closing;
     private volatile boolean ready;
     private volatile boolean socketRefused;
+    private volatile boolean stateRefused;
     private volatile String failure;
 
-    private Daemon(DaemonOptions options, LocalAddresses localAddresses, Consumer<String> log) {
+    private Daemon(DaemonOptions options, LocalAddresses localAddresses, SequenceStateDirectory sequenceState,
+            Consumer<String> log) {
         this.options = options;
         this.log = log;
         // ESP in UDP leaves through a UDP socket, which fills in the UDP checksum itself.
@@ -87,8 +90,8 @@ public final class Daemon implements AutoCloseable {
         this.sockets = new OuterSocketSet(options.firewallMark(), log, this::socketOpened);
         TranslationOptions translation = TranslationOptions.defaults().withAllowLegacy(options.allowLegacy())
                 .withEncapsulation(options.encapsulation());
-        this.loader = new SecurityDatabaseLoader(sad, spd, translation, localAddresses, new Hooks(), System::nanoTime,
-                log);
+        this.loader = new SecurityDatabaseLoader(sad, spd, translation, localAddresses, sequenceState, new Hooks(),
+                System::nanoTime, log);
     }
 
     /**
@@ -104,7 +107,14 @@ public final class Daemon implements AutoCloseable {
 
     static Daemon start(DaemonOptions options, LocalAddresses localAddresses, Consumer<String> log)
             throws DaemonException {
-        Daemon daemon = new Daemon(options, localAddresses, log);
+        SequenceStateDirectory sequenceState;
+        try {
+            sequenceState = SequenceStateDirectory.open(options.stateDirectory());
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new DaemonException(DaemonException.Kind.SYSTEM, "state directory " + options.stateDirectory()
+                    + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+        }
+        Daemon daemon = new Daemon(options, localAddresses, sequenceState, log);
         try {
             daemon.startUp();
             return daemon;
@@ -124,8 +134,8 @@ public final class Daemon implements AutoCloseable {
             loader.load(file);
         } catch (SetkeyException e) {
             // A socket the file needs (its line is in the message) is the system's refusal, not the file's fault.
-            throw new DaemonException(socketRefused ? DaemonException.Kind.SYSTEM : DaemonException.Kind.CONFIGURATION,
-                    e.getMessage(), e);
+            throw new DaemonException(socketRefused || stateRefused ? DaemonException.Kind.SYSTEM
+                    : DaemonException.Kind.CONFIGURATION, e.getMessage(), e);
         } catch (IOException e) {
             throw new DaemonException(DaemonException.Kind.CONFIGURATION, "cannot read setkey file " + file + ": "
                     + e.getMessage(), e);
@@ -147,14 +157,16 @@ public final class Daemon implements AutoCloseable {
         }
         log.accept("tunnel " + network.name() + " up, mtu " + mtu + ", routes in table " + network.table()
                 + ", own packets marked 0x" + Integer.toHexString(network.mark()));
-        startThread("ipsec4j-outbound", new OutboundLoop(network.tun(), outboundPlane, sockets, gate, log));
+        timer = new DataPlaneTimer(sad, outboundPlane, sockets, gate, () -> loader.active().sequenceReservations(),
+                log);
+        startThread("ipsec4j-outbound", new OutboundLoop(network.tun(), outboundPlane, sockets, gate, timer::wake,
+                log));
         synchronized (lifecycle) {
             for (OuterSocketSet.Opened opened : waitingForTun) {
                 startInbound(opened);
             }
             waitingForTun.clear();
         }
-        timer = new DataPlaneTimer(sad, outboundPlane, sockets, gate, log);
         startThread("ipsec4j-timer", timer);
         try {
             control = ControlServer.start(options.controlPath(), this::handle, log);
@@ -269,6 +281,11 @@ public final class Daemon implements AutoCloseable {
                 socketRefused = true;
                 throw e;
             }
+        }
+
+        @Override
+        public void stateUnavailable(IOException problem) {
+            stateRefused = true;
         }
 
         @Override

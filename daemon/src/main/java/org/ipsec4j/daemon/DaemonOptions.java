@@ -18,21 +18,26 @@ import org.ipsec4j.daemon.control.ControlProtocol;
  * @param firewallMark  the mark on the daemon's own sockets (never 0: the rule matches unmarked packets)
  * @param rulePriority  where the {@code not fwmark ... lookup TABLE} rule goes (before main at 32766)
  * @param tunOffloads   let the kernel hand over 64 KB TCP segments through the TUN device (IFF_VNET_HDR)
+ * @param stateDirectory where outbound SAs reserve their sequence numbers, so that a restart with the same
+ *                       manual keys never repeats one (created mode 0700 if missing)
  */
 public record DaemonOptions(Path setkeyFile, String tunName, Path controlPath, boolean allowLegacy,
-        DefaultEncapsulation encapsulation, int routingTable, int firewallMark, int rulePriority, boolean tunOffloads) {
+        DefaultEncapsulation encapsulation, int routingTable, int firewallMark, int rulePriority, boolean tunOffloads,
+        Path stateDirectory) {
 
     public static final String DEFAULT_TUN = "ipsec4j0";
     /** 4500, after the NAT-T port, for the table, the mark and the rule alike; easy to spot in {@code ip rule}. */
     public static final int DEFAULT_TABLE = 4500;
     public static final int DEFAULT_MARK = 0x4500;
     public static final int DEFAULT_RULE_PRIORITY = 4500;
+    public static final Path DEFAULT_STATE_DIRECTORY = Path.of("/var/lib/ipsec4j");
 
     public DaemonOptions {
         Objects.requireNonNull(setkeyFile, "setkeyFile");
         Objects.requireNonNull(tunName, "tunName");
         Objects.requireNonNull(controlPath, "controlPath");
         Objects.requireNonNull(encapsulation, "encapsulation");
+        Objects.requireNonNull(stateDirectory, "stateDirectory");
         if (firewallMark == 0) {
             throw new IllegalArgumentException("the firewall mark must not be 0");
         }
@@ -44,6 +49,7 @@ public record DaemonOptions(Path setkeyFile, String tunName, Path controlPath, b
 
     public static DaemonOptions defaults(Path setkeyFile) {
         return new DaemonOptions(setkeyFile, DEFAULT_TUN, ControlProtocol.DEFAULT_PATH, false,
-                DefaultEncapsulation.UDP, DEFAULT_TABLE, DEFAULT_MARK, DEFAULT_RULE_PRIORITY, true);
+                DefaultEncapsulation.UDP, DEFAULT_TABLE, DEFAULT_MARK, DEFAULT_RULE_PRIORITY, true,
+                DEFAULT_STATE_DIRECTORY);
     }
 }

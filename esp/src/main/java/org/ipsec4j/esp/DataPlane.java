@@ -223,6 +223,9 @@ public final class DataPlane {
             sad.sequenceExhausted(sa, now); // RFC 4303 §3.3.3: the SA ends; IKE hears a HARD event
             return r;
         }
+        if (total == -3) {
+            return dropOutbound(r, DropReason.SEQUENCE_NOT_RESERVED, sa); // never a number that may come again
+        }
         sad.account(sa, len, now);
         sa.recordSent(now);
         counters.outbound.recordPacket(len);
@@ -237,7 +240,8 @@ public final class DataPlane {
      * ESP tunnel mode (RFC 4303 §3.1.2): [outer IP][UDP]?[ESP hdr][IV] inner packet [trailer][ICV], the inner
      * packet encrypted where it lies.
      *
-     * @return the outer packet length, -1 if it would be too big, -2 if the sequence numbers ran out
+     * @return the outer packet length, -1 if it would be too big, -2 if the sequence numbers ran out, -3 if the
+     *         next one is not reserved yet
      */
     private int espTunnel(byte[] buf, int off, int len, IpFamily innerFamily, SecurityAssociation sa, OutboundResult r) {
         EspTransform t = sa.espTransform();
@@ -268,13 +272,14 @@ public final class DataPlane {
         int outerTos = (innerTos & 0xFC) | EcnPropagation.encapsulate(innerTos);
 
         long seq = sa.sequenceCounter().next();
-        if (seq == SequenceCounter.EXHAUSTED) {
-            return -2;
+        if (seq < 0) {
+            return seq == SequenceCounter.EXHAUSTED ? -2 : -3;
         }
         sa.espCodec().encapsulate(seq, innerFamily.ipInIpProtocol(), buf, off, len, buf, espOff);
         writeOuter(buf, packetOff, outer, outerTos, dontFragment, encap, IpProtocol.ESP, sa, udpHeader + espLength,
                 espOff - udpHeader);
         fillSend(r, buf, packetOff, total, espOff - udpHeader, udpHeader, encap, IpProtocol.ESP);
+        r.trafficClass = outerTos;
         return total;
     }
 
@@ -307,10 +312,11 @@ public final class DataPlane {
         int newOff = off - shift;
         checkRoom(buf, newOff, off + len + t.trailerMax());
         int nextHeader = buf[nextHeaderFieldOff] & 0xFF;
+        int tos = family == IpFamily.IPV4 ? classifier.ipv4().typeOfService() : classifier.ipv6().trafficClass();
 
         long seq = sa.sequenceCounter().next();
-        if (seq == SequenceCounter.EXHAUSTED) {
-            return -2;
+        if (seq < 0) {
+            return seq == SequenceCounter.EXHAUSTED ? -2 : -3;
         }
         System.arraycopy(buf, off, buf, newOff, headerLength);
         int espOff = payloadOff - t.headerLength();
@@ -335,6 +341,7 @@ public final class DataPlane {
             }
         }
         fillSend(r, buf, newOff, total, udpOff, udpHeader, encap, IpProtocol.ESP);
+        r.trafficClass = tos; // the packet's own header goes out: a socket that rebuilds it must keep DSCP and ECN
         return total;
     }
 
@@ -356,13 +363,14 @@ public final class DataPlane {
         int innerTos = innerFamily == IpFamily.IPV4 ? classifier.ipv4().typeOfService() : classifier.ipv6().trafficClass();
         boolean dontFragment = innerFamily == IpFamily.IPV4 && classifier.ipv4().dontFragment();
         long seq = sa.sequenceCounter().next();
-        if (seq == SequenceCounter.EXHAUSTED) {
-            return -2;
+        if (seq < 0) {
+            return seq == SequenceCounter.EXHAUSTED ? -2 : -3;
         }
         int outerTos = (innerTos & 0xFC) | EcnPropagation.encapsulate(innerTos);
         writeOuter(buf, packetOff, outer, outerTos, dontFragment, null, IpProtocol.AH, sa, ahLength + len, 0);
         codec.protect(seq, innerFamily.ipInIpProtocol(), buf, packetOff, total);
         fillSend(r, buf, packetOff, total, packetOff + ipHeader, 0, null, IpProtocol.AH);
+        r.trafficClass = outerTos;
         return total;
     }
 
@@ -377,11 +385,24 @@ public final class DataPlane {
         }
         checkRoom(buf, off, off + len + ahLength);
         long seq = sa.sequenceCounter().next();
-        if (seq == SequenceCounter.EXHAUSTED) {
-            return -2;
+        if (seq < 0) {
+            return seq == SequenceCounter.EXHAUSTED ? -2 : -3;
+        }
+        int tos;
+        if (family == IpFamily.IPV4) {
+            Ipv4Packet ip = classifier.ipv4();
+            tos = ip.typeOfService();
+            if (ip.identification() == 0) {
+                // The ICV covers the identification (RFC 4302 §3.3.3.1.1.1), and a Linux raw socket with
+                // IP_HDRINCL replaces a zero one; atomic datagrams may carry any value (RFC 6864 §4.1).
+                ip.setIdentification(nextIdentification()).updateHeaderChecksum();
+            }
+        } else {
+            tos = classifier.ipv6().trafficClass();
         }
         int total = codec.encapsulateTransport(seq, buf, off, len);
         fillSend(r, buf, off, total, off + headerPart, 0, null, IpProtocol.AH);
+        r.trafficClass = tos;
         return total;
     }
 
@@ -396,8 +417,7 @@ public final class DataPlane {
                     ipPayloadLength - UdpDatagram.HEADER_LENGTH);
         }
         if (outer == IpFamily.IPV4) {
-            identification = (identification + 1) & 0xFFFF;
-            Ipv4Packet.writeHeader(buf, packetOff, tos, Ipv4Packet.MIN_HEADER_LENGTH + ipPayloadLength, identification,
+            Ipv4Packet.writeHeader(buf, packetOff, tos, Ipv4Packet.MIN_HEADER_LENGTH + ipPayloadLength, nextIdentification(),
                     dontFragment, outerHopLimit, protocol, sa.localAddress().ipv4Value(), sa.remoteAddress().ipv4Value());
         } else {
             // The builder copies addresses from an array: put them in place first, then copy them onto themselves.
@@ -411,6 +431,15 @@ public final class DataPlane {
                 udp.wrap(buf, udpOff, ipPayloadLength).updateChecksum(ip);
             }
         }
+    }
+
+    /**
+     * The next IPv4 identification for a header we write: never 0, because a Linux raw socket with IP_HDRINCL
+     * replaces a zero identification, and AH covers it (RFC 4302 §3.3.3.1.1.1).
+     */
+    private int nextIdentification() {
+        identification = identification >= 0xFFFF ? 1 : identification + 1;
+        return identification;
     }
 
     private static void fillSend(OutboundResult r, byte[] buf, int packetOff, int total, int udpOrEspOff, int udpHeader,
@@ -476,9 +505,8 @@ public final class DataPlane {
             int total;
             if (sa.localAddress().family() == IpFamily.IPV4) {
                 buf[off + Ipv4Packet.MIN_HEADER_LENGTH + UdpDatagram.HEADER_LENGTH] = NAT_KEEPALIVE;
-                identification = (identification + 1) & 0xFFFF;
                 total = UdpDatagram.writeIpv4(buf, off, sa.localAddress().ipv4Value(), sa.remoteAddress().ipv4Value(),
-                        encap.localPort(), encap.remotePort(), outerHopLimit, identification, false, 1);
+                        encap.localPort(), encap.remotePort(), outerHopLimit, nextIdentification(), false, 1);
             } else {
                 buf[off + Ipv6Packet.HEADER_LENGTH + UdpDatagram.HEADER_LENGTH] = NAT_KEEPALIVE;
                 sa.localAddress().writeTo(buf, off + 8);
@@ -716,11 +744,10 @@ public final class DataPlane {
         }
         int payloadOff = decapsulated.payloadOffset();
         int payloadLen = decapsulated.payloadLength();
-        sad.account(sa, payloadLen, now);
         r.sa = sa;
         return sa.mode() == IpsecMode.TUNNEL
-                ? deliverTunnel(buf, payloadOff, payloadLen, decapsulated.nextHeader(), sa, r)
-                : deliverTransport(buf, payloadOff, payloadLen, decapsulated.nextHeader(), sa, r);
+                ? deliverTunnel(buf, payloadOff, payloadLen, decapsulated.nextHeader(), sa, now, r)
+                : deliverTransport(buf, payloadOff, payloadLen, decapsulated.nextHeader(), sa, now, r);
     }
 
     /** An AH packet without its IP header (IPv6 raw socket): rebuild the header the ICV covers, then verify. */
@@ -793,13 +820,14 @@ public final class DataPlane {
         if (!window.accept(ahVerified.sequenceNumber())) {
             return dropInbound(r, DropReason.REPLAYED, sa);
         }
-        sad.account(sa, ahVerified.payloadLength(), now);
         r.sa = sa;
         if (sa.mode() == IpsecMode.TUNNEL) {
-            return deliverTunnel(buf, ahVerified.payloadOffset(), ahVerified.payloadLength(), ahVerified.nextHeader(), sa, r);
+            return deliverTunnel(buf, ahVerified.payloadOffset(), ahVerified.payloadLength(), ahVerified.nextHeader(), sa,
+                    now, r);
         }
         int packetOff = sa.ahCodec().decapsulateTransport(buf, ahVerified);
         int total = ahVerified.packetLength() - ahVerified.ahLength();
+        sad.account(sa, total, now);
         try {
             classifier.classify(buf, packetOff, total, false, selector);
         } catch (MalformedPacketException e) {
@@ -808,15 +836,21 @@ public final class DataPlane {
         return checkInboundPolicy(sa, packetOff, total, r);
     }
 
-    /** Tunnel mode: the payload is the inner packet (TFC padding after it is ignored, RFC 4303 §2.7). */
-    private InboundResult deliverTunnel(byte[] buf, int off, int len, int nextHeader, SecurityAssociation sa,
+    /**
+     * Tunnel mode: the payload is the inner packet (TFC padding after it is ignored, RFC 4303 §2.7). The SA
+     * counts the inner packet's bytes, as outbound does.
+     */
+    private InboundResult deliverTunnel(byte[] buf, int off, int len, int nextHeader, SecurityAssociation sa, long now,
                                         InboundResult r) {
         IpFamily family;
         try {
             family = classifier.classify(buf, off, len, false, selector);
         } catch (MalformedPacketException e) {
+            sad.account(sa, len, now);
             return dropInbound(r, DropReason.MALFORMED, sa);
         }
+        sad.account(sa, family == IpFamily.IPV4 ? classifier.ipv4().totalLength() : classifier.ipv6().totalLength(),
+                now);
         if (nextHeader != family.ipInIpProtocol()) {
             return dropInbound(r, DropReason.MALFORMED, sa);
         }
@@ -852,10 +886,10 @@ public final class DataPlane {
     /**
      * Transport mode: put the IP header back in front of the decrypted payload, with the payload's protocol
      * and length: the received header (IPv6: everything before ESP) if there was one, else a header made from
-     * the socket's addresses.
+     * the socket's addresses. The SA counts the bytes of that packet, header included, as outbound does.
      */
     private InboundResult deliverTransport(byte[] buf, int payloadOff, int payloadLen, int nextHeader,
-                                           SecurityAssociation sa, InboundResult r) {
+                                           SecurityAssociation sa, long now, InboundResult r) {
         int packetOff;
         int total;
         IpFamily family = inFamily;
@@ -894,6 +928,7 @@ public final class DataPlane {
                             buf, packetOff + 8, buf, packetOff + 24);
                 }
             }
+            sad.account(sa, total, now);
             classifier.classify(buf, packetOff, total, false, selector);
             if (sa.udpEncapsulation() != null) {
                 fixTransportChecksum(family, nextHeader);

@@ -41,6 +41,7 @@ public final class OutboundResult {
     IpAddress destination;
     int sourcePort;
     int destinationPort;
+    int trafficClass;
     SecurityAssociation sa;
     SecurityPolicy policy;
 
@@ -58,6 +59,7 @@ public final class OutboundResult {
         destination = null;
         sourcePort = 0;
         destinationPort = 0;
+        trafficClass = -1;
         sa = null;
         policy = null;
     }
@@ -114,6 +116,16 @@ public final class OutboundResult {
 
     public int destinationPort() {
         return destinationPort;
+    }
+
+    /**
+     * The outer header's TOS (IPv4) or traffic class (IPv6) octet, DSCP and ECN as the data plane set them
+     * (tunnel mode: RFC 4301 §5.1.2.1 and RFC 6040 §4.1; transport mode: the packet's own), for a socket that
+     * writes the header itself (IP_TOS / IPV6_TCLASS per packet); -1 where the socket's default will do
+     * (NAT keepalives).
+     */
+    public int trafficClass() {
+        return trafficClass;
     }
 
     /** The SA that protected the packet (SEND), or the one involved in a drop, else null. */

@@ -130,6 +130,30 @@ class DataPlaneLifecycleTest {
     }
 
     @Test
+    void aSequenceReservationHoldsTheCounterWithoutEndingTheSa() {
+        TwoPeers link = new TwoPeers(Config.tunnel(IpFamily.IPV4, IpFamily.IPV4, true, GCM));
+        link.left.outboundSa.sequenceCounter().reserveThrough(2);
+        for (int i = 1; i <= 2; i++) {
+            assertEquals(OutboundResult.Action.SEND, ping(link, i, T0).action());
+            assertEquals(InboundResult.Action.DELIVER,
+                    link.deliver(link.right, link.wire(link.left), Delivery.WHOLE_PACKET, T0).action());
+        }
+        // Number 3 is not reserved: dropped and counted, never sent, and the SA lives on.
+        assertEquals(DropReason.SEQUENCE_NOT_RESERVED, ping(link, 3, T0).dropReason());
+        assertEquals(DropReason.SEQUENCE_NOT_RESERVED, ping(link, 4, T0).dropReason());
+        assertEquals(2, link.left.outboundSa.counters().drops(DropReason.SEQUENCE_NOT_RESERVED));
+        assertEquals(2, link.left.outboundSa.sequenceCounter().last());
+        assertEquals(SecurityAssociation.State.ACTIVE, link.left.outboundSa.state());
+        assertEquals(List.of(), link.left.sad.expire(T0));
+
+        link.left.outboundSa.sequenceCounter().reserveThrough(10);
+        assertEquals(OutboundResult.Action.SEND, ping(link, 5, T0).action());
+        InboundResult in = link.deliver(link.right, link.wire(link.left), Delivery.WHOLE_PACKET, T0);
+        assertEquals(InboundResult.Action.DELIVER, in.action());
+        assertEquals(3, link.right.inboundSa.replayWindow().highest(), "the next number, none skipped or repeated");
+    }
+
+    @Test
     void makeBeforeBreakSwitchesTheOutboundSaAtomically() {
         TwoPeers link = new TwoPeers(Config.tunnel(IpFamily.IPV4, IpFamily.IPV4, true, GCM));
         assertEquals(OutboundResult.Action.SEND, ping(link, 1, T0).action());

@@ -132,6 +132,40 @@ class DataPlaneRoundTripTest {
         assertEquals(sent / 2, link.right.inboundSa.counters().packets());
         assertEquals(0, link.right.inboundSa.counters().totalDrops());
         assertEquals(sent / 2, link.right.dataPlane.counters().inbound().packets());
+        // Both ends count the same bytes on an SA, in every mode: the clear IP packets it carried.
+        assertEquals(link.left.outboundSa.counters().bytes(), link.right.inboundSa.counters().bytes(), "bytes");
+        assertEquals(link.right.outboundSa.counters().bytes(), link.left.inboundSa.counters().bytes(), "bytes");
+        assertEquals(link.left.dataPlane.counters().outbound().bytes(),
+                link.right.dataPlane.counters().inbound().bytes(), "data plane bytes");
+    }
+
+    /**
+     * AH covers the IPv4 identification, and a Linux raw socket with IP_HDRINCL would replace a zero one after
+     * the ICV was computed: transport mode gives such a packet a value first, tunnel mode never writes 0.
+     */
+    @org.junit.jupiter.api.Test
+    void ahOverIpv4NeverSendsAZeroIdentification() {
+        TwoPeers transport = new TwoPeers(Config.ah(IpsecMode.TRANSPORT, IpFamily.IPV4, IpFamily.IPV4,
+                IntegrityAlgorithm.HMAC_SHA2_256_128));
+        OutboundResult out = transport.send(transport.left, (b, o) -> {
+            int n = TestPackets.udp(b, o, transport.left.innerHost, transport.right.innerHost, 1, 2, 100);
+            Ipv4Packet.parse(b, o, n).setIdentification(0).updateHeaderChecksum(); // as Linux sends DF datagrams
+            return n;
+        }, 0);
+        byte[] wire = transport.wire(transport.left);
+        assertTrue(Ipv4Packet.parse(wire, 0, wire.length).identification() != 0, out.toString());
+        assertEquals(InboundResult.Action.DELIVER,
+                transport.deliver(transport.right, wire, Delivery.WHOLE_PACKET, 0).action());
+
+        TwoPeers tunnel = new TwoPeers(Config.ah(IpsecMode.TUNNEL, IpFamily.IPV4, IpFamily.IPV4,
+                IntegrityAlgorithm.HMAC_SHA2_256_128));
+        for (int i = 0; i < 0x10001; i++) {
+            tunnel.send(tunnel.left, (b, o) -> TestPackets.ping(b, o, tunnel.left.innerHost, tunnel.right.innerHost,
+                    1, 8), i);
+            OutboundResult r = tunnel.left.out;
+            int id = ((r.buffer()[r.packetOffset() + 4] & 0xFF) << 8) | (r.buffer()[r.packetOffset() + 5] & 0xFF);
+            assertTrue(id != 0, "packet " + i);
+        }
     }
 
     /** DSCP EF and ECT(0) on the inner packet, which tunnel mode must copy to the outer header. */
@@ -173,6 +207,7 @@ class DataPlaneRoundTripTest {
             }
         }
         assertTrue(udpChecksumOk, "UDP checksum over IPv6");
+        assertEquals(tos, out.trafficClass(), "what a socket that builds the header must set");
         if (config.ah() != null) {
             checkAh(config, from, wire, out);
             return;

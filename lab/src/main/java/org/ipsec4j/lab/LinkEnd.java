@@ -140,6 +140,11 @@ public final class LinkEnd {
         return namespace.capture(interfaceName, file, filter);
     }
 
+    /** The same, keeping the first {@code snapLength} bytes of each packet. */
+    public PacketCapture capture(Path file, int snapLength, String... filter) {
+        return namespace.capture(interfaceName, file, snapLength, filter);
+    }
+
     @Override
     public String toString() {
         return namespace.name() + ":" + interfaceName;

@@ -193,11 +193,22 @@ public final class Namespace {
      * @param filter optional pcap filter words, e.g. {@code "ip6"}
      */
     public PacketCapture capture(String interfaceName, Path file, String... filter) {
+        return capture(interfaceName, file, 0, filter);
+    }
+
+    /**
+     * As {@link #capture(String, Path, String...)}, keeping only the first {@code snapLength} bytes of each
+     * packet (0: whole packets): headers are enough for many checks, and under load tcpdump then keeps up.
+     */
+    public PacketCapture capture(String interfaceName, Path file, int snapLength, String... filter) {
         List<String> command = new ArrayList<>(List.of("tcpdump", "-i", interfaceName, "-n",
                 "--immediate-mode", // hand each packet over at once instead of per buffer block
                 "-U",               // and write it to the file at once
                 "-Z", "root",       // do not drop to a user that may not write the file
                 "-w", file.toAbsolutePath().toString()));
+        if (snapLength > 0) {
+            command.addAll(List.of("-s", Integer.toString(snapLength)));
+        }
         command.addAll(Arrays.asList(filter));
         BackgroundProcess tcpdump = start(command.toArray(String[]::new));
         tcpdump.awaitStderrLine("listening on", Duration.ofSeconds(10));

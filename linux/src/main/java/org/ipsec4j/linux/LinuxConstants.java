@@ -63,6 +63,7 @@ final class LinuxConstants {
     static final int IPV6_RECVERR = 25;
     static final int IPV6_V6ONLY = 26;
     static final int IPV6_RECVPKTINFO = 49;
+    static final int IPV6_HDRINCL = 36;
     static final int IPV6_RECVTCLASS = 66;
     static final int IPV6_PKTINFO = 50;
     static final int IPV6_TCLASS = 67;

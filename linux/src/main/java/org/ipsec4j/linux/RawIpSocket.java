@@ -15,7 +15,8 @@ import java.net.StandardProtocolFamily;
  * the header, unless {@link #setHeaderIncluded} is on: then we send whole packets (the kernel still fills in
  * the header checksum, the total length, and a zero identification).</li>
  * <li>IPv6: a received datagram is the payload only; its source is the batch's {@link DatagramBatch#source},
- * its destination {@link DatagramBatch#localAddress} (with {@link #setReceivePacketInfo}).</li>
+ * its destination {@link DatagramBatch#localAddress} (with {@link #setReceivePacketInfo}). Sent data is the
+ * payload too, unless {@link #setHeaderIncluded} is on (IPV6_HDRINCL, Linux 4.5+).</li>
  * </ul>
  * Every raw socket of the protocol in the namespace sees every packet of that protocol; {@link #bind} narrows it
  * to one local address.
@@ -48,11 +49,17 @@ public final class RawIpSocket extends InetDatagramSocket {
         return protocol;
     }
 
-    /** IP_HDRINCL (IPv4 only): sends carry their own IPv4 header. */
+    /**
+     * IP_HDRINCL / IPV6_HDRINCL: sends carry their own IP header (IPv4: the kernel still fills in the header
+     * checksum, the total length and a zero identification; IPv6: sent as it is). Receiving is unchanged.
+     *
+     * @throws ErrnoException ENOPROTOOPT for IPv6 before Linux 4.5, which lacks IPV6_HDRINCL
+     */
     public void setHeaderIncluded(boolean on) throws IOException {
-        if (family() != StandardProtocolFamily.INET) {
-            throw new UnsupportedOperationException("IP_HDRINCL is for IPv4 raw sockets");
+        if (family() == StandardProtocolFamily.INET) {
+            setIntOption(SOL_IP, LinuxConstants.IP_HDRINCL, on ? 1 : 0, "IP_HDRINCL");
+        } else {
+            setIntOption(LinuxConstants.SOL_IPV6, LinuxConstants.IPV6_HDRINCL, on ? 1 : 0, "IPV6_HDRINCL");
         }
-        setIntOption(SOL_IP, LinuxConstants.IP_HDRINCL, on ? 1 : 0, "IP_HDRINCL");
     }
 }

@@ -123,6 +123,37 @@ class UdpSocketTest {
     }
 
     @Test
+    void coalescedRunsShareOneTrafficClassAndANewOneStartsARun(Lab lab) throws Exception {
+        TwoHosts net = TwoHosts.build(lab, 1500);
+        for (StandardProtocolFamily family : List.of(INET, INET6)) {
+            SocketEndpoint server = SocketEndpoint.of(TwoHosts.addressB(family), 4500);
+            try (UdpSocket receiver = net.netnsB().call(() -> UdpSocket.openBound(server));
+                 UdpSocket sender = net.netnsA().call(() -> UdpSocket.open(family));
+                 DatagramBatch out = DatagramBatch.allocate(8, DatagramBatch.MAX_UDP_PAYLOAD);
+                 DatagramBatch in = DatagramBatch.allocate(32, 2048)) {
+                receiver.setReceiveTrafficClass(true);
+                byte[] data = new byte[1000];
+                int[] classes = {0xB8, 0xB8, 0xB8, 0xBA, 0xBA, 0x00, 0xB8, 0xB8};
+                for (int tc : classes) {
+                    assertTrue(out.addCoalescing(data, 0, data.length, server, tc));
+                }
+                assertEquals(4, out.count(), "a run per traffic class in a row");
+                assertEquals(3, out.segmentsIn(0));
+                assertEquals(classes.length, out.datagramCount());
+                assertEquals(4, sender.send(out));
+                int got = 0;
+                while (got < classes.length) {
+                    int n = receiver.receive(in, WAIT);
+                    for (int i = 0; i < n; i++, got++) {
+                        assertEquals(classes[got], in.trafficClass(i), family + " datagram " + got);
+                        assertEquals(1000, in.length(i));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void singleDatagramsGoStraightFromAndToArrays(Lab lab) throws Exception {
         TwoHosts net = TwoHosts.build(lab, 1500);
         try (UdpSocket receiver = net.netnsB().call(() -> UdpSocket.openBound(SocketEndpoint.of("2001:db8:1::2", 500)));

@@ -2,8 +2,10 @@ package org.ipsec4j.daemon.config;
 
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
+import org.ipsec4j.daemon.state.SequenceReservation;
 import org.ipsec4j.esp.sad.SecurityAssociation;
 import org.ipsec4j.esp.spd.Direction;
 import org.ipsec4j.esp.spd.PolicyAction;
@@ -23,11 +25,14 @@ public record ActiveConfiguration(List<ConfiguredSa> sas, List<ConfiguredPolicy>
         Set<OuterSocket> sockets = new LinkedHashSet<>();
         for (ConfiguredSa configured : sas) {
             SecurityAssociation sa = configured.sa();
-            sockets.add(sa.udpEncapsulation() != null
-                    ? OuterSocket.udp(sa.localAddress().family(), sa.udpEncapsulation().localPort())
-                    : OuterSocket.rawEsp(sa.localAddress().family()));
+            sockets.add(OuterSocket.of(sa.localAddress().family(), sa.protocol(), sa.udpEncapsulation()));
         }
         return sockets;
+    }
+
+    /** The sequence-number reservations of the outbound SAs, for the timer to keep ahead. */
+    public List<SequenceReservation> sequenceReservations() {
+        return sas.stream().map(c -> c.definition().reservation()).filter(Objects::nonNull).toList();
     }
 
     /** The outbound PROTECT policies: their remote selectors are what the tunnel routes. */

@@ -1,5 +1,6 @@
 package org.ipsec4j.daemon.config;
 
+import java.io.IOException;
 import java.util.Set;
 
 /** What the daemon does around a load: open sockets first, swap under a lock, then reroute. */
@@ -10,6 +11,9 @@ public interface ConfigurationHooks {
      * missing). Closing sockets no longer needed is for {@link #applied}.
      */
     void prepareSockets(Set<OuterSocket> sockets) throws SocketUnavailableException;
+
+    /** Called during the check when the state directory refuses a sequence-number reservation. */
+    default void stateUnavailable(IOException problem) {}
 
     /** Runs {@code change} while no packet is being processed (the data plane threads wait). */
     void exclusively(Runnable change);

@@ -1,5 +1,6 @@
 package org.ipsec4j.daemon.config;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -11,7 +12,12 @@ import javax.crypto.spec.SecretKeySpec;
 
 import org.ipsec4j.daemon.config.setkey.SaMode;
 import org.ipsec4j.daemon.config.setkey.SourcePosition;
+import org.ipsec4j.daemon.state.SequenceReservation;
+import org.ipsec4j.daemon.state.SequenceStateDirectory;
+import org.ipsec4j.daemon.state.SequenceStateKey;
 import org.ipsec4j.esp.crypto.EspTransform;
+import org.ipsec4j.esp.crypto.IntegrityAlgorithm;
+import org.ipsec4j.esp.replay.SequenceCounter;
 import org.ipsec4j.esp.sad.IpsecMode;
 import org.ipsec4j.esp.sad.LifetimeLimits;
 import org.ipsec4j.esp.sad.SecurityAssociation;
@@ -39,6 +45,7 @@ final class SaDefinition {
     private final SaMode requestedMode;
     private final UdpEncapsulation udpEncapsulation;
     private final EspTransform transform;
+    private final IntegrityAlgorithm ahIntegrity;
     private final int replayWindow;
     private final int reqid;
     private final LifetimeLimits limits;
@@ -48,11 +55,20 @@ final class SaDefinition {
     private byte[] integrityKey;
     private IpsecMode mode;
     private byte[] fingerprint;
+    private SequenceReservation reservation;
 
+    /**
+     * @param transform   the ESP transform; null for AH
+     * @param ahIntegrity the AH integrity algorithm; null for ESP
+     */
     SaDefinition(SaIdentity identity, InetAddress source, SecurityAssociation.Flow flow, SecurityProtocol protocol,
-            SaMode requestedMode, UdpEncapsulation udpEncapsulation, EspTransform transform, int replayWindow, int reqid,
-            LifetimeLimits limits, java.time.Duration natKeepalive, byte[] encryptionKey, byte[] integrityKey,
-            SourcePosition position) {
+            SaMode requestedMode, UdpEncapsulation udpEncapsulation, EspTransform transform,
+            IntegrityAlgorithm ahIntegrity, int replayWindow, int reqid, LifetimeLimits limits,
+            java.time.Duration natKeepalive, byte[] encryptionKey, byte[] integrityKey, SourcePosition position) {
+        if ((protocol == SecurityProtocol.ESP) != (transform != null) || (protocol == SecurityProtocol.AH)
+                != (ahIntegrity != null)) {
+            throw new IllegalArgumentException("an ESP SA has a transform, an AH SA an integrity algorithm");
+        }
         this.identity = identity;
         this.source = source;
         this.flow = flow;
@@ -60,6 +76,7 @@ final class SaDefinition {
         this.requestedMode = requestedMode;
         this.udpEncapsulation = udpEncapsulation;
         this.transform = transform;
+        this.ahIntegrity = ahIntegrity;
         this.replayWindow = replayWindow;
         this.reqid = reqid;
         this.limits = limits;
@@ -133,7 +150,7 @@ final class SaDefinition {
                 Mac mac = Mac.getInstance("HmacSHA256");
                 mac.init(new SecretKeySpec(FINGERPRINT_KEY, "HmacSHA256"));
                 String parameters = identity + "|" + source + "|" + flow + "|" + protocol + "|" + mode + "|"
-                        + udpEncapsulation + "|" + transform + "|" + replayWindow + "|" + reqid + "|" + limits + "|"
+                        + udpEncapsulation + "|" + transform + "|" + ahIntegrity + "|" + replayWindow + "|" + reqid + "|" + limits + "|"
                         + natKeepalive;
                 mac.update(parameters.getBytes(StandardCharsets.UTF_8));
                 mac.update((byte) 0);
@@ -152,12 +169,32 @@ final class SaDefinition {
         return MessageDigest.isEqual(fingerprint(), other.fingerprint());
     }
 
+    /**
+     * For an outbound SA: reserves its first block of sequence numbers in the state directory, above whatever the
+     * directory says the same SA with the same keys may have used before (so a restart never repeats a number,
+     * and with it an AES-GCM nonce). Call while the keys are here, before {@link #build}.
+     */
+    void reserveSequenceNumbers(SequenceStateDirectory state) throws IOException {
+        if (flow != SecurityAssociation.Flow.OUTBOUND || reservation != null) {
+            return;
+        }
+        SequenceStateKey key = new SequenceStateKey(protocol, identity.spi(), IpAddress.of(identity.destination()));
+        reservation = state.reserve(key, encryptionKey, integrityKey, new SequenceCounter(false).limit());
+    }
+
+    /** The outbound SA's sequence-number reservation; null for inbound SAs (and before it was made). */
+    SequenceReservation reservation() {
+        return reservation;
+    }
+
     /** The SA, its codec keyed; zeroes this definition's copies of the keys. Call after {@link #resolveMode}. */
     SecurityAssociation build() {
         fingerprint(); // while the keys are still here
         try {
-            SecurityAssociation.Builder builder = SecurityAssociation.esp(flow, (int) identity.spi(), transform,
-                    encryptionKey, integrityKey);
+            // The translator refused legacy algorithms already unless they are allowed.
+            SecurityAssociation.Builder builder = protocol == SecurityProtocol.ESP
+                    ? SecurityAssociation.esp(flow, (int) identity.spi(), transform, encryptionKey, integrityKey)
+                    : SecurityAssociation.ah(flow, (int) identity.spi(), ahIntegrity, integrityKey, true);
             builder.mode(mode)
                     .endpoints(localAddress(), remoteAddress())
                     .udpEncapsulation(udpEncapsulation)
@@ -167,7 +204,14 @@ final class SaDefinition {
             if (flow == SecurityAssociation.Flow.OUTBOUND && udpEncapsulation != null) {
                 builder.natKeepalive(natKeepalive);
             }
-            return builder.build();
+            if (reservation != null) {
+                builder.initialSequence(reservation.resumeAfter());
+            }
+            SecurityAssociation sa = builder.build();
+            if (reservation != null) {
+                reservation.bind(sa.sequenceCounter());
+            }
+            return sa;
         } finally {
             destroyKeys();
         }
@@ -183,8 +227,14 @@ final class SaDefinition {
         return udpEncapsulation;
     }
 
+    /** The ESP transform, or null for AH. */
     EspTransform transform() {
         return transform;
+    }
+
+    /** The AH integrity algorithm, or null for ESP. */
+    IntegrityAlgorithm ahIntegrity() {
+        return ahIntegrity;
     }
 
     @Override

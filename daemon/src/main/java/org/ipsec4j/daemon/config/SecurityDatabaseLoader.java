@@ -30,6 +30,8 @@ import org.ipsec4j.daemon.config.setkey.SetkeyStatement.SpdFlush;
 import org.ipsec4j.daemon.config.setkey.SetkeyStatement.SpdUpdate;
 import org.ipsec4j.daemon.config.setkey.SetkeyValidator;
 import org.ipsec4j.daemon.config.setkey.SourcePosition;
+import org.ipsec4j.daemon.state.SequenceReservation;
+import org.ipsec4j.daemon.state.SequenceStateDirectory;
 import org.ipsec4j.esp.sad.IpsecMode;
 import org.ipsec4j.esp.sad.SecurityAssociation;
 import org.ipsec4j.esp.sad.SecurityAssociationDatabase;
@@ -58,6 +60,7 @@ public final class SecurityDatabaseLoader implements SetkeyLoader {
     private final SecurityPolicyDatabase spd;
     private final TranslationOptions options;
     private final LocalAddresses localAddresses;
+    private final SequenceStateDirectory sequenceState;
     private final ConfigurationHooks hooks;
     private final LongSupplier clock;
     private final Consumer<String> log;
@@ -65,13 +68,18 @@ public final class SecurityDatabaseLoader implements SetkeyLoader {
     private volatile ActiveConfiguration active = ActiveConfiguration.EMPTY;
     private Plan prepared;
 
+    /**
+     * @param sequenceState where outbound SAs reserve their sequence numbers (so a restart with the same keys
+     *                      continues above them)
+     */
     public SecurityDatabaseLoader(SecurityAssociationDatabase sad, SecurityPolicyDatabase spd,
-            TranslationOptions options, LocalAddresses localAddresses, ConfigurationHooks hooks, LongSupplier clock,
-            Consumer<String> log) {
+            TranslationOptions options, LocalAddresses localAddresses, SequenceStateDirectory sequenceState,
+            ConfigurationHooks hooks, LongSupplier clock, Consumer<String> log) {
         this.sad = Objects.requireNonNull(sad, "sad");
         this.spd = Objects.requireNonNull(spd, "spd");
         this.options = Objects.requireNonNull(options, "options");
         this.localAddresses = Objects.requireNonNull(localAddresses, "localAddresses");
+        this.sequenceState = Objects.requireNonNull(sequenceState, "sequenceState");
         this.hooks = Objects.requireNonNull(hooks, "hooks");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.log = Objects.requireNonNull(log, "log");
@@ -127,9 +135,22 @@ public final class SecurityDatabaseLoader implements SetkeyLoader {
         ActiveConfiguration next = plan.result(built);
         hooks.exclusively(() -> commit(previous, next));
         active = next;
+        retireRemoved(previous, next);
         plan.warnings.forEach(log);
         hooks.applied(previous, next);
         file.destroyKeys();
+    }
+
+    /** SAs that no longer run stop extending their reservations; their state files stay. */
+    private static void retireRemoved(ActiveConfiguration previous, ActiveConfiguration next) {
+        Set<SecurityAssociation> kept = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        next.sas().forEach(c -> kept.add(c.sa()));
+        for (ConfiguredSa old : previous.sas()) {
+            SequenceReservation reservation = old.definition().reservation();
+            if (!kept.contains(old.sa()) && reservation != null) {
+                reservation.retire();
+            }
+        }
     }
 
     private void commit(ActiveConfiguration previous, ActiveConfiguration next) {
@@ -214,9 +235,15 @@ public final class SecurityDatabaseLoader implements SetkeyLoader {
             plan.warnings.addAll(warnings);
             plan.warnings.addAll(bindingWarnings(plan));
             openSockets(file, plan);
+            reserveSequenceNumbers(file, plan);
             return plan;
         } catch (SetkeyException | RuntimeException e) {
-            created.forEach(SaDefinition::destroyKeys);
+            for (SaDefinition definition : created) {
+                if (definition.reservation() != null) {
+                    definition.reservation().abandon();
+                }
+                definition.destroyKeys();
+            }
             throw e;
         }
     }
@@ -321,6 +348,7 @@ public final class SecurityDatabaseLoader implements SetkeyLoader {
                 for (Object policy : policies) {
                     if (policyDefinitionOf(policy).action() instanceof org.ipsec4j.esp.spd.PolicyAction.Protect p
                             && p.template().mode() == IpsecMode.TUNNEL
+                            && p.template().protocol() == definition.protocol()
                             && p.template().tunnelLocal().equals(definition.localAddress())
                             && p.template().tunnelRemote().equals(definition.remoteAddress())) {
                         tunnel = true;
@@ -359,9 +387,7 @@ public final class SecurityDatabaseLoader implements SetkeyLoader {
         for (Object entry : plan.sas) {
             SaDefinition definition = definitionOf(entry);
             IpAddress local = definition.localAddress();
-            OuterSocket socket = definition.udpEncapsulation() != null
-                    ? OuterSocket.udp(local.family(), definition.udpEncapsulation().localPort())
-                    : OuterSocket.rawEsp(local.family());
+            OuterSocket socket = OuterSocket.of(local.family(), definition.protocol(), definition.udpEncapsulation());
             needed.putIfAbsent(socket, definition.position());
         }
         try {
@@ -369,6 +395,30 @@ public final class SecurityDatabaseLoader implements SetkeyLoader {
         } catch (SocketUnavailableException e) {
             SourcePosition position = needed.getOrDefault(e.socket(), new SourcePosition(1, 1));
             throw new SetkeyException(file.fileName(), position, e.getMessage());
+        }
+    }
+
+    /** Last, as nothing after it can fail: each new outbound SA's first block of sequence numbers, on disk. */
+    private void reserveSequenceNumbers(SetkeyFile file, Plan plan) throws SetkeyException {
+        for (Object entry : plan.sas) {
+            if (entry instanceof SaDefinition definition && definition.flow() == SecurityAssociation.Flow.OUTBOUND) {
+                try {
+                    definition.reserveSequenceNumbers(sequenceState);
+                } catch (IOException e) {
+                    hooks.stateUnavailable(e);
+                    throw new SetkeyException(file.fileName(), definition.position(), "cannot reserve sequence "
+                            + "numbers for " + definition.identity() + " in " + sequenceState + ": " + e.getMessage());
+                }
+                SequenceReservation reservation = definition.reservation();
+                if (reservation.resumeAfter() > 0) {
+                    plan.warnings.add("line " + definition.position().line() + ": " + definition.identity()
+                            + " has run with these keys before: its sequence numbers continue after "
+                            + reservation.resumeAfter());
+                } else if (reservation.keysChanged()) {
+                    plan.warnings.add("line " + definition.position().line() + ": " + definition.identity()
+                            + " has new keys: its sequence numbers start again at 1");
+                }
+            }
         }
     }
 
@@ -381,6 +431,7 @@ public final class SecurityDatabaseLoader implements SetkeyLoader {
                 for (Object sa : plan.sas) {
                     SaDefinition definition = definitionOf(sa);
                     if (definition.flow() == SecurityAssociation.Flow.OUTBOUND
+                            && definition.protocol() == p.template().protocol()
                             && fits(p.template(), policy, definition.mode(), definition.reqid(),
                             definition.localAddress(), definition.remoteAddress())) {
                         found = true;

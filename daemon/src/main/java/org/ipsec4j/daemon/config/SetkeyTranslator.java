@@ -16,6 +16,7 @@ import org.ipsec4j.daemon.config.setkey.SetkeyStatement.AddSa;
 import org.ipsec4j.daemon.config.setkey.SourcePosition;
 import org.ipsec4j.daemon.config.setkey.UpperLayer;
 import org.ipsec4j.esp.crypto.EspTransform;
+import org.ipsec4j.esp.crypto.IntegrityAlgorithm;
 import org.ipsec4j.esp.replay.ReplayWindow;
 import org.ipsec4j.esp.sad.IpsecMode;
 import org.ipsec4j.esp.sad.LifetimeLimits;
@@ -55,10 +56,6 @@ final class SetkeyTranslator {
         }
         SecurityAssociation.Flow flow = sourceLocal ? SecurityAssociation.Flow.OUTBOUND
                 : SecurityAssociation.Flow.INBOUND;
-        if (add.protocol() == org.ipsec4j.daemon.config.setkey.SecurityProtocol.AH) {
-            throw new TranslationException("AH SAs are not carried by this data plane yet; use esp (with -E null "
-                    + "-A ALGORITHM for integrity only)");
-        }
         if (add.padding() == Padding.ZERO || add.padding() == Padding.RANDOM) {
             throw new TranslationException("-f " + add.padding().setkeyName() + " is not supported: ipsec4j pads "
                     + "1, 2, 3, ... and checks it on receipt (RFC 4303 §2.4); drop the option");
@@ -70,15 +67,30 @@ final class SetkeyTranslator {
         if (add.requestId() > Integer.MAX_VALUE) {
             throw new TranslationException("request id " + add.requestId() + " is larger than " + Integer.MAX_VALUE);
         }
+        SaIdentity identity = new SaIdentity(add.destination(), add.protocol(), add.spi());
+        LifetimeLimits limits = limits(add.softLifetime(), add.hardLifetime());
+        if (add.protocol() == org.ipsec4j.daemon.config.setkey.SecurityProtocol.AH) {
+            // RFC 4302: integrity over the payload and the outer header's immutable fields; never in UDP (RFC 3948
+            // encapsulates ESP only: a NAT rewrites the very addresses AH covers).
+            Authentication authentication = add.authentication().orElseThrow();
+            IntegrityAlgorithm integrity = SetkeyAlgorithms.integrity(authentication.algorithm());
+            if (integrity.legacy() && !options.allowLegacy()) {
+                throw new TranslationException(authentication.algorithm().setkeyName() + " is a legacy algorithm "
+                        + "(RFC 8221), refused unless the daemon runs with --allow-legacy");
+            }
+            return new SaDefinition(identity, add.source(), flow, SecurityProtocol.AH, add.mode(), null, null,
+                    integrity, (int) add.replayWindow(), (int) add.requestId(), limits, options.natKeepalive(),
+                    new byte[0], authentication.key().bytes(), position);
+        }
         Encryption encryption = add.encryption().orElseThrow();
         Authentication authentication = add.authentication().orElse(null);
         EspTransform transform = SetkeyAlgorithms.transform(encryption.algorithm(), encryption.key().length(),
                 authentication == null ? null : authentication.algorithm(), options.allowLegacy());
         UdpEncapsulation udp = udpEncapsulation(add, flow);
-        return new SaDefinition(new SaIdentity(add.destination(), add.protocol(), add.spi()), add.source(), flow,
-                SecurityProtocol.ESP, add.mode(), udp, transform, (int) add.replayWindow(), (int) add.requestId(),
-                limits(add.softLifetime(), add.hardLifetime()), options.natKeepalive(), encryption.key().bytes(),
-                authentication == null ? new byte[0] : authentication.key().bytes(), position);
+        return new SaDefinition(identity, add.source(), flow, SecurityProtocol.ESP, add.mode(), udp, transform, null,
+                (int) add.replayWindow(), (int) add.requestId(), limits, options.natKeepalive(),
+                encryption.key().bytes(), authentication == null ? new byte[0] : authentication.key().bytes(),
+                position);
     }
 
     private UdpEncapsulation udpEncapsulation(AddSa add, SecurityAssociation.Flow flow) {
@@ -176,7 +188,7 @@ final class SetkeyTranslator {
             case org.ipsec4j.daemon.config.setkey.PolicyAction.Protect protect -> {
                 if (protect.requests().size() > 1) {
                     throw new TranslationException("SA bundles (several rules in one policy) are not supported; "
-                            + "use one esp rule (ESP with an AEAD or an HMAC protects integrity by itself)");
+                            + "use one esp or ah rule (ESP with an AEAD or an HMAC protects integrity by itself)");
                 }
                 yield new PolicyAction.Protect(template(protect.requests().getFirst(), direction));
             }
@@ -184,19 +196,18 @@ final class SetkeyTranslator {
     }
 
     private static IpsecTemplate template(IpsecRequest request, Direction direction) throws TranslationException {
-        if (request.protocol() == org.ipsec4j.daemon.config.setkey.SecurityProtocol.AH) {
-            throw new TranslationException("AH policies are not carried by this data plane yet; use esp");
-        }
+        SecurityProtocol protocol = request.protocol() == org.ipsec4j.daemon.config.setkey.SecurityProtocol.AH
+                ? SecurityProtocol.AH : SecurityProtocol.ESP;
         IpsecTemplate.Level level = request.level() == IpsecRequest.Level.USE ? IpsecTemplate.Level.USE
                 : IpsecTemplate.Level.REQUIRE; // default, require and unique: never send protected traffic in the clear
         if (request.mode() == IpsecRequest.Mode.TRANSPORT) {
-            return new IpsecTemplate(SecurityProtocol.ESP, IpsecMode.TRANSPORT, null, null, level, request.uniqueId());
+            return new IpsecTemplate(protocol, IpsecMode.TRANSPORT, null, null, level, request.uniqueId());
         }
         // The rule names the endpoints as packets travel: source-destination of the ESP packets.
         IpAddress source = IpAddress.of(request.tunnelSource().orElseThrow().address());
         IpAddress destination = IpAddress.of(request.tunnelDestination().orElseThrow().address());
         boolean outbound = direction == Direction.OUT;
-        return new IpsecTemplate(SecurityProtocol.ESP, IpsecMode.TUNNEL, outbound ? source : destination,
+        return new IpsecTemplate(protocol, IpsecMode.TUNNEL, outbound ? source : destination,
                 outbound ? destination : source, level, request.uniqueId());
     }
 

@@ -28,8 +28,10 @@ public record StatusReport(DaemonSummary daemon, List<SaStatus> sas, List<Policy
             int tunnelMtu, String encapsulation, int routingTable, int firewallMark) {}
 
     /**
-     * One SA.
+     * One SA. {@code bytes} and {@code packets} count the clear IP packets it carried (see
+     * {@link StatusText#LEGEND}).
      *
+     * @param encryption         null for AH
      * @param udpLocalPort       0 without UDP encapsulation
      * @param replayWindow       inbound: window size in packets (0 = off); outbound: -1
      * @param sequenceNumber     outbound: the last sequence number sent; inbound: the highest received

@@ -7,6 +7,14 @@ import java.util.TreeMap;
 /** {@code ipsec4j status}: the {@link StatusReport} for people, one SA or policy per paragraph or line. */
 public final class StatusText {
 
+    /** What the counters mean; the same holds for {@code status --json}. */
+    public static final String LEGEND = """
+            Counters: packets and bytes are the IP packets each SA carried as they are in the clear: the inner
+              packet in tunnel mode, the packet with its own IP header in transport mode (no ESP, AH, UDP or
+              outer IP header), counted alike on the sending and the receiving side, so an SA's bytes at one end
+              match its bytes at the other. Drops are counted by reason, on the SA where one is known.
+            """;
+
     private StatusText() {}
 
     public static String render(StatusReport report) {
@@ -29,9 +37,14 @@ public final class StatusText {
                         .append(sa.udpRemotePort());
             }
             out.append('\n');
-            out.append("      ").append(sa.encryption());
-            if (!sa.integrity().equals("none")) {
-                out.append(" + ").append(sa.integrity());
+            out.append("      ");
+            if (sa.encryption() == null) {
+                out.append(sa.integrity()); // AH: integrity only
+            } else {
+                out.append(sa.encryption());
+                if (!sa.integrity().equals("none")) {
+                    out.append(" + ").append(sa.integrity());
+                }
             }
             if (sa.replayWindow() >= 0) {
                 out.append(", replay window ").append(sa.replayWindow() == 0 ? "off" : sa.replayWindow() + " packets");
@@ -64,6 +77,7 @@ public final class StatusText {
         out.append("  bypassed ").append(g.bypassed()).append(", IKE messages ").append(g.ikeMessages())
                 .append(", NAT keepalives sent ").append(g.keepalivesSent()).append(", received ")
                 .append(g.keepalivesReceived()).append('\n');
+        out.append('\n').append(LEGEND);
         return out.toString();
     }
 

@@ -25,7 +25,6 @@ import org.ipsec4j.linux.TunDevice;
 public final class InboundLoop implements Runnable {
 
     static final int SLOTS = 32;
-    private static final int ESP = 50;
 
     private final OuterSocket purpose;
     private final InetDatagramSocket socket;
@@ -108,7 +107,7 @@ public final class InboundLoop implements Runnable {
             }
         } else {
             if (purpose.family() == IpFamily.IPV6) {
-                setIpv6Metadata(i, 0, 0); // IPv6 raw sockets hand over ESP without the IP header
+                setIpv6Metadata(i, 0, 0); // IPv6 raw sockets hand over ESP or AH without the IP header
             }
             deliver(process(DataPlane.HEADROOM, length, now), now);
         }
@@ -122,7 +121,7 @@ public final class InboundLoop implements Runnable {
             if (purpose.family() == IpFamily.IPV4) {
                 return plane.processInboundPacket(buffer, off, len, now, result); // IPv4 raw: header included
             }
-            return plane.processInboundRaw(buffer, off, len, ESP, metadata, now, result);
+            return plane.processInboundRaw(buffer, off, len, purpose.ipProtocol(), metadata, now, result);
         } catch (RuntimeException e) {
             problems.log("inbound datagram of " + len + " bytes not processed: " + e, now);
             return null;
@@ -178,6 +177,7 @@ public final class InboundLoop implements Runnable {
         } else {
             setIpv6Metadata(i, batch.sourcePort(i), purpose.udpPort());
         }
+        metadata.trafficClass(batch.trafficClass(i)); // for RFC 6040 decapsulation: DSCP and ECN as they arrived
     }
 
     private void setIpv6Metadata(int i, int sourcePort, int localPort) {
@@ -189,6 +189,7 @@ public final class InboundLoop implements Runnable {
         } else {
             metadata.destinationPort(localPort);
         }
+        metadata.trafficClass(batch.trafficClass(i));
     }
 
     private static void putInt(byte[] b, int off, int v) {

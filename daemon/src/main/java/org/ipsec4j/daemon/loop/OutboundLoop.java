@@ -13,7 +13,9 @@ import org.ipsec4j.daemon.config.OuterSocket;
 import org.ipsec4j.esp.DataPlane;
 import org.ipsec4j.esp.OutboundResult;
 import org.ipsec4j.esp.sad.SecurityAssociation;
+import org.ipsec4j.esp.sad.SecurityProtocol;
 import org.ipsec4j.esp.selector.IpFamily;
+import org.ipsec4j.esp.stats.DropReason;
 import org.ipsec4j.linux.InetDatagramSocket;
 import org.ipsec4j.linux.RawIpSocket;
 import org.ipsec4j.linux.SocketEndpoint;
@@ -27,6 +29,10 @@ import org.ipsec4j.linux.VirtioNetHeader;
  * else the device has queued (up to {@value #BATCH} packets) and sends it all with one sendmmsg(2) per socket,
  * UDP runs coalesced for segmentation offload. Outbound SAs, and so their codecs, are used by this thread
  * only (and by the timer while this thread waits at the gate).
+ *
+ * <p>The outer header keeps the DSCP and ECN the data plane chose: sockets that write the header themselves
+ * get them per packet (IP_TOS / IPV6_TCLASS; a GSO run shares one), raw sockets with IP_HDRINCL / IPV6_HDRINCL
+ * send the data plane's header as it is.
  */
 public final class OutboundLoop implements Runnable {
 
@@ -38,8 +44,11 @@ public final class OutboundLoop implements Runnable {
     private final OuterSocketSet sockets;
     private final DataPlaneGate gate;
     private final Consumer<String> log;
+    private final Runnable reservationUsedUp;
     private final DropLog drops;
     private final RateLimitedLog problems;
+    private final RateLimitedLog kernelHeaderMismatch;
+    private final KernelIpv6HeaderCheck kernelIpv6Header;
     private final byte[] buffer = new byte[DataPlane.HEADROOM + MAX_PACKET + DataPlane.TAILROOM];
     /** Segments cut from a TSO super-packet, one at a time, with the data plane's head- and tailroom. */
     private final byte[] segment = new byte[DataPlane.HEADROOM + MAX_PACKET + DataPlane.TAILROOM];
@@ -50,15 +59,21 @@ public final class OutboundLoop implements Runnable {
     private final Map<OuterSocket, SendQueue> queues = new LinkedHashMap<>();
     private final Map<SecurityAssociation, SocketEndpoint> peers = new IdentityHashMap<>();
 
+    /**
+     * @param reservationUsedUp called when an SA's reserved sequence numbers ran out (the timer should extend)
+     */
     public OutboundLoop(TunDevice tun, DataPlane plane, OuterSocketSet sockets, DataPlaneGate gate,
-            Consumer<String> log) {
+            Runnable reservationUsedUp, Consumer<String> log) {
         this.tun = tun;
         this.plane = plane;
         this.sockets = sockets;
         this.gate = gate;
+        this.reservationUsedUp = reservationUsedUp;
         this.log = log;
         this.drops = new DropLog("outbound", log);
         this.problems = new RateLimitedLog(log, DropLog.INTERVAL_NANOS);
+        this.kernelHeaderMismatch = new RateLimitedLog(log, DropLog.INTERVAL_NANOS);
+        this.kernelIpv6Header = new KernelIpv6HeaderCheck(sockets.mark());
         this.vnet = tun.headerLength();
     }
 
@@ -135,7 +150,12 @@ public final class OutboundLoop implements Runnable {
             switch (r.action()) {
                 case SEND -> send(r, now);
                 case BYPASS -> bypass(r, now);
-                case DROP -> drops.dropped(r.dropReason(), r.sa(), now);
+                case DROP -> {
+                    drops.dropped(r.dropReason(), r.sa(), now);
+                    if (r.dropReason() == DropReason.SEQUENCE_NOT_RESERVED) {
+                        reservationUsedUp.run();
+                    }
+                }
             }
         } catch (ClosedChannelException e) {
             // a socket closed under us: stopping
@@ -147,34 +167,38 @@ public final class OutboundLoop implements Runnable {
     private void send(OutboundResult r, long now) throws IOException {
         SecurityAssociation sa = r.sa();
         IpFamily family = sa.localAddress().family();
-        if (r.udpEncapsulated()) {
-            OuterSocket purpose = OuterSocket.udp(family, r.sourcePort());
-            SendQueue queue = queue(purpose);
-            if (queue != null) {
-                queue.add(r.buffer(), r.payloadOffset(), r.payloadLength(), peer(sa, r.destinationPort()), now);
-            }
-        } else {
-            SendQueue queue = queue(OuterSocket.rawEsp(family));
-            if (queue != null) {
-                // IPv4: the whole packet (IP_HDRINCL); IPv6 raw sockets write the header themselves.
-                if (family == IpFamily.IPV4) {
-                    queue.add(r.buffer(), r.packetOffset(), r.packetLength(), peer(sa, 0), now);
-                } else {
-                    queue.add(r.buffer(), r.payloadOffset(), r.payloadLength(), peer(sa, 0), now);
-                }
+        OuterSocket purpose = r.udpEncapsulated() ? OuterSocket.udp(family, r.sourcePort())
+                : sa.protocol() == SecurityProtocol.AH ? OuterSocket.rawAh(family) : OuterSocket.rawEsp(family);
+        SendQueue queue = queue(purpose);
+        if (queue == null) {
+            return;
+        }
+        SocketEndpoint peer = peer(sa, r.destinationPort());
+        if (queue.sendsOwnHeader()) {
+            queue.add(r.buffer(), r.packetOffset(), r.packetLength(), peer, -1, now);
+            return;
+        }
+        if (sa.protocol() == SecurityProtocol.AH) {
+            String mismatch = kernelIpv6Header.mismatch(r);
+            if (mismatch != null) {
+                sa.counters().recordDrop(DropReason.UNSUPPORTED);
+                kernelHeaderMismatch.log("AH packet on SA 0x" + String.format("%08x", sa.spi()) + " dropped: "
+                        + mismatch + ", and without IPV6_HDRINCL its ICV would not verify", now);
+                return;
             }
         }
+        // The kernel writes the IP header (and UDP's): it gets the DSCP and ECN to put there.
+        queue.add(r.buffer(), r.payloadOffset(), r.payloadLength(), peer, r.trafficClass(), now);
     }
 
     private SendQueue queue(OuterSocket purpose) {
         SendQueue queue = queues.get(purpose);
         if (queue == null || !queue.socket().isOpen()) {
-            InetDatagramSocket socket = purpose.isUdp() ? sockets.udp(purpose.family(), purpose.udpPort())
-                    : sockets.rawEsp(purpose.family());
+            InetDatagramSocket socket = sockets.socket(purpose);
             if (socket == null) {
                 return null; // cannot happen: the loader opens every socket its SAs need first
             }
-            queue = new SendQueue(socket, socket instanceof UdpSocket, log);
+            queue = new SendQueue(socket, socket instanceof UdpSocket, sockets.sendsOwnHeader(purpose), log);
             queues.put(purpose, queue);
         }
         return queue;

@@ -2,6 +2,7 @@ package org.ipsec4j.daemon.loop;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,13 +19,22 @@ import org.ipsec4j.linux.UdpSocket;
 
 /**
  * The daemon's outer sockets, opened as the configuration needs them and kept open until the daemon stops:
- * UDP on the NAT-T port for ESP in UDP (RFC 3948) and raw protocol-50 sockets for plain ESP, per family. Each
- * carries the firewall mark that keeps its packets out of the tunnel's routing table ({@code SO_MARK}), and
- * reports the destination address of what it receives (pktinfo), which the SAD lookup uses.
+ * UDP on the NAT-T port for ESP in UDP (RFC 3948), raw protocol-50 sockets for plain ESP and raw protocol-51
+ * sockets for AH, per family. Each carries the firewall mark that keeps its packets out of the tunnel's routing
+ * table ({@code SO_MARK}), and reports the destination address (pktinfo) and the TOS / traffic class of what it
+ * receives, which the SAD lookup and RFC 6040 decapsulation use.
+ *
+ * <p>Which sockets send our own IP header: IPv4 raw sockets always (IP_HDRINCL: the data plane's DSCP, ECN and
+ * identification go out as they are, and AH covers the identification); IPv6 raw AH sockets with IPV6_HDRINCL
+ * where the kernel has it (4.5+; {@value #IPV6_HDRINCL_PROPERTY}{@code =false} turns it off, to test the
+ * fallback), else the kernel writes the header and the outbound thread checks it would be the one AH covered.
  *
  * <p>A new socket is announced to {@code onOpen}, which starts its receiving thread.
  */
 public final class OuterSocketSet implements AutoCloseable {
+
+    /** System property: {@code false} keeps IPV6_HDRINCL off on IPv6 AH sockets (tests of the fallback). */
+    public static final String IPV6_HDRINCL_PROPERTY = "ipsec4j.ipv6.hdrincl";
 
     /** Room for bursts while the receiving thread is busy: about 3000 full-size packets. */
     private static final int SOCKET_BUFFER_BYTES = 4 << 20;
@@ -34,6 +44,7 @@ public final class OuterSocketSet implements AutoCloseable {
     private final Consumer<Opened> onOpen;
     private final Map<OuterSocket, InetDatagramSocket> sockets = new LinkedHashMap<>();
     private final Map<IpFamily, RawIpSocket> bypass = new LinkedHashMap<>();
+    private final Set<OuterSocket> headerIncluded = new HashSet<>();
     private boolean closed;
 
     /** A socket just opened, and what it is for. */
@@ -43,6 +54,11 @@ public final class OuterSocketSet implements AutoCloseable {
         this.mark = mark;
         this.log = log;
         this.onOpen = onOpen;
+    }
+
+    /** The firewall mark on the daemon's own sockets. */
+    public int mark() {
+        return mark;
     }
 
     /** Opens whichever of {@code needed} is not open yet. */
@@ -68,20 +84,25 @@ public final class OuterSocketSet implements AutoCloseable {
                 socket = UdpSocket.open(family);
                 socket.setMark(mark);
                 socket.setReceivePacketInfo(true);
+                socket.setReceiveTrafficClass(true);
                 socket.setReceiveBufferSize(SOCKET_BUFFER_BYTES);
                 socket.setSendBufferSize(SOCKET_BUFFER_BYTES);
                 socket.bind(SocketEndpoint.any(family, purpose.udpPort()));
                 // Runs of datagrams from one peer come up as one (cut apart again by the inbound loop).
                 ((UdpSocket) socket).setGenericReceiveOffload(true);
             } else {
-                RawIpSocket raw = RawIpSocket.open(family, RawIpSocket.ESP);
+                RawIpSocket raw = RawIpSocket.open(family, purpose.ipProtocol());
                 socket = raw;
                 raw.setMark(mark);
                 raw.setReceivePacketInfo(true);
+                raw.setReceiveTrafficClass(true);
                 raw.setReceiveBufferSize(SOCKET_BUFFER_BYTES);
                 raw.setSendBufferSize(SOCKET_BUFFER_BYTES);
                 if (family == StandardProtocolFamily.INET) {
-                    raw.setHeaderIncluded(true); // our outer header: DSCP and ECN as the data plane set them
+                    raw.setHeaderIncluded(true); // our outer header: DSCP, ECN and identification as we set them
+                    headerIncluded.add(purpose);
+                } else if (purpose.kind() == OuterSocket.Kind.RAW_AH) {
+                    includeIpv6Header(raw, purpose);
                 }
             }
             return socket;
@@ -97,15 +118,37 @@ public final class OuterSocketSet implements AutoCloseable {
         }
     }
 
+    /** AH covers the IPv6 header (RFC 4302 §3.3.3.1.2): send ours, where the kernel lets us (Linux 4.5+). */
+    private void includeIpv6Header(RawIpSocket raw, OuterSocket purpose) {
+        if (!Boolean.parseBoolean(System.getProperty(IPV6_HDRINCL_PROPERTY, "true"))) {
+            log.accept(purpose + ": IPV6_HDRINCL off (" + IPV6_HDRINCL_PROPERTY + "=false); the kernel writes the "
+                    + "IPv6 header, checked against what AH covers");
+            return;
+        }
+        try {
+            raw.setHeaderIncluded(true);
+            headerIncluded.add(purpose);
+        } catch (IOException e) {
+            log.accept(purpose + ": no IPV6_HDRINCL (" + e.getMessage() + "); the kernel writes the IPv6 header, "
+                    + "checked against what AH covers");
+        }
+    }
+
+    /** Whether the socket for {@code purpose} sends the data plane's whole packet, IP header included. */
+    public synchronized boolean sendsOwnHeader(OuterSocket purpose) {
+        return headerIncluded.contains(purpose);
+    }
+
+    /** The socket for {@code purpose}, or null if it is not open. */
+    public synchronized InetDatagramSocket socket(OuterSocket purpose) {
+        return sockets.get(purpose);
+    }
+
     /** The UDP socket for ESP in UDP on a local port, or null. */
     public synchronized UdpSocket udp(IpFamily family, int port) {
         return (UdpSocket) sockets.get(OuterSocket.udp(family, port));
     }
 
-    /** The raw ESP socket of a family, or null. */
-    public synchronized RawIpSocket rawEsp(IpFamily family) {
-        return (RawIpSocket) sockets.get(OuterSocket.rawEsp(family));
-    }
 
     /**
      * A raw IPPROTO_RAW socket (the header included, for IPv6 too) that sends packets the SPD says to bypass,

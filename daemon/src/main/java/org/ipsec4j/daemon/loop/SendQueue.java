@@ -21,13 +21,19 @@ final class SendQueue implements AutoCloseable {
     private static final int EINVAL = 22;
 
     private final InetDatagramSocket socket;
+    private final boolean sendsOwnHeader;
     private final DatagramBatch batch;
     private final RateLimitedLog errors;
     private final Consumer<String> log;
     private boolean coalescing;
 
-    SendQueue(InetDatagramSocket socket, boolean coalescing, Consumer<String> log) {
+    /**
+     * @param coalescing     a UDP socket: join runs for GSO
+     * @param sendsOwnHeader a raw socket with IP_HDRINCL / IPV6_HDRINCL: datagrams are whole IP packets
+     */
+    SendQueue(InetDatagramSocket socket, boolean coalescing, boolean sendsOwnHeader, Consumer<String> log) {
         this.socket = socket;
+        this.sendsOwnHeader = sendsOwnHeader;
         this.coalescing = coalescing;
         this.batch = DatagramBatch.allocate(SLOTS, coalescing ? DatagramBatch.MAX_UDP_PAYLOAD : 65_535);
         this.log = log;
@@ -38,18 +44,27 @@ final class SendQueue implements AutoCloseable {
         return socket;
     }
 
-    /** Queues a datagram, sending what is queued first if there is no room. */
-    void add(byte[] buf, int off, int len, SocketEndpoint destination, long nowNanos) throws IOException {
-        boolean added = coalescing ? batch.addCoalescing(buf, off, len, destination)
-                : batch.add(buf, off, len, destination);
-        if (!added) {
+    boolean sendsOwnHeader() {
+        return sendsOwnHeader;
+    }
+
+    /**
+     * Queues a datagram, sending what is queued first if there is no room.
+     *
+     * @param trafficClass the TOS / traffic class octet for the kernel's header (IP_TOS / IPV6_TCLASS), or -1 for
+     *                     the socket's (and for datagrams that carry their own header); a GSO run shares one
+     */
+    void add(byte[] buf, int off, int len, SocketEndpoint destination, int trafficClass, long nowNanos)
+            throws IOException {
+        if (!tryAdd(buf, off, len, destination, trafficClass)) {
             flush(nowNanos);
-            if (coalescing) {
-                batch.addCoalescing(buf, off, len, destination);
-            } else {
-                batch.add(buf, off, len, destination);
-            }
+            tryAdd(buf, off, len, destination, trafficClass);
         }
+    }
+
+    private boolean tryAdd(byte[] buf, int off, int len, SocketEndpoint destination, int trafficClass) {
+        return coalescing ? batch.addCoalescing(buf, off, len, destination, trafficClass)
+                : batch.add(buf, off, len, destination, trafficClass);
     }
 
     boolean isEmpty() {

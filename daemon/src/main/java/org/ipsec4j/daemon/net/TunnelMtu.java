@@ -2,16 +2,18 @@ package org.ipsec4j.daemon.net;
 
 import java.util.function.ToIntFunction;
 
+import org.ipsec4j.esp.crypto.AhCodec;
 import org.ipsec4j.esp.crypto.EspTransform;
 import org.ipsec4j.esp.sad.IpsecMode;
 import org.ipsec4j.esp.sad.SecurityAssociation;
+import org.ipsec4j.esp.sad.SecurityProtocol;
 import org.ipsec4j.esp.selector.IpFamily;
 
 /**
  * The TUN device's MTU: the largest inner packet that, protected by any of the outbound SAs, still fits the
  * path MTU towards its peer, so the kernel segments TCP and fragments before encapsulation (RFC 4301 §8 prefers
  * that to fragmenting ESP). Outer packet = outer IP header + UDP header (RFC 3948) + ESP (RFC 4303 §2) with
- * worst-case padding; in transport mode the inner IP header is the outer one.
+ * worst-case padding, or outer IP header + AH (RFC 4302 §2); in transport mode the inner IP header is the outer one.
  */
 public final class TunnelMtu {
 
@@ -39,6 +41,11 @@ public final class TunnelMtu {
     /** The largest inner packet one SA carries within {@code pathMtu}. */
     public static int largestInnerPacket(SecurityAssociation sa, int pathMtu) {
         int ipHeader = sa.localAddress().family() == IpFamily.IPV4 ? 20 : 40;
+        if (sa.protocol() == SecurityProtocol.AH) {
+            // RFC 4302 §2: the AH between the (outer) IP header and the payload; nothing else grows.
+            int ah = AhCodec.headerLength(sa.ahIntegrity(), sa.localAddress().family().version());
+            return sa.mode() == IpsecMode.TUNNEL ? pathMtu - ipHeader - ah : pathMtu - ah;
+        }
         int udp = sa.udpEncapsulation() != null ? UDP_HEADER : 0;
         EspTransform transform = sa.espTransform();
         int espSpace = pathMtu - ipHeader - udp;

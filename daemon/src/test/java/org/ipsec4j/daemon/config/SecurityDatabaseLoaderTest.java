@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.ipsec4j.daemon.config.setkey.SetkeyException;
+import org.ipsec4j.daemon.state.SequenceStateDirectory;
 import org.ipsec4j.esp.DataPlane;
 import org.ipsec4j.esp.InboundMetadata;
 import org.ipsec4j.esp.InboundResult;
@@ -33,8 +34,12 @@ import org.ipsec4j.esp.spd.SecurityPolicy;
 import org.ipsec4j.esp.spd.SecurityPolicyDatabase;
 import org.ipsec4j.wire.Icmpv4Message;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SecurityDatabaseLoaderTest {
+
+    @TempDir
+    static java.nio.file.Path stateRoot;
 
     static final String KEY_OUT = "0x0102030405060708090a0b0c0d0e0f1011121314";
     static final String KEY_IN = "0x2122232425262728292a2b2c2d2e2f3031323334";
@@ -59,16 +64,30 @@ class SecurityDatabaseLoaderTest {
         final List<Set<OuterSocket>> socketRequests = new ArrayList<>();
         SocketUnavailableException refuseSockets;
         final SecurityDatabaseLoader loader;
+        final SequenceStateDirectory state;
+
+        final List<java.io.IOException> stateProblems = new ArrayList<>();
 
         Side(TranslationOptions options, String... addresses) {
+            this(newStateDirectory(), options, addresses);
+        }
+
+        Side(SequenceStateDirectory state, TranslationOptions options, String... addresses) {
+            this.state = state;
             List<InetAddress> local = java.util.Arrays.stream(addresses).map(InetAddress::ofLiteral).toList();
-            loader = new SecurityDatabaseLoader(sad, spd, options, LocalAddresses.of(local), new ConfigurationHooks() {
+            loader = new SecurityDatabaseLoader(sad, spd, options, LocalAddresses.of(local), state,
+                    new ConfigurationHooks() {
                 @Override
                 public void prepareSockets(Set<OuterSocket> sockets) throws SocketUnavailableException {
                     socketRequests.add(sockets);
                     if (refuseSockets != null) {
                         throw refuseSockets;
                     }
+                }
+
+                @Override
+                public void stateUnavailable(java.io.IOException problem) {
+                    stateProblems.add(problem);
                 }
 
                 @Override
@@ -79,6 +98,14 @@ class SecurityDatabaseLoaderTest {
                 @Override
                 public void applied(ActiveConfiguration previous, ActiveConfiguration current) {}
             }, () -> 1_000_000_000L, log::add);
+        }
+
+        static SequenceStateDirectory newStateDirectory() {
+            try {
+                return SequenceStateDirectory.open(java.nio.file.Files.createTempDirectory(stateRoot, "state-"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
 
         Side(String... addresses) {
@@ -197,9 +224,9 @@ class SecurityDatabaseLoaderTest {
                 "x.conf:1:1: neither 198.51.100.1 nor 198.51.100.2 is an address of this host");
         assertProblem(left, "\n  add 192.0.2.1 192.0.2.2 esp 0x2001 -E des-cbc 0x0001020304050607 -A hmac-sha1 "
                 + "0x0102030405060708090a0b0c0d0e0f1011121314;", "x.conf:2:3: des-cbc (56-bit DES) is broken");
-        assertProblem(left, "add 192.0.2.1 192.0.2.2 ah 0x2001 -A hmac-sha256 "
-                + "0x0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20;",
-                "x.conf:1:1: AH SAs are not carried by this data plane yet");
+        assertProblem(left, "add 192.0.2.1 192.0.2.2 ah 0x2001 -A hmac-md5 0x0102030405060708090a0b0c0d0e0f10;",
+                "x.conf:1:1: hmac-md5 is a legacy algorithm (RFC 8221), refused unless the daemon runs with "
+                        + "--allow-legacy");
         assertProblem(left, "add 192.0.2.1 192.0.2.2 esp 0x2001 -E aes-cbc 0x0102030405060708090a0b0c0d0e0f10;",
                 "x.conf:1:1: AES_CBC_128 without integrity");
         assertProblem(left, "add 192.0.2.1 192.0.2.2 esp 0x2001 -f random-pad -E aes-gcm-16 " + KEY_OUT + ";",
@@ -349,5 +376,99 @@ class SecurityDatabaseLoaderTest {
         } finally {
             java.nio.file.Files.delete(file);
         }
+    }
+
+    static final String AH_KEY_OUT = "0x0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20";
+    static final String AH_KEY_IN = "0x2122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f40";
+
+    @Test
+    void ahSasAndPoliciesLoadOnRawAhSockets() throws Exception {
+        Side left = left();
+        left.loader.load("""
+                add 192.0.2.1 192.0.2.2 ah 0x6001 -A hmac-sha256 %s;
+                add 192.0.2.2 192.0.2.1 ah 0x6002 -A hmac-sha256 %s;
+                add 192.0.2.1 192.0.2.2 esp 0x6003 -m transport -E aes-gcm-16 %s;
+                spdadd 10.0.1.0/24 10.0.2.0/24 any -P out ipsec ah/tunnel/192.0.2.1-192.0.2.2/require;
+                spdadd 10.0.2.0/24 10.0.1.0/24 any -P in ipsec ah/tunnel/192.0.2.2-192.0.2.1/require;
+                spdadd 192.0.2.1 192.0.2.2 any -P out ipsec esp/transport//require;
+                """.formatted(AH_KEY_OUT, AH_KEY_IN, KEY_OUT), "ah.conf");
+        SecurityAssociation out = left.sa(0x6001);
+        assertEquals(org.ipsec4j.esp.sad.SecurityProtocol.AH, out.protocol());
+        assertEquals(SecurityAssociation.Flow.OUTBOUND, out.flow());
+        assertEquals(IpsecMode.TUNNEL, out.mode(), "-m any: a tunnel policy names its endpoints");
+        assertEquals(IntegrityAlgorithm.HMAC_SHA2_256_128, out.ahIntegrity());
+        assertNull(out.udpEncapsulation(), "AH never travels in UDP, whatever --encap says");
+        assertSame(left.sa(0x6002), left.sad.lookupInbound(0x6002, org.ipsec4j.esp.sad.SecurityProtocol.AH));
+        List<SecurityPolicy> outPolicies = left.spd.policies(Direction.OUT);
+        assertSame(out, outPolicies.get(0).outboundSa());
+        assertSame(left.sa(0x6003), outPolicies.get(1).outboundSa(), "the ESP policy takes the ESP SA");
+        assertEquals(List.of(Set.of(OuterSocket.rawAh(IpFamily.IPV4), OuterSocket.udp(IpFamily.IPV4, 4500))),
+                left.socketRequests);
+        assertTrue(left.log.stream().noneMatch(l -> l.contains("no outbound SA")), left.log.toString());
+    }
+
+    @Test
+    void anAhPolicyDoesNotTakeAnEspSa() throws Exception {
+        Side left = left();
+        left.loader.load("""
+                add 192.0.2.1 192.0.2.2 esp 0x6003 -m tunnel -E aes-gcm-16 %s;
+                spdadd 10.0.1.0/24 10.0.2.0/24 any -P out ipsec ah/tunnel/192.0.2.1-192.0.2.2/require;
+                """.formatted(KEY_OUT), "mixed.conf");
+        assertNull(left.spd.policies(Direction.OUT).getFirst().outboundSa());
+        assertTrue(left.log.stream().anyMatch(l -> l.contains("line 2: no outbound SA for policy")), left.log.toString());
+    }
+
+    @Test
+    void outboundSasReserveSequenceNumbersAndARestartContinuesAboveThem() throws Exception {
+        SequenceStateDirectory state = SequenceStateDirectory.open(
+                java.nio.file.Files.createTempDirectory(stateRoot, "restart-"), 1000);
+        Side first = new Side(state, TranslationOptions.defaults(), "192.0.2.1", "10.0.1.1");
+        first.loader.load(SHARED, "shared.conf");
+        SecurityAssociation out = first.sa(0x1001);
+        assertEquals(0, out.sequenceCounter().last());
+        assertEquals(1000, out.sequenceCounter().reservedThrough());
+        java.nio.file.Path file = state.path().resolve("esp-0x00001001-192.0.2.2.seq");
+        assertTrue(java.nio.file.Files.readString(file).contains("reserved-through 1000\n"));
+        assertEquals(1, first.loader.active().sequenceReservations().size(), "inbound SAs reserve nothing");
+        assertFalse(java.nio.file.Files.exists(state.path().resolve("esp-0x00001002-192.0.2.1.seq")));
+
+        // The daemon restarts (same directory, same file): the SA continues above what was reserved.
+        SequenceStateDirectory again = SequenceStateDirectory.open(state.path(), 1000);
+        Side second = new Side(again, TranslationOptions.defaults(), "192.0.2.1", "10.0.1.1");
+        second.loader.load(SHARED, "shared.conf");
+        assertEquals(1000, second.sa(0x1001).sequenceCounter().last());
+        assertEquals(2000, second.sa(0x1001).sequenceCounter().reservedThrough());
+        assertTrue(second.log.stream().anyMatch(l -> l.contains("has run with these keys before: its sequence "
+                + "numbers continue after 1000")), second.log.toString());
+
+        // New keys for the same SA start over.
+        SequenceStateDirectory third = SequenceStateDirectory.open(state.path(), 1000);
+        Side rekeyed = new Side(third, TranslationOptions.defaults(), "192.0.2.1", "10.0.1.1");
+        rekeyed.loader.load(SHARED.replace(KEY_OUT, "0x9999999999999999999999999999999999999999"), "new.conf");
+        assertEquals(0, rekeyed.sa(0x1001).sequenceCounter().last());
+        assertTrue(rekeyed.log.stream().anyMatch(l -> l.contains("has new keys: its sequence numbers start again at 1")),
+                rekeyed.log.toString());
+        assertFalse(java.nio.file.Files.readString(file).contains("9999"), "no key in the state file");
+    }
+
+    @Test
+    void aReloadKeepsTheReservationOfAnUnchangedSa() throws Exception {
+        Side left = left();
+        left.loader.load(SHARED, "shared.conf");
+        var reservation = left.loader.active().sequenceReservations().getFirst();
+        left.loader.load(SHARED, "shared.conf");
+        assertSame(reservation, left.loader.active().sequenceReservations().getFirst());
+    }
+
+    @Test
+    void anUnreadableStateFileRefusesTheSaAndNamesTheFile() throws Exception {
+        Side left = left();
+        java.nio.file.Path file = left.state.path().resolve("esp-0x00001001-192.0.2.2.seq");
+        java.nio.file.Files.writeString(file, "format 1\nreserved-through many\n");
+        SetkeyException e = assertThrows(SetkeyException.class, () -> left.loader.load(SHARED, "shared.conf"));
+        assertTrue(e.getMessage().startsWith("shared.conf:3:1: cannot reserve sequence numbers for esp SPI 0x1001 to "
+                + "192.0.2.2 in " + left.state.path() + ": " + file + ":2: bad value"), e.getMessage());
+        assertEquals(1, left.stateProblems.size());
+        assertTrue(left.sad.list().isEmpty());
     }
 }

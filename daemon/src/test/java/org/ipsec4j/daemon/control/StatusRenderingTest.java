@@ -23,7 +23,9 @@ class StatusRenderingTest {
                 "protect esp/tunnel/192.0.2.1-192.0.2.2/require", 12, "0x00001001", 5);
         StatusReport.GlobalCounters global = new StatusReport.GlobalCounters(12, 1008, Map.of("no-policy", 2L), 10, 840,
                 Map.of("no-sa", 5L, "authentication-failed", 3L), 0, 1, 2, 0);
-        return new StatusReport(daemon, List.of(out, in), List.of(policy), global);
+        StatusReport.SaStatus ah = new StatusReport.SaStatus(0x2001, "out", "ah", "transport", "192.0.2.1",
+                "192.0.2.2", 0, 0, null, "hmac-sha2-256-128", -1, 5, "active", 6, "none", "none", 500, 5, Map.of(), 6);
+        return new StatusReport(daemon, List.of(out, in, ah), List.of(policy), global);
     }
 
     @Test
@@ -39,6 +41,10 @@ class StatusRenderingTest {
         assertTrue(text.contains("  out 10.0.1.0/24 <-> 10.0.2.0/24 any  protect esp/tunnel/192.0.2.1-192.0.2.2/require"
                 + " via 0x00001001  hits 12\n"), text);
         assertTrue(text.contains("  in  10 packets, 840 bytes, drops: authentication-failed 3, no-sa 5\n"), text);
+        assertTrue(text.contains("  0x00002001 out ah transport 192.0.2.1 -> 192.0.2.2\n      hmac-sha2-256-128, last "
+                + "seq 5"), text);
+        assertTrue(text.endsWith("\n" + StatusText.LEGEND), text);
+        assertTrue(StatusText.LEGEND.contains("counted alike on the sending and the receiving side"));
     }
 
     @Test
@@ -53,6 +59,7 @@ class StatusRenderingTest {
         assertTrue(json.contains("\"drops\": {\n        \"authentication-failed\": 3,\n        \"replayed\": 1\n      }"),
                 json);
         assertTrue(json.contains("\"hits\": 12"), json);
+        assertTrue(json.contains("\"encryption\": null,\n      \"integrity\": \"hmac-sha2-256-128\""), json);
         assertTrue(json.endsWith("}\n"), json);
         assertEquals(json.chars().filter(c -> c == '{').count(), json.chars().filter(c -> c == '}').count() - 0,
                 "balanced (no braces inside these strings)");

@@ -56,6 +56,20 @@ class TunnelMtuTest {
     }
 
     @Test
+    void ahAddsItsHeaderOnly() {
+        SecurityAssociation tunnel = SecurityAssociation.ah(SecurityAssociation.Flow.OUTBOUND, 0x1000,
+                IntegrityAlgorithm.HMAC_SHA2_256_128, new byte[32], false).mode(IpsecMode.TUNNEL)
+                .endpoints(IpAddress.parse("192.0.2.1"), IpAddress.parse("192.0.2.2")).build();
+        SecurityAssociation transport6 = SecurityAssociation.ah(SecurityAssociation.Flow.OUTBOUND, 0x1000,
+                IntegrityAlgorithm.HMAC_SHA1_96, new byte[20], false).mode(IpsecMode.TRANSPORT)
+                .endpoints(IpAddress.parse("2001:db8::1"), IpAddress.parse("2001:db8::2")).build();
+        // AH with a 16-byte ICV: 12 + 16 = 28 bytes, a multiple of 4 for IPv4; outer header 20.
+        assertEquals(1500 - 20 - 28, TunnelMtu.largestInnerPacket(tunnel, 1500));
+        // 12-byte ICV over IPv6: 24 bytes, a multiple of 8; the packet's own header stays.
+        assertEquals(1500 - 24, TunnelMtu.largestInnerPacket(transport6, 1500));
+    }
+
+    @Test
     void withoutSasADefault() {
         assertEquals(TunnelMtu.WITHOUT_SAS, TunnelMtu.compute(List.of(), s -> 1500));
     }

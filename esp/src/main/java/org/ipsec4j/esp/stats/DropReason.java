@@ -29,6 +29,12 @@ public enum DropReason {
     SELECTOR_MISMATCH,
     /** The SA has used every sequence number it may (RFC 4303 §3.3.3) and must be rekeyed. */
     SEQUENCE_EXHAUSTED,
+    /**
+     * Outbound: the SA's next sequence numbers are not reserved yet (the sender persists a reservation ahead
+     * of use so that a restart never repeats a number, see SequenceCounter); dropped rather than sent with a
+     * number that might be reused. The SA itself lives on.
+     */
+    SEQUENCE_NOT_RESERVED,
     /** The SA reached a hard lifetime. */
     HARD_EXPIRED,
     /** A dummy packet, next header 59 (RFC 4303 §2.6): dropped silently, counted all the same. */

@@ -283,4 +283,28 @@ class ReplayWindowTest {
         assertEquals(SequenceCounter.EXHAUSTED, end.next());
         assertThrows(IllegalArgumentException.class, () -> new SequenceCounter(false, 1L << 32));
     }
+
+    @Test
+    void aReservationHoldsTheCounterUntilItIsExtended() {
+        SequenceCounter c = new SequenceCounter(false, 100);
+        c.reserveThrough(102);
+        assertEquals(101, c.next());
+        assertEquals(102, c.next());
+        assertEquals(SequenceCounter.NOT_RESERVED, c.next());
+        assertEquals(SequenceCounter.NOT_RESERVED, c.next());
+        assertEquals(102, c.last());
+        assertEquals(102, c.lastObserved());
+        assertFalse(c.exhausted());
+        assertThrows(IllegalArgumentException.class, () -> c.reserveThrough(101), "never lowered");
+        c.reserveThrough(1L << 40); // capped at the limit
+        assertEquals(0xFFFF_FFFFL, c.reservedThrough());
+        assertEquals(103, c.next());
+
+        SequenceCounter end = new SequenceCounter(false, 0xFFFF_FFFEL);
+        end.reserveThrough(0xFFFF_FFFFL);
+        assertEquals(0xFFFF_FFFFL, end.next());
+        assertEquals(SequenceCounter.EXHAUSTED, end.next(), "at the limit it is exhaustion, not a reservation");
+        assertThrows(IllegalArgumentException.class, () -> new SequenceCounter(false, 50).reserveThrough(49),
+                "below what was used");
+    }
 }
