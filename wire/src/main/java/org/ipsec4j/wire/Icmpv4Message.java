@@ -1,11 +1,11 @@
 package org.ipsec4j.wire;
 
-import static org.ipsec4j.wire.Bytes.i32;
-import static org.ipsec4j.wire.Bytes.put16;
-import static org.ipsec4j.wire.Bytes.put32;
-import static org.ipsec4j.wire.Bytes.put8;
-import static org.ipsec4j.wire.Bytes.u16;
-import static org.ipsec4j.wire.Bytes.u8;
+import static org.ipsec4j.wire.BigEndian.i32;
+import static org.ipsec4j.wire.BigEndian.put16;
+import static org.ipsec4j.wire.BigEndian.put32;
+import static org.ipsec4j.wire.BigEndian.put8;
+import static org.ipsec4j.wire.BigEndian.u16;
+import static org.ipsec4j.wire.BigEndian.u8;
 
 /**
  * A mutable flyweight view of an ICMP message (RFC 792) in a byte array: wrap it over the IPv4 payload.
@@ -79,7 +79,7 @@ public final class Icmpv4Message {
      * @throws MalformedPacketException if fewer than 8 bytes are present
      */
     public Icmpv4Message wrap(byte[] buf, int off, int len) {
-        Bytes.checkSlice(buf, off, len, "icmp");
+        MalformedPacketException.checkSlice(buf, off, len, "icmp");
         if (len < HEADER_LENGTH) {
             throw new MalformedPacketException("icmp.header", off, "need 8 bytes, have " + len);
         }

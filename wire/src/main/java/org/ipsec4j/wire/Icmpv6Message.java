@@ -3,12 +3,12 @@ package org.ipsec4j.wire;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.ipsec4j.wire.Bytes.i32;
-import static org.ipsec4j.wire.Bytes.put16;
-import static org.ipsec4j.wire.Bytes.put32;
-import static org.ipsec4j.wire.Bytes.put8;
-import static org.ipsec4j.wire.Bytes.u16;
-import static org.ipsec4j.wire.Bytes.u8;
+import static org.ipsec4j.wire.BigEndian.i32;
+import static org.ipsec4j.wire.BigEndian.put16;
+import static org.ipsec4j.wire.BigEndian.put32;
+import static org.ipsec4j.wire.BigEndian.put8;
+import static org.ipsec4j.wire.BigEndian.u16;
+import static org.ipsec4j.wire.BigEndian.u8;
 
 /**
  * A mutable flyweight view of an ICMPv6 message (RFC 4443) and the Neighbor Discovery messages (RFC 4861)
@@ -97,7 +97,7 @@ public final class Icmpv6Message {
      *                                  Discovery option is malformed
      */
     public Icmpv6Message wrap(byte[] buf, int off, int len) {
-        Bytes.checkSlice(buf, off, len, "icmpv6");
+        MalformedPacketException.checkSlice(buf, off, len, "icmpv6");
         if (len < 4) {
             throw new MalformedPacketException("icmpv6.header", off, "need 4 bytes, have " + len);
         }

@@ -3,12 +3,12 @@ package org.ipsec4j.wire;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.ipsec4j.wire.Bytes.i32;
-import static org.ipsec4j.wire.Bytes.put16;
-import static org.ipsec4j.wire.Bytes.put32;
-import static org.ipsec4j.wire.Bytes.put8;
-import static org.ipsec4j.wire.Bytes.u16;
-import static org.ipsec4j.wire.Bytes.u8;
+import static org.ipsec4j.wire.BigEndian.i32;
+import static org.ipsec4j.wire.BigEndian.put16;
+import static org.ipsec4j.wire.BigEndian.put32;
+import static org.ipsec4j.wire.BigEndian.put8;
+import static org.ipsec4j.wire.BigEndian.u16;
+import static org.ipsec4j.wire.BigEndian.u8;
 
 /**
  * A mutable flyweight view of an IPv4 packet (RFC 791) in a byte array. One instance can be re-pointed at
@@ -87,7 +87,7 @@ public final class Ipv4Packet {
     }
 
     private Ipv4Packet wrap(byte[] buf, int off, int len, boolean quoted) {
-        Bytes.checkSlice(buf, off, len, "ipv4");
+        MalformedPacketException.checkSlice(buf, off, len, "ipv4");
         if (len < MIN_HEADER_LENGTH) {
             throw new MalformedPacketException("ipv4.header", off, "need 20 bytes, have " + len);
         }

@@ -3,12 +3,12 @@ package org.ipsec4j.wire;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.ipsec4j.wire.Bytes.i32;
-import static org.ipsec4j.wire.Bytes.put16;
-import static org.ipsec4j.wire.Bytes.put32;
-import static org.ipsec4j.wire.Bytes.put8;
-import static org.ipsec4j.wire.Bytes.u16;
-import static org.ipsec4j.wire.Bytes.u8;
+import static org.ipsec4j.wire.BigEndian.i32;
+import static org.ipsec4j.wire.BigEndian.put16;
+import static org.ipsec4j.wire.BigEndian.put32;
+import static org.ipsec4j.wire.BigEndian.put8;
+import static org.ipsec4j.wire.BigEndian.u16;
+import static org.ipsec4j.wire.BigEndian.u8;
 
 /**
  * A mutable flyweight view of an IPv6 packet (RFC 8200) and its extension-header chain in a byte array.
@@ -86,7 +86,7 @@ public final class Ipv6Packet {
     }
 
     private Ipv6Packet wrap(byte[] buf, int off, int len, boolean quoted) {
-        Bytes.checkSlice(buf, off, len, "ipv6");
+        MalformedPacketException.checkSlice(buf, off, len, "ipv6");
         if (len < HEADER_LENGTH) {
             throw new MalformedPacketException("ipv6.header", off, "need 40 bytes, have " + len);
         }

@@ -3,12 +3,12 @@ package org.ipsec4j.wire;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.ipsec4j.wire.Bytes.i32;
-import static org.ipsec4j.wire.Bytes.put16;
-import static org.ipsec4j.wire.Bytes.put32;
-import static org.ipsec4j.wire.Bytes.put8;
-import static org.ipsec4j.wire.Bytes.u16;
-import static org.ipsec4j.wire.Bytes.u8;
+import static org.ipsec4j.wire.BigEndian.i32;
+import static org.ipsec4j.wire.BigEndian.put16;
+import static org.ipsec4j.wire.BigEndian.put32;
+import static org.ipsec4j.wire.BigEndian.put8;
+import static org.ipsec4j.wire.BigEndian.u16;
+import static org.ipsec4j.wire.BigEndian.u8;
 
 /**
  * A mutable flyweight view of a TCP segment (RFC 9293) in a byte array: wrap it over the IP payload.
@@ -99,7 +99,7 @@ public final class TcpSegment {
      * @throws MalformedPacketException if the header or an option does not fit
      */
     public TcpSegment wrap(byte[] buf, int off, int len) {
-        Bytes.checkSlice(buf, off, len, "tcp");
+        MalformedPacketException.checkSlice(buf, off, len, "tcp");
         if (len < MIN_HEADER_LENGTH) {
             throw new MalformedPacketException("tcp.header", off, "need 20 bytes, have " + len);
         }

@@ -1,7 +1,7 @@
 package org.ipsec4j.wire;
 
-import static org.ipsec4j.wire.Bytes.put16;
-import static org.ipsec4j.wire.Bytes.u16;
+import static org.ipsec4j.wire.BigEndian.put16;
+import static org.ipsec4j.wire.BigEndian.u16;
 
 /**
  * A mutable flyweight view of a UDP datagram (RFC 768) in a byte array: wrap it over the IP payload.
@@ -59,7 +59,7 @@ public final class UdpDatagram {
      * {@link #payloadLength()} then counts the bytes present. Checksums cannot be verified on a cut quote.
      */
     public UdpDatagram wrapQuoted(byte[] buf, int off, int len) {
-        Bytes.checkSlice(buf, off, len, "udp");
+        MalformedPacketException.checkSlice(buf, off, len, "udp");
         if (len < HEADER_LENGTH) {
             throw new MalformedPacketException("udp.header", off, "need 8 bytes, have " + len);
         }
@@ -80,7 +80,7 @@ public final class UdpDatagram {
      *                                  {@code len}
      */
     public UdpDatagram wrap(byte[] buf, int off, int len) {
-        Bytes.checkSlice(buf, off, len, "udp");
+        MalformedPacketException.checkSlice(buf, off, len, "udp");
         if (len < HEADER_LENGTH) {
             throw new MalformedPacketException("udp.header", off, "need 8 bytes, have " + len);
         }

@@ -1,5 +1,6 @@
 package org.ipsec4j.wire.frag;
 
+import org.ipsec4j.wire.BigEndian;
 import org.ipsec4j.wire.Ipv4Packet;
 import org.ipsec4j.wire.MalformedPacketException;
 
@@ -56,8 +57,7 @@ public final class Ipv4Reassembler extends Reassembler {
         System.arraycopy(packet, ip.sourceOffset(), key, 0, 8);
         key[8] = (byte) ip.protocol();
         int id = ip.identification();
-        key[9] = (byte) (id >>> 8);
-        key[10] = (byte) id;
+        BigEndian.put16(key, 9, id);
         return outcomeOf(table.offer(ip.fragmentOffset(), !ip.moreFragments(), packet, ip.payloadOffset(),
                 ip.payloadLength(), packet, offset, ip.headerLength(), 0, 0, nowNanos));
     }
