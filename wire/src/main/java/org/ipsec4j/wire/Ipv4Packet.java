@@ -26,8 +26,8 @@ public final class Ipv4Packet {
     public static final int MAX_TOTAL_LENGTH = 0xFFFF;
 
     /** Option type octets (RFC 791 §3.1, IANA "IP Option Numbers"). */
-    public static final int OPTION_END_OF_LIST = 0;
-    public static final int OPTION_NO_OPERATION = 1;
+    public static final int OPTION_END_OF_LIST = TypeLengthOptions.END_OF_LIST;
+    public static final int OPTION_NO_OPERATION = TypeLengthOptions.NO_OPERATION;
 
     private static final int FLAG_DF = 0x4000;
     private static final int FLAG_MF = 0x2000;
@@ -111,38 +111,13 @@ public final class Ipv4Packet {
             throw new MalformedPacketException("ipv4.totalLength", off + 2,
                     "total length " + total + " > " + len + " bytes present");
         }
-        validateOptions(buf, off + MIN_HEADER_LENGTH, off + ihl);
+        TypeLengthOptions.validate(buf, off + MIN_HEADER_LENGTH, off + ihl, "ipv4.option.length", -1, 0);
         this.buf = buf;
         this.off = off;
         this.capacity = len;
         this.headerLength = ihl;
         this.availableLength = Math.min(total, len);
         return this;
-    }
-
-    /** RFC 791 §3.1 option formats: EOL ends the list, NOP is one byte, every other option has a length. */
-    private static void validateOptions(byte[] buf, int pos, int end) {
-        while (pos < end) {
-            int type = buf[pos] & 0xFF;
-            if (type == OPTION_END_OF_LIST) {
-                return;
-            }
-            if (type == OPTION_NO_OPERATION) {
-                pos++;
-                continue;
-            }
-            if (pos + 1 >= end) {
-                throw new MalformedPacketException("ipv4.option.length", pos + 1,
-                        "option " + type + " has no length octet");
-            }
-            int optLen = buf[pos + 1] & 0xFF;
-            if (optLen < 2 || optLen > end - pos) {
-                throw new MalformedPacketException("ipv4.option.length", pos + 1,
-                        "option " + type + " length " + optLen + " does not fit the " + (end - pos)
-                                + " option bytes left");
-            }
-            pos += optLen;
-        }
     }
 
     public byte[] buffer() {
@@ -271,20 +246,7 @@ public final class Ipv4Packet {
      * the visitor returns false. Padding after EOL is not reported.
      */
     public void options(OptionVisitor visitor) {
-        int pos = off + MIN_HEADER_LENGTH;
-        int end = off + headerLength;
-        while (pos < end) {
-            int type = buf[pos] & 0xFF;
-            if (type == OPTION_END_OF_LIST) {
-                visitor.option(type, pos, 1);
-                return;
-            }
-            int optLen = type == OPTION_NO_OPERATION ? 1 : buf[pos + 1] & 0xFF;
-            if (!visitor.option(type, pos, optLen)) {
-                return;
-            }
-            pos += optLen;
-        }
+        TypeLengthOptions.walk(buf, off + MIN_HEADER_LENGTH, off + headerLength, visitor::option);
     }
 
     /** The options as a list (allocates; for diagnostics and tests). */
@@ -309,7 +271,7 @@ public final class Ipv4Packet {
             if (type == OPTION_END_OF_LIST) {
                 break;
             }
-            int optLen = type == OPTION_NO_OPERATION ? 1 : buf[pos + 1] & 0xFF;
+            int optLen = TypeLengthOptions.length(buf, pos);
             if ((type & 0x80) != 0) {
                 System.arraycopy(buf, pos, out, outOff + n, optLen);
                 n += optLen;

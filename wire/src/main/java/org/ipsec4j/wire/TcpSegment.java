@@ -32,8 +32,8 @@ public final class TcpSegment {
     public static final int CWR = 0x80;
 
     /** Option kinds (IANA "TCP Option Kind Numbers"). */
-    public static final int OPTION_END_OF_LIST = 0;
-    public static final int OPTION_NO_OPERATION = 1;
+    public static final int OPTION_END_OF_LIST = TypeLengthOptions.END_OF_LIST;
+    public static final int OPTION_NO_OPERATION = TypeLengthOptions.NO_OPERATION;
     public static final int OPTION_MSS = 2;
     public static final int OPTION_WINDOW_SCALE = 3;
     public static final int OPTION_SACK_PERMITTED = 4;
@@ -108,32 +108,9 @@ public final class TcpSegment {
             throw new MalformedPacketException("tcp.dataOffset", off + 12,
                     "header length " + hl + " outside 20.." + len);
         }
-        int mss = -1;
-        int pos = off + MIN_HEADER_LENGTH;
-        int end = off + hl;
-        while (pos < end) {
-            int kind = buf[pos] & 0xFF;
-            if (kind == OPTION_END_OF_LIST) {
-                break;
-            }
-            if (kind == OPTION_NO_OPERATION) {
-                pos++;
-                continue;
-            }
-            if (pos + 1 >= end) {
-                throw new MalformedPacketException("tcp.option.length", pos + 1, "option " + kind + " has no length byte");
-            }
-            int optLen = buf[pos + 1] & 0xFF;
-            if (optLen < 2 || optLen > end - pos) {
-                throw new MalformedPacketException("tcp.option.length", pos + 1,
-                        "option " + kind + " length " + optLen + " does not fit the " + (end - pos) + " bytes left");
-            }
-            // RFC 9293 §3.7.1: an MSS option has length 4; a wrong length is ignored as Linux does.
-            if (kind == OPTION_MSS && optLen == 4 && mss < 0) {
-                mss = pos;
-            }
-            pos += optLen;
-        }
+        // RFC 9293 §3.7.1: an MSS option has length 4; one of another length is ignored, as Linux does.
+        int mss = TypeLengthOptions.validate(buf, off + MIN_HEADER_LENGTH, off + hl, "tcp.option.length",
+                OPTION_MSS, 4);
         this.buf = buf;
         this.off = off;
         this.length = len;
@@ -251,20 +228,7 @@ public final class TcpSegment {
 
     /** Walks the options (validated on wrap) until EOL, the end of the header, or the visitor says stop. */
     public void options(OptionVisitor visitor) {
-        int pos = off + MIN_HEADER_LENGTH;
-        int end = off + headerLength;
-        while (pos < end) {
-            int kind = buf[pos] & 0xFF;
-            if (kind == OPTION_END_OF_LIST) {
-                visitor.option(kind, pos, 1);
-                return;
-            }
-            int optLen = kind == OPTION_NO_OPERATION ? 1 : buf[pos + 1] & 0xFF;
-            if (!visitor.option(kind, pos, optLen)) {
-                return;
-            }
-            pos += optLen;
-        }
+        TypeLengthOptions.walk(buf, off + MIN_HEADER_LENGTH, off + headerLength, visitor::option);
     }
 
     /** The options as a list (allocates; for diagnostics and tests). */
