@@ -41,14 +41,12 @@ public final class Ipv6Reassembler extends Reassembler {
 
     /** @param hashSeed perturbs the table's hash; a random value makes chosen collisions harder */
     public Ipv6Reassembler(ReassemblyConfig config, int hashSeed) {
-        super(config, KEY_LENGTH, Ipv6Packet.HEADER_LENGTH + config.maxDatagramLength(), hashSeed);
+        super(config, KEY_LENGTH, Ipv6Packet.HEADER_LENGTH + config.maxDatagramLength(), hashSeed, QUOTE_LIMIT);
         this.maxReassembledLength = Ipv6Packet.HEADER_LENGTH + config.maxDatagramLength();
     }
 
     @Override
-    public Outcome accept(byte[] packet, int offset, int length, long nowNanos) {
-        table.clearLastDropReason();
-        table.expire(nowNanos);
+    Outcome acceptPacket(byte[] packet, int offset, int length, long nowNanos) {
         Ipv6Packet ip;
         try {
             // The quoted-packet walk stops quietly where the chain is cut instead of throwing, which tells an
@@ -122,11 +120,6 @@ public final class Ipv6Reassembler extends Reassembler {
             int length = Math.min(limit, headerLength + Ipv6Packet.FRAGMENT_HEADER_LENGTH + dataLength);
             sink.firstFragmentTimedOut(quote, 0, length);
         }, QUOTE_LIMIT);
-    }
-
-    @Override
-    public int timeoutQuoteLimit() {
-        return QUOTE_LIMIT;
     }
 
     @Override
