@@ -56,14 +56,7 @@ public final class Icmpv4Message extends IcmpMessage {
 
     /** The ICMP message carried by an IPv4 packet; the packet must carry ICMP and not be a non-first fragment. */
     public Icmpv4Message wrap(Ipv4Packet ip) {
-        if (ip.protocol() != IpProtocol.ICMP) {
-            throw new MalformedPacketException("ip.protocol", ip.offset() + 9, "protocol " + ip.protocol() + " is not ICMP");
-        }
-        if (ip.fragmentOffset() != 0) {
-            // RFC 791: only the first fragment starts with the transport header.
-            throw new MalformedPacketException("ipv4.fragmentOffset", ip.offset() + 6,
-                    "a non-first fragment carries no ICMP header; reassemble first");
-        }
+        ip.requireUpperLayer(IpProtocol.ICMP, "ICMP");
         return wrap(ip.buffer(), ip.payloadOffset(), ip.payloadLength());
     }
 

@@ -77,10 +77,7 @@ public final class Icmpv6Message extends IcmpMessage {
 
     /** The ICMPv6 message carried by an IPv6 packet after its extension headers. */
     public Icmpv6Message wrap(Ipv6Packet ip) {
-        if (ip.upperLayerProtocol() != IpProtocol.ICMPV6) {
-            throw new MalformedPacketException("ip.protocol", ip.offset() + 6,
-                    "upper-layer protocol " + ip.upperLayerProtocol() + " is not ICMPv6");
-        }
+        ip.requireUpperLayer(IpProtocol.ICMPV6, "ICMPv6");
         return wrap(ip.buffer(), ip.upperLayerOffset(), ip.upperLayerLength());
     }
 

@@ -242,6 +242,20 @@ public final class Ipv4Packet {
     }
 
     /**
+     * For the views of what a packet carries: checks that the payload is {@code protocol} ({@code name} in the
+     * error) and starts with its header, which only the first fragment holds (RFC 791).
+     */
+    void requireUpperLayer(int protocol, String name) {
+        if (protocol() != protocol) {
+            throw new MalformedPacketException("ip.protocol", off + 9, "protocol " + protocol() + " is not " + name);
+        }
+        if (fragmentOffset() != 0) {
+            throw new MalformedPacketException("ipv4.fragmentOffset", off + 6,
+                    "a non-first fragment carries no " + name + " header; reassemble first");
+        }
+    }
+
+    /**
      * Walks the options (validated on wrap), stopping at End of Option List, the end of the header, or when
      * the visitor returns false. Padding after EOL is not reported.
      */

@@ -289,6 +289,17 @@ public final class Ipv6Packet {
         return upperLayerOffset < 0 ? -1 : end() - upperLayerOffset;
     }
 
+    /**
+     * For the views of what a packet carries: checks that the header chain ends in {@code protocol}
+     * ({@code name} in the error); a non-first fragment has no upper layer and fails too.
+     */
+    void requireUpperLayer(int protocol, String name) {
+        if (upperLayerProtocol != protocol) {
+            throw new MalformedPacketException("ip.protocol", off + 6,
+                    "upper-layer protocol " + upperLayerProtocol + " is not " + name);
+        }
+    }
+
     /** Absolute offset of the end of the packet (or of the bytes present, for a truncated quote). */
     public int end() {
         return off + Math.min(capacity, HEADER_LENGTH + payloadLength());

@@ -72,25 +72,14 @@ public final class TcpSegment {
 
     /** The TCP segment carried by an IPv4 packet; the packet must carry TCP and not be a non-first fragment. */
     public TcpSegment wrap(Ipv4Packet ip) {
-        requireProtocol(ip.protocol(), ip.offset() + 9);
-        if (ip.fragmentOffset() != 0) {
-            // RFC 791: only the first fragment starts with the transport header.
-            throw new MalformedPacketException("ipv4.fragmentOffset", ip.offset() + 6,
-                    "a non-first fragment carries no TCP header; reassemble first");
-        }
+        ip.requireUpperLayer(IpProtocol.TCP, "TCP");
         return wrap(ip.buffer(), ip.payloadOffset(), ip.payloadLength());
     }
 
     /** The TCP segment carried by an IPv6 packet after its extension headers; the packet must carry TCP. */
     public TcpSegment wrap(Ipv6Packet ip) {
-        requireProtocol(ip.upperLayerProtocol(), ip.offset() + 6);
+        ip.requireUpperLayer(IpProtocol.TCP, "TCP");
         return wrap(ip.buffer(), ip.upperLayerOffset(), ip.upperLayerLength());
-    }
-
-    private static void requireProtocol(int protocol, int fieldOffset) {
-        if (protocol != IpProtocol.TCP) {
-            throw new MalformedPacketException("ip.protocol", fieldOffset, "protocol " + protocol + " is not TCP");
-        }
     }
 
     /**

@@ -32,25 +32,14 @@ public final class UdpDatagram {
 
     /** The UDP datagram carried by an IPv4 packet; the packet must carry UDP and not be a non-first fragment. */
     public UdpDatagram wrap(Ipv4Packet ip) {
-        requireProtocol(ip.protocol(), ip.offset() + 9);
-        if (ip.fragmentOffset() != 0) {
-            // RFC 791: only the first fragment starts with the transport header.
-            throw new MalformedPacketException("ipv4.fragmentOffset", ip.offset() + 6,
-                    "a non-first fragment carries no UDP header; reassemble first");
-        }
+        ip.requireUpperLayer(IpProtocol.UDP, "UDP");
         return wrap(ip.buffer(), ip.payloadOffset(), ip.payloadLength());
     }
 
     /** The UDP datagram carried by an IPv6 packet after its extension headers; the packet must carry UDP. */
     public UdpDatagram wrap(Ipv6Packet ip) {
-        requireProtocol(ip.upperLayerProtocol(), ip.offset() + 6);
+        ip.requireUpperLayer(IpProtocol.UDP, "UDP");
         return wrap(ip.buffer(), ip.upperLayerOffset(), ip.upperLayerLength());
-    }
-
-    private static void requireProtocol(int protocol, int fieldOffset) {
-        if (protocol != IpProtocol.UDP) {
-            throw new MalformedPacketException("ip.protocol", fieldOffset, "protocol " + protocol + " is not UDP");
-        }
     }
 
     /**
