@@ -153,14 +153,12 @@ public final class Icmpv6Message extends IcmpMessage {
     }
 
     public boolean verifyChecksum(Ipv6Packet ip) {
-        int pseudo = InternetChecksum.pseudoHeaderSumV6(ip.buffer(), ip.sourceOffset(), ip.destinationOffset(),
-                IpProtocol.ICMPV6, length);
+        int pseudo = ip.pseudoHeaderSum(IpProtocol.ICMPV6, length);
         return InternetChecksum.fold(InternetChecksum.sum(buf, off, length, pseudo)) == 0;
     }
 
     public int computeChecksum(Ipv6Packet ip) {
-        int s = InternetChecksum.pseudoHeaderSumV6(ip.buffer(), ip.sourceOffset(), ip.destinationOffset(),
-                IpProtocol.ICMPV6, length);
+        int s = ip.pseudoHeaderSum(IpProtocol.ICMPV6, length);
         s = InternetChecksum.sum(buf, off, 2, s);
         s = InternetChecksum.sum(buf, off + 4, length - 4, s);
         return InternetChecksum.fold(s);

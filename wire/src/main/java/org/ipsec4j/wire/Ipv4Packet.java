@@ -241,6 +241,11 @@ public final class Ipv4Packet {
         return availableLength - headerLength;
     }
 
+    /** The partial checksum of this packet's pseudo header for an upper layer of {@code upperLength} bytes. */
+    int pseudoHeaderSum(int protocol, int upperLength) {
+        return InternetChecksum.pseudoHeaderSumV4(buf, sourceOffset(), destinationOffset(), protocol, upperLength);
+    }
+
     /**
      * For the views of what a packet carries: checks that the payload is {@code protocol} ({@code name} in the
      * error) and starts with its header, which only the first fragment holds (RFC 791).

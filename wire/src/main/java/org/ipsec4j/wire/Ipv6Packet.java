@@ -289,6 +289,11 @@ public final class Ipv6Packet {
         return upperLayerOffset < 0 ? -1 : end() - upperLayerOffset;
     }
 
+    /** The partial checksum of this packet's pseudo header (RFC 8200 §8.1) for an upper layer of that length. */
+    int pseudoHeaderSum(int protocol, int upperLength) {
+        return InternetChecksum.pseudoHeaderSumV6(buf, sourceOffset(), destinationOffset(), protocol, upperLength);
+    }
+
     /**
      * For the views of what a packet carries: checks that the header chain ends in {@code protocol}
      * ({@code name} in the error); a non-first fragment has no upper layer and fails too.

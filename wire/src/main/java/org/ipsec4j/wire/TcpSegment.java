@@ -273,25 +273,21 @@ public final class TcpSegment {
     }
 
     public boolean verifyChecksum(Ipv4Packet ip) {
-        int pseudo = InternetChecksum.pseudoHeaderSumV4(ip.buffer(), ip.sourceOffset(), ip.destinationOffset(),
-                IpProtocol.TCP, length);
+        int pseudo = ip.pseudoHeaderSum(IpProtocol.TCP, length);
         return InternetChecksum.fold(InternetChecksum.sum(buf, off, length, pseudo)) == 0;
     }
 
     public boolean verifyChecksum(Ipv6Packet ip) {
-        int pseudo = InternetChecksum.pseudoHeaderSumV6(ip.buffer(), ip.sourceOffset(), ip.destinationOffset(),
-                IpProtocol.TCP, length);
+        int pseudo = ip.pseudoHeaderSum(IpProtocol.TCP, length);
         return InternetChecksum.fold(InternetChecksum.sum(buf, off, length, pseudo)) == 0;
     }
 
     public int computeChecksum(Ipv4Packet ip) {
-        return withPseudoHeader(InternetChecksum.pseudoHeaderSumV4(ip.buffer(), ip.sourceOffset(),
-                ip.destinationOffset(), IpProtocol.TCP, length));
+        return withPseudoHeader(ip.pseudoHeaderSum(IpProtocol.TCP, length));
     }
 
     public int computeChecksum(Ipv6Packet ip) {
-        return withPseudoHeader(InternetChecksum.pseudoHeaderSumV6(ip.buffer(), ip.sourceOffset(),
-                ip.destinationOffset(), IpProtocol.TCP, length));
+        return withPseudoHeader(ip.pseudoHeaderSum(IpProtocol.TCP, length));
     }
 
     private int withPseudoHeader(int pseudo) {

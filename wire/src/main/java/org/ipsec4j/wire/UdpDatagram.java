@@ -143,8 +143,7 @@ public final class UdpDatagram {
         if (checksum() == 0) {
             return true;
         }
-        int pseudo = InternetChecksum.pseudoHeaderSumV4(ip.buffer(), ip.sourceOffset(), ip.destinationOffset(),
-                IpProtocol.UDP, length);
+        int pseudo = ip.pseudoHeaderSum(IpProtocol.UDP, length);
         return InternetChecksum.fold(InternetChecksum.sum(buf, off, length, pseudo)) == 0;
     }
 
@@ -163,21 +162,18 @@ public final class UdpDatagram {
         if (checksum() == 0) {
             return allowZeroChecksum;
         }
-        int pseudo = InternetChecksum.pseudoHeaderSumV6(ip.buffer(), ip.sourceOffset(), ip.destinationOffset(),
-                IpProtocol.UDP, length);
+        int pseudo = ip.pseudoHeaderSum(IpProtocol.UDP, length);
         return InternetChecksum.fold(InternetChecksum.sum(buf, off, length, pseudo)) == 0;
     }
 
     /** The checksum this datagram should carry over IPv4 (never 0: a computed 0 becomes 0xFFFF). */
     public int computeChecksum(Ipv4Packet ip) {
-        return withPseudoHeader(InternetChecksum.pseudoHeaderSumV4(ip.buffer(), ip.sourceOffset(),
-                ip.destinationOffset(), IpProtocol.UDP, length));
+        return withPseudoHeader(ip.pseudoHeaderSum(IpProtocol.UDP, length));
     }
 
     /** The checksum this datagram should carry over IPv6 (never 0: a computed 0 becomes 0xFFFF). */
     public int computeChecksum(Ipv6Packet ip) {
-        return withPseudoHeader(InternetChecksum.pseudoHeaderSumV6(ip.buffer(), ip.sourceOffset(),
-                ip.destinationOffset(), IpProtocol.UDP, length));
+        return withPseudoHeader(ip.pseudoHeaderSum(IpProtocol.UDP, length));
     }
 
     private int withPseudoHeader(int pseudo) {
