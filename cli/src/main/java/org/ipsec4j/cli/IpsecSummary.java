@@ -2,6 +2,8 @@ package org.ipsec4j.cli;
 
 import org.ipsec4j.wire.MalformedPacketException;
 
+import static org.ipsec4j.wire.BigEndian.i32;
+
 /**
  * Text for the IPsec headers a capture shows in the clear: ESP (RFC 4303 §2), AH (RFC 4302 §2), the IKE
  * header (RFC 7296 §3.1) and what UDP port 4500 carries (RFC 3948 §2). {@code wire} knows nothing of IPsec
@@ -61,7 +63,7 @@ final class IpsecSummary {
                     .append(", neither NAT-keepalive, IKE nor ESP");
         } else if (present < NON_ESP_MARKER_LENGTH) {
             sb.append("payload cut after ").append(present).append(present == 1 ? " byte" : " bytes");
-        } else if (u32(buf, off) == 0) {
+        } else if (i32(buf, off) == 0) {
             sb.append("non-ESP marker, ");
             appendIke(sb, buf, off + NON_ESP_MARKER_LENGTH, present - NON_ESP_MARKER_LENGTH);
         } else {
@@ -75,10 +77,10 @@ final class IpsecSummary {
     static void appendEsp(StringBuilder sb, byte[] buf, int off, int present, int length) {
         sb.append("ESP");
         if (present >= 4) {
-            sb.append(" spi ").append(hex32(u32(buf, off)));
+            sb.append(" spi ").append(hex32(i32(buf, off)));
         }
         if (present >= ESP_HEADER_LENGTH) {
-            sb.append(" seq ").append(Integer.toUnsignedString(u32(buf, off + 4)));
+            sb.append(" seq ").append(Integer.toUnsignedString(i32(buf, off + 4)));
         } else {
             sb.append(" (header cut after ").append(present).append(present == 1 ? " byte)" : " bytes)");
         }
@@ -104,8 +106,8 @@ final class IpsecSummary {
             throw new MalformedPacketException("ah.payloadLength", off + 1,
                     "header length " + length + " < " + AH_MIN_LENGTH);
         }
-        sb.append(" spi ").append(hex32(u32(buf, off + 4)))
-                .append(" seq ").append(Integer.toUnsignedString(u32(buf, off + 8)));
+        sb.append(" spi ").append(hex32(i32(buf, off + 4)))
+                .append(" seq ").append(Integer.toUnsignedString(i32(buf, off + 8)));
         return length <= present ? length : -1;
     }
 
@@ -135,9 +137,9 @@ final class IpsecSummary {
             default -> sb.append("IKE version ").append(major).append('.').append(version & 0x0F)
                     .append(" exchange ").append(exchange);
         }
-        sb.append(" msgid ").append(Integer.toUnsignedString(u32(buf, off + 20)));
+        sb.append(" msgid ").append(Integer.toUnsignedString(i32(buf, off + 20)));
         appendSpis(sb, buf, off, present);
-        sb.append(" len ").append(Integer.toUnsignedString(u32(buf, off + 24)));
+        sb.append(" len ").append(Integer.toUnsignedString(i32(buf, off + 24)));
     }
 
     private static void appendSpis(StringBuilder sb, byte[] buf, int off, int present) {
@@ -172,10 +174,6 @@ final class IpsecSummary {
             case 32 -> "Quick Mode";
             default -> "exchange " + exchange;
         };
-    }
-
-    static int u32(byte[] b, int off) {
-        return (b[off] << 24) | ((b[off + 1] & 0xFF) << 16) | ((b[off + 2] & 0xFF) << 8) | (b[off + 3] & 0xFF);
     }
 
     /** {@code 0x0badcafe}: eight hex digits, as SPIs are usually written. */

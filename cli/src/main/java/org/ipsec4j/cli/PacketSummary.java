@@ -9,6 +9,9 @@ import org.ipsec4j.wire.MalformedPacketException;
 import org.ipsec4j.wire.TcpSegment;
 import org.ipsec4j.wire.UdpDatagram;
 
+import static org.ipsec4j.wire.BigEndian.i32;
+import static org.ipsec4j.wire.BigEndian.u16;
+
 /**
  * The text of one IP packet, tcpdump style: {@code IP 192.0.2.1 > 198.51.100.7 DF UDP 4500 > 4500 len 1
  * ipsec-nat-t: NAT-keepalive}. Fragment fields, the upper layer, and for ICMP errors the packet they quote.
@@ -246,7 +249,7 @@ final class PacketSummary {
                 sb.append(' ').append(u16(buf, off)).append(" > ").append(u16(buf, off + 2));
             }
             if (present >= 8) {
-                sb.append(" seq ").append(Integer.toUnsignedString(IpsecSummary.u32(buf, off + 4)));
+                sb.append(" seq ").append(Integer.toUnsignedString(i32(buf, off + 4)));
             }
             sb.append(" (header cut after ").append(present).append(present == 1 ? " byte)" : " bytes)");
             return;
@@ -338,10 +341,6 @@ final class PacketSummary {
     static String protocolName(int protocol) {
         String name = IpProtocol.name(protocol);
         return Character.isDigit(name.charAt(0)) ? "protocol " + name : name;
-    }
-
-    private static int u16(byte[] b, int off) {
-        return ((b[off] & 0xFF) << 8) | (b[off + 1] & 0xFF);
     }
 
     private static String hex16(int value) {

@@ -7,23 +7,25 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.ipsec4j.wire.Icmpv6Message;
+import org.ipsec4j.wire.IpProtocol;
+import org.ipsec4j.wire.Ipv6Packet;
 import org.ipsec4j.wire.pcap.CaptureReader;
 import org.ipsec4j.wire.pcap.CapturedPacket;
 import org.ipsec4j.wire.pcap.NetworkPayload;
 import org.ipsec4j.wire.pcap.NetworkProtocol;
 
 /**
- * The IPv6 packets of a capture file (read with the project's own pcap reader), with just the fields the
- * seed tests look at: fragment headers (RFC 8200 section 4.5) and ICMPv6 type/code (RFC 4443).
+ * The IPv6 packets of a capture file (read with the project's own pcap reader and {@link Ipv6Packet}), with
+ * just the fields the seed tests look at: fragment headers (RFC 8200 section 4.5) and ICMPv6 type/code
+ * (RFC 4443).
  */
 record CapturedIpv6(InetAddress source, InetAddress destination, int payloadLength, int nextHeader,
                     Fragment fragment, int icmpType, int icmpCode) {
 
-    static final int FRAGMENT_HEADER = 44;
-    static final int UDP = 17;
-    static final int ICMPV6 = 58;
-    static final int ICMPV6_DESTINATION_UNREACHABLE = 1;
-    static final int ICMPV6_TIME_EXCEEDED = 3;
+    static final int UDP = IpProtocol.UDP;
+    static final int ICMPV6_DESTINATION_UNREACHABLE = Icmpv6Message.TYPE_DESTINATION_UNREACHABLE;
+    static final int ICMPV6_TIME_EXCEEDED = Icmpv6Message.TYPE_TIME_EXCEEDED;
     static final int CODE_FRAGMENT_REASSEMBLY_TIME_EXCEEDED = 1;
 
     /**
@@ -37,8 +39,9 @@ record CapturedIpv6(InetAddress source, InetAddress destination, int payloadLeng
     record Fragment(int offset, boolean moreFragments, long identification, int upperProtocol) {
     }
 
+    /** Whether this is an ICMPv6 message of {@code type} ({@code icmpType} is -1 for other packets). */
     boolean isIcmp(int type) {
-        return nextHeader == ICMPV6 && icmpType == type;
+        return icmpType == type;
     }
 
     static List<CapturedIpv6> read(Path pcap) throws IOException {
@@ -56,32 +59,13 @@ record CapturedIpv6(InetAddress source, InetAddress destination, int payloadLeng
     }
 
     private static CapturedIpv6 parse(byte[] data, int at, int length) {
-        if (length < 40 || (data[at] & 0xF0) != 0x60) {
-            throw new IllegalArgumentException("not an IPv6 header at " + at);
-        }
-        int payloadLength = u16(data, at + 4);
-        int nextHeader = data[at + 6] & 0xFF;
-        InetAddress source = address(data, at + 8);
-        InetAddress destination = address(data, at + 24);
-        int upper = at + 40;
-        Fragment fragment = null;
-        if (nextHeader == FRAGMENT_HEADER && length >= 48) {
-            // next header(1) reserved(1) offset:13 res:2 M:1 (2) identification(4)
-            int offsetAndFlags = u16(data, upper + 2);
-            fragment = new Fragment(offsetAndFlags & 0xFFF8, (offsetAndFlags & 1) != 0,
-                    u32(data, upper + 4), data[upper] & 0xFF);
-        }
-        boolean icmp = nextHeader == ICMPV6 && length >= 42;
-        return new CapturedIpv6(source, destination, payloadLength, nextHeader, fragment,
-                icmp ? data[upper] & 0xFF : -1, icmp ? data[upper + 1] & 0xFF : -1);
-    }
-
-    private static int u16(byte[] b, int at) {
-        return ((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF);
-    }
-
-    private static long u32(byte[] b, int at) {
-        return ((long) u16(b, at) << 16) | u16(b, at + 2);
+        Ipv6Packet ip = Ipv6Packet.parse(data, at, length);
+        Fragment fragment = ip.fragmentHeaderOffset() < 0 ? null : new Fragment(ip.fragmentOffset(),
+                ip.moreFragments(), Integer.toUnsignedLong(ip.fragmentIdentification()), ip.fragmentNextHeader());
+        Icmpv6Message icmp = ip.upperLayerProtocol() == IpProtocol.ICMPV6 ? new Icmpv6Message().wrap(ip) : null;
+        return new CapturedIpv6(address(data, ip.sourceOffset()), address(data, ip.destinationOffset()),
+                ip.payloadLength(), ip.nextHeader(), fragment,
+                icmp != null ? icmp.type() : -1, icmp != null ? icmp.code() : -1);
     }
 
     private static InetAddress address(byte[] b, int at) {
@@ -96,7 +80,7 @@ record CapturedIpv6(InetAddress source, InetAddress destination, int payloadLeng
     public String toString() {
         String what = fragment != null ? "frag(id 0x" + Long.toHexString(fragment.identification()) + " "
                 + fragment.offset() + (fragment.moreFragments() ? "+" : "") + " nh " + fragment.upperProtocol() + ")"
-                : nextHeader == ICMPV6 ? "icmp6 " + icmpType + "/" + icmpCode : "nh " + nextHeader;
+                : icmpType >= 0 ? "icmp6 " + icmpType + "/" + icmpCode : "nh " + nextHeader;
         return source.getHostAddress() + " > " + destination.getHostAddress() + " plen " + payloadLength + " " + what;
     }
 }

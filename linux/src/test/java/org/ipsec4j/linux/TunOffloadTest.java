@@ -1,5 +1,7 @@
 package org.ipsec4j.linux;
 
+import static org.ipsec4j.wire.BigEndian.put16;
+import static org.ipsec4j.wire.BigEndian.put32;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -117,16 +119,6 @@ class TunOffloadTest {
         int sum = InternetChecksum.pseudoHeaderSumV4(p, ip + 12, ip + 16, IpProtocol.TCP, 28);
         put16(p, tcp + 16, InternetChecksum.fold(InternetChecksum.sum(p, tcp, 28, sum)));
         tun.write(p, 0, p.length);
-    }
-
-    private static void put16(byte[] b, int off, int v) {
-        b[off] = (byte) (v >>> 8);
-        b[off + 1] = (byte) v;
-    }
-
-    private static void put32(byte[] b, int off, int v) {
-        put16(b, off, v >>> 16);
-        put16(b, off + 2, v);
     }
 
     @Test

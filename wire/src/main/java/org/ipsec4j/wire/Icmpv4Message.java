@@ -1,11 +1,9 @@
 package org.ipsec4j.wire;
 
-import static org.ipsec4j.wire.Bytes.i32;
-import static org.ipsec4j.wire.Bytes.put16;
-import static org.ipsec4j.wire.Bytes.put32;
-import static org.ipsec4j.wire.Bytes.put8;
-import static org.ipsec4j.wire.Bytes.u16;
-import static org.ipsec4j.wire.Bytes.u8;
+import static org.ipsec4j.wire.BigEndian.i32;
+import static org.ipsec4j.wire.BigEndian.put16;
+import static org.ipsec4j.wire.BigEndian.u16;
+import static org.ipsec4j.wire.BigEndian.u8;
 
 /**
  * A mutable flyweight view of an ICMP message (RFC 792) in a byte array: wrap it over the IPv4 payload.
@@ -15,9 +13,9 @@ import static org.ipsec4j.wire.Bytes.u8;
  * datagram that caused them from byte 8; read it with {@link #quotedPacket(Ipv4Packet)}, which tolerates the
  * truncation every quote has.
  */
-public final class Icmpv4Message {
+public final class Icmpv4Message extends IcmpMessage {
 
-    public static final int HEADER_LENGTH = 8;
+    public static final int HEADER_LENGTH = IcmpMessage.HEADER_LENGTH;
 
     public static final int TYPE_ECHO_REPLY = 0;
     public static final int TYPE_DESTINATION_UNREACHABLE = 3;
@@ -48,10 +46,6 @@ public final class Icmpv4Message {
     /** The most an ICMP error may make its IPv4 datagram (RFC 1812 §4.3.2.3). */
     public static final int MAX_ERROR_DATAGRAM = 576;
 
-    private byte[] buf;
-    private int off;
-    private int length;
-
     /** An empty view; {@link #wrap} it before use. */
     public Icmpv4Message() {}
 
@@ -62,14 +56,7 @@ public final class Icmpv4Message {
 
     /** The ICMP message carried by an IPv4 packet; the packet must carry ICMP and not be a non-first fragment. */
     public Icmpv4Message wrap(Ipv4Packet ip) {
-        if (ip.protocol() != IpProtocol.ICMP) {
-            throw new MalformedPacketException("ip.protocol", ip.offset() + 9, "protocol " + ip.protocol() + " is not ICMP");
-        }
-        if (ip.fragmentOffset() != 0) {
-            // RFC 791: only the first fragment starts with the transport header.
-            throw new MalformedPacketException("ipv4.fragmentOffset", ip.offset() + 6,
-                    "a non-first fragment carries no ICMP header; reassemble first");
-        }
+        ip.requireUpperLayer(IpProtocol.ICMP, "ICMP");
         return wrap(ip.buffer(), ip.payloadOffset(), ip.payloadLength());
     }
 
@@ -79,7 +66,7 @@ public final class Icmpv4Message {
      * @throws MalformedPacketException if fewer than 8 bytes are present
      */
     public Icmpv4Message wrap(byte[] buf, int off, int len) {
-        Bytes.checkSlice(buf, off, len, "icmp");
+        MalformedPacketException.checkSlice(buf, off, len, "icmp");
         if (len < HEADER_LENGTH) {
             throw new MalformedPacketException("icmp.header", off, "need 8 bytes, have " + len);
         }
@@ -87,30 +74,6 @@ public final class Icmpv4Message {
         this.off = off;
         this.length = len;
         return this;
-    }
-
-    public byte[] buffer() {
-        return buf;
-    }
-
-    public int offset() {
-        return off;
-    }
-
-    public int length() {
-        return length;
-    }
-
-    public int type() {
-        return u8(buf, off);
-    }
-
-    public int code() {
-        return u8(buf, off + 1);
-    }
-
-    public int checksum() {
-        return u16(buf, off + 2);
     }
 
     /** The ICMP checksum covers the whole message (RFC 792); no pseudo header. */
@@ -133,24 +96,6 @@ public final class Icmpv4Message {
     /** Echo request and reply (types 8 and 0). */
     public boolean isEcho() {
         return type() == TYPE_ECHO_REQUEST || type() == TYPE_ECHO_REPLY;
-    }
-
-    /** The echo Identifier (bytes 4-5), meaningful for echo, timestamp and their replies. */
-    public int echoIdentifier() {
-        return u16(buf, off + 4);
-    }
-
-    /** The echo Sequence Number (bytes 6-7). */
-    public int echoSequence() {
-        return u16(buf, off + 6);
-    }
-
-    public int echoDataOffset() {
-        return off + HEADER_LENGTH;
-    }
-
-    public int echoDataLength() {
-        return length - HEADER_LENGTH;
     }
 
     /** Whether this is an error message that quotes a datagram (RFC 792; RFC 1812 §4.3.2). */
@@ -189,29 +134,19 @@ public final class Icmpv4Message {
         return i32(buf, off + 4);
     }
 
-    /** Absolute offset of the quoted datagram in an error message; -1 for other messages. */
-    public int quotedPacketOffset() {
-        return isError() ? off + HEADER_LENGTH : -1;
+    /** Every error message quotes the datagram that caused it. */
+    @Override
+    boolean quotesPacket() {
+        return isError();
     }
 
-    /**
-     * Length of the quoted datagram in an error message; -1 for others. When a destination unreachable,
-     * time exceeded or parameter problem carries the RFC 4884 length (byte 5, in 32-bit words) and ICMP
-     * extensions, only the quoted part is counted.
-     */
-    public int quotedPacketLength() {
-        if (!isError()) {
-            return -1;
-        }
-        int available = length - HEADER_LENGTH;
-        int type = type();
-        if (type == TYPE_DESTINATION_UNREACHABLE || type == TYPE_TIME_EXCEEDED || type == TYPE_PARAMETER_PROBLEM) {
-            int words = u8(buf, off + 5);
-            if (words != 0 && words * 4 <= available) {
-                return words * 4;
-            }
-        }
-        return available;
+    /** RFC 4884 §4.1: destination unreachable, time exceeded and parameter problem, byte 5, 32-bit words. */
+    @Override
+    int extensionQuoteLength() {
+        return switch (type()) {
+            case TYPE_DESTINATION_UNREACHABLE, TYPE_TIME_EXCEEDED, TYPE_PARAMETER_PROBLEM -> u8(buf, off + 5) * 4;
+            default -> 0;
+        };
     }
 
     /**
@@ -239,11 +174,7 @@ public final class Icmpv4Message {
         if (type != TYPE_ECHO_REQUEST && type != TYPE_ECHO_REPLY) {
             throw new IllegalArgumentException("type " + type + " is not an echo request or reply");
         }
-        put8(out, off, type);
-        put8(out, off + 1, 0);
-        put16(out, off + 2, 0);
-        put16(out, off + 4, identifier);
-        put16(out, off + 6, sequence);
+        writeHeader(out, off, type, 0, identifier << 16 | sequence & 0xFFFF);
         put16(out, off + 2, InternetChecksum.compute(out, off, HEADER_LENGTH + dataLength));
         return HEADER_LENGTH + dataLength;
     }
@@ -283,10 +214,7 @@ public final class Icmpv4Message {
         // RFC 1812 §4.3.2.5: errors other than source quench go out with precedence 6 (CS6).
         Ipv4Packet.writeHeader(out, off, ERROR_TOS, total, identification, false, 64, IpProtocol.ICMP, source,
                 destination);
-        put8(out, icmpOff, type);
-        put8(out, icmpOff + 1, code);
-        put16(out, icmpOff + 2, 0);
-        put32(out, icmpOff + 4, restOfHeader);
+        writeHeader(out, icmpOff, type, code, restOfHeader);
         put16(out, icmpOff + 2, InternetChecksum.compute(out, icmpOff, HEADER_LENGTH + quoted));
         return total;
     }

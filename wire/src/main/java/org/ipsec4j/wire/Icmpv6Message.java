@@ -3,12 +3,10 @@ package org.ipsec4j.wire;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.ipsec4j.wire.Bytes.i32;
-import static org.ipsec4j.wire.Bytes.put16;
-import static org.ipsec4j.wire.Bytes.put32;
-import static org.ipsec4j.wire.Bytes.put8;
-import static org.ipsec4j.wire.Bytes.u16;
-import static org.ipsec4j.wire.Bytes.u8;
+import static org.ipsec4j.wire.BigEndian.i32;
+import static org.ipsec4j.wire.BigEndian.put16;
+import static org.ipsec4j.wire.BigEndian.u16;
+import static org.ipsec4j.wire.BigEndian.u8;
 
 /**
  * A mutable flyweight view of an ICMPv6 message (RFC 4443) and the Neighbor Discovery messages (RFC 4861)
@@ -19,9 +17,9 @@ import static org.ipsec4j.wire.Bytes.u8;
  * walks the options: each has a length in units of 8 bytes that must be non-zero (RFC 4861 §4.6) and fit.
  * The checksum covers the IPv6 pseudo header, so checksum methods take the enclosing {@link Ipv6Packet}.
  */
-public final class Icmpv6Message {
+public final class Icmpv6Message extends IcmpMessage {
 
-    public static final int HEADER_LENGTH = 8;
+    public static final int HEADER_LENGTH = IcmpMessage.HEADER_LENGTH;
 
     public static final int TYPE_DESTINATION_UNREACHABLE = 1;
     public static final int TYPE_PACKET_TOO_BIG = 2;
@@ -54,10 +52,6 @@ public final class Icmpv6Message {
     public static final int NA_FLAG_SOLICITED = 0x40;
     public static final int NA_FLAG_OVERRIDE = 0x20;
 
-    private byte[] buf;
-    private int off;
-    private int length;
-
     /** Receives one Neighbor Discovery option at a time. */
     @FunctionalInterface
     public interface OptionVisitor {
@@ -83,10 +77,7 @@ public final class Icmpv6Message {
 
     /** The ICMPv6 message carried by an IPv6 packet after its extension headers. */
     public Icmpv6Message wrap(Ipv6Packet ip) {
-        if (ip.upperLayerProtocol() != IpProtocol.ICMPV6) {
-            throw new MalformedPacketException("ip.protocol", ip.offset() + 6,
-                    "upper-layer protocol " + ip.upperLayerProtocol() + " is not ICMPv6");
-        }
+        ip.requireUpperLayer(IpProtocol.ICMPV6, "ICMPv6");
         return wrap(ip.buffer(), ip.upperLayerOffset(), ip.upperLayerLength());
     }
 
@@ -97,7 +88,7 @@ public final class Icmpv6Message {
      *                                  Discovery option is malformed
      */
     public Icmpv6Message wrap(byte[] buf, int off, int len) {
-        Bytes.checkSlice(buf, off, len, "icmpv6");
+        MalformedPacketException.checkSlice(buf, off, len, "icmpv6");
         if (len < 4) {
             throw new MalformedPacketException("icmpv6.header", off, "need 4 bytes, have " + len);
         }
@@ -156,44 +147,18 @@ public final class Icmpv6Message {
         };
     }
 
-    public byte[] buffer() {
-        return buf;
-    }
-
-    public int offset() {
-        return off;
-    }
-
-    public int length() {
-        return length;
-    }
-
-    public int type() {
-        return u8(buf, off);
-    }
-
-    public int code() {
-        return u8(buf, off + 1);
-    }
-
-    public int checksum() {
-        return u16(buf, off + 2);
-    }
-
     /** Error messages have types 0-127 (RFC 4443 §2.1). */
     public boolean isError() {
         return type() < 128;
     }
 
     public boolean verifyChecksum(Ipv6Packet ip) {
-        int pseudo = InternetChecksum.pseudoHeaderSumV6(ip.buffer(), ip.sourceOffset(), ip.destinationOffset(),
-                IpProtocol.ICMPV6, length);
+        int pseudo = ip.pseudoHeaderSum(IpProtocol.ICMPV6, length);
         return InternetChecksum.fold(InternetChecksum.sum(buf, off, length, pseudo)) == 0;
     }
 
     public int computeChecksum(Ipv6Packet ip) {
-        int s = InternetChecksum.pseudoHeaderSumV6(ip.buffer(), ip.sourceOffset(), ip.destinationOffset(),
-                IpProtocol.ICMPV6, length);
+        int s = ip.pseudoHeaderSum(IpProtocol.ICMPV6, length);
         s = InternetChecksum.sum(buf, off, 2, s);
         s = InternetChecksum.sum(buf, off + 4, length - 4, s);
         return InternetChecksum.fold(s);
@@ -210,22 +175,6 @@ public final class Icmpv6Message {
         return type() == TYPE_ECHO_REQUEST || type() == TYPE_ECHO_REPLY;
     }
 
-    public int echoIdentifier() {
-        return u16(buf, off + 4);
-    }
-
-    public int echoSequence() {
-        return u16(buf, off + 6);
-    }
-
-    public int echoDataOffset() {
-        return off + HEADER_LENGTH;
-    }
-
-    public int echoDataLength() {
-        return length - HEADER_LENGTH;
-    }
-
     // ---- errors (RFC 4443 §3) ----
 
     /** The MTU of a Packet Too Big message (bytes 4-7, RFC 4443 §3.2); -1 for other types. */
@@ -238,33 +187,20 @@ public final class Icmpv6Message {
         return type() == TYPE_PARAMETER_PROBLEM ? Integer.toUnsignedLong(i32(buf, off + 4)) : -1;
     }
 
-    /** Absolute offset of the invoking packet quoted by an error message (types 1-4); -1 otherwise. */
-    public int quotedPacketOffset() {
-        return isQuotingError() ? off + HEADER_LENGTH : -1;
-    }
-
-    /**
-     * Length of the quoted invoking packet; -1 for messages that quote none. For destination unreachable and
-     * time exceeded with an RFC 4884 length (byte 4, in 64-bit words) only the quoted part is counted.
-     */
-    public int quotedPacketLength() {
-        if (!isQuotingError()) {
-            return -1;
-        }
-        int available = length - HEADER_LENGTH;
-        int type = type();
-        if (type == TYPE_DESTINATION_UNREACHABLE || type == TYPE_TIME_EXCEEDED) {
-            int words = u8(buf, off + 4);
-            if (words != 0 && words * 8 <= available) {
-                return words * 8;
-            }
-        }
-        return available;
-    }
-
-    private boolean isQuotingError() {
+    /** The errors of RFC 4443 §3 (types 1-4) quote the invoking packet. */
+    @Override
+    boolean quotesPacket() {
         int type = type();
         return type >= TYPE_DESTINATION_UNREACHABLE && type <= TYPE_PARAMETER_PROBLEM;
+    }
+
+    /** RFC 4884 §4.2: destination unreachable and time exceeded, byte 4, in 64-bit words. */
+    @Override
+    int extensionQuoteLength() {
+        return switch (type()) {
+            case TYPE_DESTINATION_UNREACHABLE, TYPE_TIME_EXCEEDED -> u8(buf, off + 4) * 8;
+            default -> 0;
+        };
     }
 
     /**
@@ -273,7 +209,7 @@ public final class Icmpv6Message {
      * @throws MalformedPacketException if this message quotes no packet or the quoted header is bad
      */
     public Ipv6Packet quotedPacket(Ipv6Packet view) {
-        if (!isQuotingError()) {
+        if (!quotesPacket()) {
             throw new MalformedPacketException("icmpv6.type", off, "type " + type() + " quotes no packet");
         }
         return view.wrapQuoted(buf, quotedPacketOffset(), quotedPacketLength());
@@ -433,10 +369,7 @@ public final class Icmpv6Message {
         }
         Ipv6Packet.writeHeader(out, off, 0, 0, icmpLength, IpProtocol.ICMPV6, hopLimit, src, srcOff, dst, dstOff);
         int icmpOff = off + Ipv6Packet.HEADER_LENGTH;
-        put8(out, icmpOff, type);
-        put8(out, icmpOff + 1, 0);
-        put16(out, icmpOff + 4, identifier);
-        put16(out, icmpOff + 6, sequence);
+        writeHeader(out, icmpOff, type, 0, identifier << 16 | sequence & 0xFFFF);
         writeChecksum(out, off, icmpOff, icmpLength);
         return Ipv6Packet.HEADER_LENGTH + icmpLength;
     }
@@ -462,9 +395,7 @@ public final class Icmpv6Message {
         int quotedSource = icmpOff + HEADER_LENGTH + 8;
         Ipv6Packet.writeHeader(out, off, 0, 0, icmpLength, IpProtocol.ICMPV6, hopLimit, src, srcOff, out,
                 quotedSource);
-        put8(out, icmpOff, type);
-        put8(out, icmpOff + 1, code);
-        put32(out, icmpOff + 4, restOfHeader);
+        writeHeader(out, icmpOff, type, code, restOfHeader);
         writeChecksum(out, off, icmpOff, icmpLength);
         return Ipv6Packet.HEADER_LENGTH + icmpLength;
     }

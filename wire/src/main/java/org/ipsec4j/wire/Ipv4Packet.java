@@ -3,12 +3,12 @@ package org.ipsec4j.wire;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.ipsec4j.wire.Bytes.i32;
-import static org.ipsec4j.wire.Bytes.put16;
-import static org.ipsec4j.wire.Bytes.put32;
-import static org.ipsec4j.wire.Bytes.put8;
-import static org.ipsec4j.wire.Bytes.u16;
-import static org.ipsec4j.wire.Bytes.u8;
+import static org.ipsec4j.wire.BigEndian.i32;
+import static org.ipsec4j.wire.BigEndian.put16;
+import static org.ipsec4j.wire.BigEndian.put32;
+import static org.ipsec4j.wire.BigEndian.put8;
+import static org.ipsec4j.wire.BigEndian.u16;
+import static org.ipsec4j.wire.BigEndian.u8;
 
 /**
  * A mutable flyweight view of an IPv4 packet (RFC 791) in a byte array. One instance can be re-pointed at
@@ -26,8 +26,8 @@ public final class Ipv4Packet {
     public static final int MAX_TOTAL_LENGTH = 0xFFFF;
 
     /** Option type octets (RFC 791 §3.1, IANA "IP Option Numbers"). */
-    public static final int OPTION_END_OF_LIST = 0;
-    public static final int OPTION_NO_OPERATION = 1;
+    public static final int OPTION_END_OF_LIST = TypeLengthOptions.END_OF_LIST;
+    public static final int OPTION_NO_OPERATION = TypeLengthOptions.NO_OPERATION;
 
     private static final int FLAG_DF = 0x4000;
     private static final int FLAG_MF = 0x2000;
@@ -87,7 +87,7 @@ public final class Ipv4Packet {
     }
 
     private Ipv4Packet wrap(byte[] buf, int off, int len, boolean quoted) {
-        Bytes.checkSlice(buf, off, len, "ipv4");
+        MalformedPacketException.checkSlice(buf, off, len, "ipv4");
         if (len < MIN_HEADER_LENGTH) {
             throw new MalformedPacketException("ipv4.header", off, "need 20 bytes, have " + len);
         }
@@ -111,38 +111,13 @@ public final class Ipv4Packet {
             throw new MalformedPacketException("ipv4.totalLength", off + 2,
                     "total length " + total + " > " + len + " bytes present");
         }
-        validateOptions(buf, off + MIN_HEADER_LENGTH, off + ihl);
+        TypeLengthOptions.validate(buf, off + MIN_HEADER_LENGTH, off + ihl, "ipv4.option.length", -1, 0);
         this.buf = buf;
         this.off = off;
         this.capacity = len;
         this.headerLength = ihl;
         this.availableLength = Math.min(total, len);
         return this;
-    }
-
-    /** RFC 791 §3.1 option formats: EOL ends the list, NOP is one byte, every other option has a length. */
-    private static void validateOptions(byte[] buf, int pos, int end) {
-        while (pos < end) {
-            int type = buf[pos] & 0xFF;
-            if (type == OPTION_END_OF_LIST) {
-                return;
-            }
-            if (type == OPTION_NO_OPERATION) {
-                pos++;
-                continue;
-            }
-            if (pos + 1 >= end) {
-                throw new MalformedPacketException("ipv4.option.length", pos + 1,
-                        "option " + type + " has no length octet");
-            }
-            int optLen = buf[pos + 1] & 0xFF;
-            if (optLen < 2 || optLen > end - pos) {
-                throw new MalformedPacketException("ipv4.option.length", pos + 1,
-                        "option " + type + " length " + optLen + " does not fit the " + (end - pos)
-                                + " option bytes left");
-            }
-            pos += optLen;
-        }
     }
 
     public byte[] buffer() {
@@ -266,25 +241,31 @@ public final class Ipv4Packet {
         return availableLength - headerLength;
     }
 
+    /** The partial checksum of this packet's pseudo header for an upper layer of {@code upperLength} bytes. */
+    int pseudoHeaderSum(int protocol, int upperLength) {
+        return InternetChecksum.pseudoHeaderSumV4(buf, sourceOffset(), destinationOffset(), protocol, upperLength);
+    }
+
+    /**
+     * For the views of what a packet carries: checks that the payload is {@code protocol} ({@code name} in the
+     * error) and starts with its header, which only the first fragment holds (RFC 791).
+     */
+    void requireUpperLayer(int protocol, String name) {
+        if (protocol() != protocol) {
+            throw new MalformedPacketException("ip.protocol", off + 9, "protocol " + protocol() + " is not " + name);
+        }
+        if (fragmentOffset() != 0) {
+            throw new MalformedPacketException("ipv4.fragmentOffset", off + 6,
+                    "a non-first fragment carries no " + name + " header; reassemble first");
+        }
+    }
+
     /**
      * Walks the options (validated on wrap), stopping at End of Option List, the end of the header, or when
      * the visitor returns false. Padding after EOL is not reported.
      */
     public void options(OptionVisitor visitor) {
-        int pos = off + MIN_HEADER_LENGTH;
-        int end = off + headerLength;
-        while (pos < end) {
-            int type = buf[pos] & 0xFF;
-            if (type == OPTION_END_OF_LIST) {
-                visitor.option(type, pos, 1);
-                return;
-            }
-            int optLen = type == OPTION_NO_OPERATION ? 1 : buf[pos + 1] & 0xFF;
-            if (!visitor.option(type, pos, optLen)) {
-                return;
-            }
-            pos += optLen;
-        }
+        TypeLengthOptions.walk(buf, off + MIN_HEADER_LENGTH, off + headerLength, visitor::option);
     }
 
     /** The options as a list (allocates; for diagnostics and tests). */
@@ -309,7 +290,7 @@ public final class Ipv4Packet {
             if (type == OPTION_END_OF_LIST) {
                 break;
             }
-            int optLen = type == OPTION_NO_OPERATION ? 1 : buf[pos + 1] & 0xFF;
+            int optLen = TypeLengthOptions.length(buf, pos);
             if ((type & 0x80) != 0) {
                 System.arraycopy(buf, pos, out, outOff + n, optLen);
                 n += optLen;

@@ -3,12 +3,12 @@ package org.ipsec4j.wire;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.ipsec4j.wire.Bytes.i32;
-import static org.ipsec4j.wire.Bytes.put16;
-import static org.ipsec4j.wire.Bytes.put32;
-import static org.ipsec4j.wire.Bytes.put8;
-import static org.ipsec4j.wire.Bytes.u16;
-import static org.ipsec4j.wire.Bytes.u8;
+import static org.ipsec4j.wire.BigEndian.i32;
+import static org.ipsec4j.wire.BigEndian.put16;
+import static org.ipsec4j.wire.BigEndian.put32;
+import static org.ipsec4j.wire.BigEndian.put8;
+import static org.ipsec4j.wire.BigEndian.u16;
+import static org.ipsec4j.wire.BigEndian.u8;
 
 /**
  * A mutable flyweight view of an IPv6 packet (RFC 8200) and its extension-header chain in a byte array.
@@ -86,7 +86,7 @@ public final class Ipv6Packet {
     }
 
     private Ipv6Packet wrap(byte[] buf, int off, int len, boolean quoted) {
-        Bytes.checkSlice(buf, off, len, "ipv6");
+        MalformedPacketException.checkSlice(buf, off, len, "ipv6");
         if (len < HEADER_LENGTH) {
             throw new MalformedPacketException("ipv6.header", off, "need 40 bytes, have " + len);
         }
@@ -287,6 +287,22 @@ public final class Ipv6Packet {
     /** Bytes from the upper-layer header to the end of the packet (as present); -1 when there is none. */
     public int upperLayerLength() {
         return upperLayerOffset < 0 ? -1 : end() - upperLayerOffset;
+    }
+
+    /** The partial checksum of this packet's pseudo header (RFC 8200 §8.1) for an upper layer of that length. */
+    int pseudoHeaderSum(int protocol, int upperLength) {
+        return InternetChecksum.pseudoHeaderSumV6(buf, sourceOffset(), destinationOffset(), protocol, upperLength);
+    }
+
+    /**
+     * For the views of what a packet carries: checks that the header chain ends in {@code protocol}
+     * ({@code name} in the error); a non-first fragment has no upper layer and fails too.
+     */
+    void requireUpperLayer(int protocol, String name) {
+        if (upperLayerProtocol != protocol) {
+            throw new MalformedPacketException("ip.protocol", off + 6,
+                    "upper-layer protocol " + upperLayerProtocol + " is not " + name);
+        }
     }
 
     /** Absolute offset of the end of the packet (or of the bytes present, for a truncated quote). */

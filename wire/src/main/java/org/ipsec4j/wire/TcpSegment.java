@@ -3,12 +3,12 @@ package org.ipsec4j.wire;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.ipsec4j.wire.Bytes.i32;
-import static org.ipsec4j.wire.Bytes.put16;
-import static org.ipsec4j.wire.Bytes.put32;
-import static org.ipsec4j.wire.Bytes.put8;
-import static org.ipsec4j.wire.Bytes.u16;
-import static org.ipsec4j.wire.Bytes.u8;
+import static org.ipsec4j.wire.BigEndian.i32;
+import static org.ipsec4j.wire.BigEndian.put16;
+import static org.ipsec4j.wire.BigEndian.put32;
+import static org.ipsec4j.wire.BigEndian.put8;
+import static org.ipsec4j.wire.BigEndian.u16;
+import static org.ipsec4j.wire.BigEndian.u8;
 
 /**
  * A mutable flyweight view of a TCP segment (RFC 9293) in a byte array: wrap it over the IP payload.
@@ -32,8 +32,8 @@ public final class TcpSegment {
     public static final int CWR = 0x80;
 
     /** Option kinds (IANA "TCP Option Kind Numbers"). */
-    public static final int OPTION_END_OF_LIST = 0;
-    public static final int OPTION_NO_OPERATION = 1;
+    public static final int OPTION_END_OF_LIST = TypeLengthOptions.END_OF_LIST;
+    public static final int OPTION_NO_OPERATION = TypeLengthOptions.NO_OPERATION;
     public static final int OPTION_MSS = 2;
     public static final int OPTION_WINDOW_SCALE = 3;
     public static final int OPTION_SACK_PERMITTED = 4;
@@ -72,25 +72,14 @@ public final class TcpSegment {
 
     /** The TCP segment carried by an IPv4 packet; the packet must carry TCP and not be a non-first fragment. */
     public TcpSegment wrap(Ipv4Packet ip) {
-        requireProtocol(ip.protocol(), ip.offset() + 9);
-        if (ip.fragmentOffset() != 0) {
-            // RFC 791: only the first fragment starts with the transport header.
-            throw new MalformedPacketException("ipv4.fragmentOffset", ip.offset() + 6,
-                    "a non-first fragment carries no TCP header; reassemble first");
-        }
+        ip.requireUpperLayer(IpProtocol.TCP, "TCP");
         return wrap(ip.buffer(), ip.payloadOffset(), ip.payloadLength());
     }
 
     /** The TCP segment carried by an IPv6 packet after its extension headers; the packet must carry TCP. */
     public TcpSegment wrap(Ipv6Packet ip) {
-        requireProtocol(ip.upperLayerProtocol(), ip.offset() + 6);
+        ip.requireUpperLayer(IpProtocol.TCP, "TCP");
         return wrap(ip.buffer(), ip.upperLayerOffset(), ip.upperLayerLength());
-    }
-
-    private static void requireProtocol(int protocol, int fieldOffset) {
-        if (protocol != IpProtocol.TCP) {
-            throw new MalformedPacketException("ip.protocol", fieldOffset, "protocol " + protocol + " is not TCP");
-        }
     }
 
     /**
@@ -99,7 +88,7 @@ public final class TcpSegment {
      * @throws MalformedPacketException if the header or an option does not fit
      */
     public TcpSegment wrap(byte[] buf, int off, int len) {
-        Bytes.checkSlice(buf, off, len, "tcp");
+        MalformedPacketException.checkSlice(buf, off, len, "tcp");
         if (len < MIN_HEADER_LENGTH) {
             throw new MalformedPacketException("tcp.header", off, "need 20 bytes, have " + len);
         }
@@ -108,32 +97,9 @@ public final class TcpSegment {
             throw new MalformedPacketException("tcp.dataOffset", off + 12,
                     "header length " + hl + " outside 20.." + len);
         }
-        int mss = -1;
-        int pos = off + MIN_HEADER_LENGTH;
-        int end = off + hl;
-        while (pos < end) {
-            int kind = buf[pos] & 0xFF;
-            if (kind == OPTION_END_OF_LIST) {
-                break;
-            }
-            if (kind == OPTION_NO_OPERATION) {
-                pos++;
-                continue;
-            }
-            if (pos + 1 >= end) {
-                throw new MalformedPacketException("tcp.option.length", pos + 1, "option " + kind + " has no length byte");
-            }
-            int optLen = buf[pos + 1] & 0xFF;
-            if (optLen < 2 || optLen > end - pos) {
-                throw new MalformedPacketException("tcp.option.length", pos + 1,
-                        "option " + kind + " length " + optLen + " does not fit the " + (end - pos) + " bytes left");
-            }
-            // RFC 9293 §3.7.1: an MSS option has length 4; a wrong length is ignored as Linux does.
-            if (kind == OPTION_MSS && optLen == 4 && mss < 0) {
-                mss = pos;
-            }
-            pos += optLen;
-        }
+        // RFC 9293 §3.7.1: an MSS option has length 4; one of another length is ignored, as Linux does.
+        int mss = TypeLengthOptions.validate(buf, off + MIN_HEADER_LENGTH, off + hl, "tcp.option.length",
+                OPTION_MSS, 4);
         this.buf = buf;
         this.off = off;
         this.length = len;
@@ -251,20 +217,7 @@ public final class TcpSegment {
 
     /** Walks the options (validated on wrap) until EOL, the end of the header, or the visitor says stop. */
     public void options(OptionVisitor visitor) {
-        int pos = off + MIN_HEADER_LENGTH;
-        int end = off + headerLength;
-        while (pos < end) {
-            int kind = buf[pos] & 0xFF;
-            if (kind == OPTION_END_OF_LIST) {
-                visitor.option(kind, pos, 1);
-                return;
-            }
-            int optLen = kind == OPTION_NO_OPERATION ? 1 : buf[pos + 1] & 0xFF;
-            if (!visitor.option(kind, pos, optLen)) {
-                return;
-            }
-            pos += optLen;
-        }
+        TypeLengthOptions.walk(buf, off + MIN_HEADER_LENGTH, off + headerLength, visitor::option);
     }
 
     /** The options as a list (allocates; for diagnostics and tests). */
@@ -320,25 +273,21 @@ public final class TcpSegment {
     }
 
     public boolean verifyChecksum(Ipv4Packet ip) {
-        int pseudo = InternetChecksum.pseudoHeaderSumV4(ip.buffer(), ip.sourceOffset(), ip.destinationOffset(),
-                IpProtocol.TCP, length);
+        int pseudo = ip.pseudoHeaderSum(IpProtocol.TCP, length);
         return InternetChecksum.fold(InternetChecksum.sum(buf, off, length, pseudo)) == 0;
     }
 
     public boolean verifyChecksum(Ipv6Packet ip) {
-        int pseudo = InternetChecksum.pseudoHeaderSumV6(ip.buffer(), ip.sourceOffset(), ip.destinationOffset(),
-                IpProtocol.TCP, length);
+        int pseudo = ip.pseudoHeaderSum(IpProtocol.TCP, length);
         return InternetChecksum.fold(InternetChecksum.sum(buf, off, length, pseudo)) == 0;
     }
 
     public int computeChecksum(Ipv4Packet ip) {
-        return withPseudoHeader(InternetChecksum.pseudoHeaderSumV4(ip.buffer(), ip.sourceOffset(),
-                ip.destinationOffset(), IpProtocol.TCP, length));
+        return withPseudoHeader(ip.pseudoHeaderSum(IpProtocol.TCP, length));
     }
 
     public int computeChecksum(Ipv6Packet ip) {
-        return withPseudoHeader(InternetChecksum.pseudoHeaderSumV6(ip.buffer(), ip.sourceOffset(),
-                ip.destinationOffset(), IpProtocol.TCP, length));
+        return withPseudoHeader(ip.pseudoHeaderSum(IpProtocol.TCP, length));
     }
 
     private int withPseudoHeader(int pseudo) {

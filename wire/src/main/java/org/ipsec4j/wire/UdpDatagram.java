@@ -1,7 +1,7 @@
 package org.ipsec4j.wire;
 
-import static org.ipsec4j.wire.Bytes.put16;
-import static org.ipsec4j.wire.Bytes.u16;
+import static org.ipsec4j.wire.BigEndian.put16;
+import static org.ipsec4j.wire.BigEndian.u16;
 
 /**
  * A mutable flyweight view of a UDP datagram (RFC 768) in a byte array: wrap it over the IP payload.
@@ -32,25 +32,14 @@ public final class UdpDatagram {
 
     /** The UDP datagram carried by an IPv4 packet; the packet must carry UDP and not be a non-first fragment. */
     public UdpDatagram wrap(Ipv4Packet ip) {
-        requireProtocol(ip.protocol(), ip.offset() + 9);
-        if (ip.fragmentOffset() != 0) {
-            // RFC 791: only the first fragment starts with the transport header.
-            throw new MalformedPacketException("ipv4.fragmentOffset", ip.offset() + 6,
-                    "a non-first fragment carries no UDP header; reassemble first");
-        }
+        ip.requireUpperLayer(IpProtocol.UDP, "UDP");
         return wrap(ip.buffer(), ip.payloadOffset(), ip.payloadLength());
     }
 
     /** The UDP datagram carried by an IPv6 packet after its extension headers; the packet must carry UDP. */
     public UdpDatagram wrap(Ipv6Packet ip) {
-        requireProtocol(ip.upperLayerProtocol(), ip.offset() + 6);
+        ip.requireUpperLayer(IpProtocol.UDP, "UDP");
         return wrap(ip.buffer(), ip.upperLayerOffset(), ip.upperLayerLength());
-    }
-
-    private static void requireProtocol(int protocol, int fieldOffset) {
-        if (protocol != IpProtocol.UDP) {
-            throw new MalformedPacketException("ip.protocol", fieldOffset, "protocol " + protocol + " is not UDP");
-        }
     }
 
     /**
@@ -59,7 +48,7 @@ public final class UdpDatagram {
      * {@link #payloadLength()} then counts the bytes present. Checksums cannot be verified on a cut quote.
      */
     public UdpDatagram wrapQuoted(byte[] buf, int off, int len) {
-        Bytes.checkSlice(buf, off, len, "udp");
+        MalformedPacketException.checkSlice(buf, off, len, "udp");
         if (len < HEADER_LENGTH) {
             throw new MalformedPacketException("udp.header", off, "need 8 bytes, have " + len);
         }
@@ -80,7 +69,7 @@ public final class UdpDatagram {
      *                                  {@code len}
      */
     public UdpDatagram wrap(byte[] buf, int off, int len) {
-        Bytes.checkSlice(buf, off, len, "udp");
+        MalformedPacketException.checkSlice(buf, off, len, "udp");
         if (len < HEADER_LENGTH) {
             throw new MalformedPacketException("udp.header", off, "need 8 bytes, have " + len);
         }
@@ -154,8 +143,7 @@ public final class UdpDatagram {
         if (checksum() == 0) {
             return true;
         }
-        int pseudo = InternetChecksum.pseudoHeaderSumV4(ip.buffer(), ip.sourceOffset(), ip.destinationOffset(),
-                IpProtocol.UDP, length);
+        int pseudo = ip.pseudoHeaderSum(IpProtocol.UDP, length);
         return InternetChecksum.fold(InternetChecksum.sum(buf, off, length, pseudo)) == 0;
     }
 
@@ -174,21 +162,18 @@ public final class UdpDatagram {
         if (checksum() == 0) {
             return allowZeroChecksum;
         }
-        int pseudo = InternetChecksum.pseudoHeaderSumV6(ip.buffer(), ip.sourceOffset(), ip.destinationOffset(),
-                IpProtocol.UDP, length);
+        int pseudo = ip.pseudoHeaderSum(IpProtocol.UDP, length);
         return InternetChecksum.fold(InternetChecksum.sum(buf, off, length, pseudo)) == 0;
     }
 
     /** The checksum this datagram should carry over IPv4 (never 0: a computed 0 becomes 0xFFFF). */
     public int computeChecksum(Ipv4Packet ip) {
-        return withPseudoHeader(InternetChecksum.pseudoHeaderSumV4(ip.buffer(), ip.sourceOffset(),
-                ip.destinationOffset(), IpProtocol.UDP, length));
+        return withPseudoHeader(ip.pseudoHeaderSum(IpProtocol.UDP, length));
     }
 
     /** The checksum this datagram should carry over IPv6 (never 0: a computed 0 becomes 0xFFFF). */
     public int computeChecksum(Ipv6Packet ip) {
-        return withPseudoHeader(InternetChecksum.pseudoHeaderSumV6(ip.buffer(), ip.sourceOffset(),
-                ip.destinationOffset(), IpProtocol.UDP, length));
+        return withPseudoHeader(ip.pseudoHeaderSum(IpProtocol.UDP, length));
     }
 
     private int withPseudoHeader(int pseudo) {

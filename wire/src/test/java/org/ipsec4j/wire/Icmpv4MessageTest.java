@@ -91,7 +91,7 @@ class Icmpv4MessageTest {
         Ipv4Packet quoted = icmp.quotedPacket(new Ipv4Packet());
         assertTrue(quoted.isTruncated());
         assertEquals(1500, quoted.totalLength());
-        assertEquals(4500, Bytes.u16(out, quoted.payloadOffset()), "the first 8 bytes carry the UDP ports");
+        assertEquals(4500, BigEndian.u16(out, quoted.payloadOffset()), "the first 8 bytes carry the UDP ports");
         assertFalse(Icmpv4Message.mayRespondWithError(err), "never an error about an error (RFC 1812 §4.3.2.7)");
     }
 

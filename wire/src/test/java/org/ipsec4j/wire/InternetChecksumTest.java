@@ -175,8 +175,8 @@ class InternetChecksumTest {
         data[0] = 0;
         data[1] = 0;
         int ck = InternetChecksum.compute(data, 0, data.length);
-        int oldValue = Bytes.i32(data, 2);
-        Bytes.put32(data, 2, newValue);
+        int oldValue = BigEndian.i32(data, 2);
+        BigEndian.put32(data, 2, newValue);
         int adjusted = InternetChecksum.adjust32(ck, oldValue, newValue);
         int full = InternetChecksum.compute(data, 0, data.length);
         assertEquals(full == 0xFFFF ? 0 : full, adjusted == 0xFFFF ? 0 : adjusted);

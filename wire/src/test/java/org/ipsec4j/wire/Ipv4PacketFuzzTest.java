@@ -15,19 +15,15 @@ class Ipv4PacketFuzzTest {
 
     @FuzzTest(maxDuration = "30s")
     void parse(byte[] input) {
-        // The first byte, if any, chooses strict or quoted (lenient) parsing; the rest is the packet.
-        if (input.length == 0) {
+        FuzzChecks.ModeAndPacket packet = FuzzChecks.ModeAndPacket.of(input);
+        if (packet == null) {
             return;
         }
-        boolean quoted = (input[0] & 1) != 0;
-        int off = 1;
-        int len = input.length - 1;
+        boolean quoted = packet.quoted();
+        int off = packet.off();
+        int len = packet.len();
         try {
-            if (quoted) {
-                ip.wrapQuoted(input, off, len);
-            } else {
-                ip.wrap(input, off, len);
-            }
+            packet.wrap(ip::wrap, ip::wrapQuoted);
         } catch (MalformedPacketException expected) {
             return;
         }
@@ -55,10 +51,6 @@ class Ipv4PacketFuzzTest {
         }
         check(before >= 0, "checksum", ip);
         // Re-wrapping our own edits must succeed.
-        if (quoted) {
-            ip.wrapQuoted(input, off, len);
-        } else {
-            ip.wrap(input, off, len);
-        }
+        packet.wrap(ip::wrap, ip::wrapQuoted);
     }
 }

@@ -15,18 +15,15 @@ class Ipv6PacketFuzzTest {
 
     @FuzzTest(maxDuration = "30s")
     void parse(byte[] input) {
-        if (input.length == 0) {
+        FuzzChecks.ModeAndPacket packet = FuzzChecks.ModeAndPacket.of(input);
+        if (packet == null) {
             return;
         }
-        boolean quoted = (input[0] & 1) != 0;
-        int off = 1;
-        int len = input.length - 1;
+        boolean quoted = packet.quoted();
+        int off = packet.off();
+        int len = packet.len();
         try {
-            if (quoted) {
-                ip.wrapQuoted(input, off, len);
-            } else {
-                ip.wrap(input, off, len);
-            }
+            packet.wrap(ip::wrap, ip::wrapQuoted);
         } catch (MalformedPacketException expected) {
             return;
         }
@@ -64,10 +61,6 @@ class Ipv6PacketFuzzTest {
         ip.toString();
         // In-place edits keep the packet parseable.
         ip.setTrafficClass(ip.trafficClass() ^ 0xFF).setFlowLabel(ip.flowLabel() + 1).setHopLimit(ip.hopLimit() - 1);
-        if (quoted) {
-            ip.wrapQuoted(input, off, len);
-        } else {
-            ip.wrap(input, off, len);
-        }
+        packet.wrap(ip::wrap, ip::wrapQuoted);
     }
 }

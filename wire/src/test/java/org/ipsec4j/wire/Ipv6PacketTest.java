@@ -298,7 +298,7 @@ class Ipv6PacketTest {
                 .map(v -> v % 3 == 0 ? v : 0).array(int[].class).ofSize(8).map(groups -> {
                     byte[] a = new byte[16];
                     for (int i = 0; i < 8; i++) {
-                        Bytes.put16(a, 2 * i, groups[i]);
+                        BigEndian.put16(a, 2 * i, groups[i]);
                     }
                     return a;
                 });

@@ -144,7 +144,7 @@ class TcpSegmentTest {
         Arrays.fill(opts, 0, leadingNops, (byte) 1);
         opts[leadingNops] = 2;
         opts[leadingNops + 1] = 4;
-        Bytes.put16(opts, leadingNops + 2, mss);
+        BigEndian.put16(opts, leadingNops + 2, mss);
         int hl = 20 + ((opts.length + 3) & ~3);
         int ipLen = v6 ? 40 : 20;
         byte[] b = new byte[ipLen + hl + payload.length];
@@ -185,11 +185,11 @@ class TcpSegmentTest {
         Arrays.fill(opts, 0, leadingNops, (byte) 1);
         opts[leadingNops] = 2;
         opts[leadingNops + 1] = 4;
-        Bytes.put16(opts, leadingNops + 2, mss);
+        BigEndian.put16(opts, leadingNops + 2, mss);
         byte[] syn = synWithOptions(opts, src, dst);
         byte[] b = Arrays.copyOf(syn, syn.length + payload.length);
         System.arraycopy(payload, 0, b, syn.length, payload.length);
-        Bytes.put16(b, 2, b.length);
+        BigEndian.put16(b, 2, b.length);
         Ipv4Packet ip = Ipv4Packet.parse(b, 0, b.length).updateHeaderChecksum();
         TcpSegment tcp = new TcpSegment().wrap(ip).updateChecksum(ip);
         boolean changed = tcp.clampMss(max);

@@ -66,7 +66,7 @@ class UdpDatagramTest {
         Ipv4Packet ip = Ipv4Packet.parse(b, 0, b.length);
         UdpDatagram udp = new UdpDatagram().wrap(ip);
         // Put the checksum's own value into the payload: the data then sums to 0xFFFF, checksum 0.
-        Bytes.put16(b, 28, udp.computeChecksum(ip));
+        BigEndian.put16(b, 28, udp.computeChecksum(ip));
         assertEquals(0xFFFF, udp.computeChecksum(ip));
         udp.updateChecksum(ip);
         assertEquals(0xFFFF, udp.checksum());

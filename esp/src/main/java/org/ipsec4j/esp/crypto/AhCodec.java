@@ -2,6 +2,7 @@ package org.ipsec4j.esp.crypto;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.ipsec4j.wire.BigEndian;
 import org.ipsec4j.wire.InternetChecksum;
 import org.ipsec4j.wire.IpProtocol;
 import org.ipsec4j.wire.Ipv4Packet;
@@ -359,7 +360,7 @@ public final class AhCodec {
         if (r != null) {
             return r;
         }
-        if (!BigEndian.constantTimeEquals(icv, 0, buf, ahOffset + FIXED_LENGTH, icvLength)) {
+        if (!ConstantTime.regionsEqual(icv, 0, buf, ahOffset + FIXED_LENGTH, icvLength)) {
             return AhVerification.AUTHENTICATION_FAILED;
         }
         out.ipVersion = foundVersion;

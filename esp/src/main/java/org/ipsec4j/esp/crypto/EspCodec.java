@@ -8,6 +8,7 @@ import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.IvParameterSpec;
+import org.ipsec4j.wire.BigEndian;
 
 /**
  * Builds and opens ESP packets (RFC 4303 §2) for one SA: from the SPI to the ICV, without the IP header
@@ -285,7 +286,7 @@ public final class EspCodec {
                 hmac.updateInt((int) (seq >>> 32));
             }
             hmac.finish(icv, 0);
-            if (!BigEndian.constantTimeEquals(icv, 0, buf, ctOff + ctLen, icvLength)) {
+            if (!ConstantTime.regionsEqual(icv, 0, buf, ctOff + ctLen, icvLength)) {
                 return DecapsulationResult.AUTHENTICATION_FAILED;
             }
             if (encryption != EncryptionAlgorithm.NULL) {

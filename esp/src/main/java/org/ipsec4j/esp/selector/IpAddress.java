@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Objects;
 
+import org.ipsec4j.wire.BigEndian;
 import org.ipsec4j.wire.Ipv4Packet;
 import org.ipsec4j.wire.Ipv6Packet;
 
@@ -27,12 +28,12 @@ public record IpAddress(IpFamily family, long high, long low) implements Compara
 
     /** The 16-byte IPv6 address at {@code b[off]}. */
     public static IpAddress ipv6(byte[] b, int off) {
-        return new IpAddress(IpFamily.IPV6, readLong(b, off), readLong(b, off + 8));
+        return new IpAddress(IpFamily.IPV6, BigEndian.i64(b, off), BigEndian.i64(b, off + 8));
     }
 
     /** The address of {@code family} at {@code b[off]} (4 or 16 bytes). */
     public static IpAddress read(IpFamily family, byte[] b, int off) {
-        return family == IpFamily.IPV4 ? ipv4(readInt(b, off)) : ipv6(b, off);
+        return family == IpFamily.IPV4 ? ipv4(BigEndian.i32(b, off)) : ipv6(b, off);
     }
 
     /** Dotted-quad IPv4 or RFC 4291 IPv6 text. */
@@ -46,7 +47,7 @@ public record IpAddress(IpFamily family, long high, long low) implements Compara
 
     public static IpAddress of(InetAddress address) {
         byte[] b = address.getAddress();
-        return b.length == 4 ? ipv4(readInt(b, 0)) : ipv6(b, 0);
+        return b.length == 4 ? ipv4(BigEndian.i32(b, 0)) : ipv6(b, 0);
     }
 
     /** The all-zero address of a family (0.0.0.0 or ::). */
@@ -70,11 +71,11 @@ public record IpAddress(IpFamily family, long high, long low) implements Compara
     /** Writes the 4 or 16 address bytes at {@code out[off]}; returns the number written. */
     public int writeTo(byte[] out, int off) {
         if (family == IpFamily.IPV4) {
-            writeInt(out, off, (int) low);
+            BigEndian.put32(out, off, (int) low);
             return 4;
         }
-        writeLong(out, off, high);
-        writeLong(out, off + 8, low);
+        BigEndian.put64(out, off, high);
+        BigEndian.put64(out, off + 8, low);
         return 16;
     }
 
@@ -95,9 +96,9 @@ public record IpAddress(IpFamily family, long high, long low) implements Compara
     /** Whether the 4 or 16 bytes at {@code b[off]} are this address; allocates nothing. */
     public boolean equalsBytes(byte[] b, int off) {
         if (family == IpFamily.IPV4) {
-            return readInt(b, off) == (int) low;
+            return BigEndian.i32(b, off) == (int) low;
         }
-        return readLong(b, off) == high && readLong(b, off + 8) == low;
+        return BigEndian.i64(b, off) == high && BigEndian.i64(b, off + 8) == low;
     }
 
     public boolean isZero() {
@@ -135,28 +136,6 @@ public record IpAddress(IpFamily family, long high, long low) implements Compara
 
     /** The IPv4 address in the 4 bytes at {@code b[off]}, as {@link #ipv4Value()} gives it; allocates nothing. */
     public static int readIpv4(byte[] b, int off) {
-        return readInt(b, off);
-    }
-
-    // Big-endian helpers for address bytes only; packet headers are read through the wire views.
-
-    static int readInt(byte[] b, int off) {
-        return (b[off] << 24) | ((b[off + 1] & 0xFF) << 16) | ((b[off + 2] & 0xFF) << 8) | (b[off + 3] & 0xFF);
-    }
-
-    static long readLong(byte[] b, int off) {
-        return ((long) readInt(b, off) << 32) | Integer.toUnsignedLong(readInt(b, off + 4));
-    }
-
-    static void writeInt(byte[] b, int off, int v) {
-        b[off] = (byte) (v >>> 24);
-        b[off + 1] = (byte) (v >>> 16);
-        b[off + 2] = (byte) (v >>> 8);
-        b[off + 3] = (byte) v;
-    }
-
-    static void writeLong(byte[] b, int off, long v) {
-        writeInt(b, off, (int) (v >>> 32));
-        writeInt(b, off + 4, (int) v);
+        return BigEndian.i32(b, off);
     }
 }

@@ -1,5 +1,6 @@
 package org.ipsec4j.esp.selector;
 
+import org.ipsec4j.wire.BigEndian;
 import org.ipsec4j.wire.Icmpv4Message;
 import org.ipsec4j.wire.Icmpv6Message;
 import org.ipsec4j.wire.IpProtocol;
@@ -87,10 +88,10 @@ public final class PacketClassifier {
 
     private void classifyIpv6(byte[] buf, int off, int len, boolean localIsSource, PacketSelector out) {
         Ipv6Packet ip = ipv6.wrap(buf, off, len);
-        long srcHigh = IpAddress.readLong(buf, ip.sourceOffset());
-        long srcLow = IpAddress.readLong(buf, ip.sourceOffset() + 8);
-        long dstHigh = IpAddress.readLong(buf, ip.destinationOffset());
-        long dstLow = IpAddress.readLong(buf, ip.destinationOffset() + 8);
+        long srcHigh = BigEndian.i64(buf, ip.sourceOffset());
+        long srcLow = BigEndian.i64(buf, ip.sourceOffset() + 8);
+        long dstHigh = BigEndian.i64(buf, ip.destinationOffset());
+        long dstLow = BigEndian.i64(buf, ip.destinationOffset() + 8);
         if (localIsSource) {
             out.setAddresses(IpFamily.IPV6, srcHigh, srcLow, dstHigh, dstLow);
         } else {
@@ -139,8 +140,8 @@ public final class PacketClassifier {
                 if (tLen < 4) {
                     throw new MalformedPacketException("transport.ports", tOff, "need 4 bytes, have " + tLen);
                 }
-                srcPort = ((buf[tOff] & 0xFF) << 8) | (buf[tOff + 1] & 0xFF);
-                dstPort = ((buf[tOff + 2] & 0xFF) << 8) | (buf[tOff + 3] & 0xFF);
+                srcPort = BigEndian.u16(buf, tOff);
+                dstPort = BigEndian.u16(buf, tOff + 2);
             }
             default -> {
                 out.setProtocol(protocol, PortSelector.OPAQUE_VALUE, PortSelector.OPAQUE_VALUE);

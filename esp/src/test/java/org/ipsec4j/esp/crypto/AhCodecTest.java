@@ -12,6 +12,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import org.ipsec4j.wire.BigEndian;
 import org.ipsec4j.wire.IpProtocol;
 import org.ipsec4j.wire.Ipv4Packet;
 import org.ipsec4j.wire.Ipv6Packet;

@@ -5,6 +5,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import org.ipsec4j.wire.BigEndian;
 
 /**
  * Sends one UDP datagram whose payload is LENGTH bytes, letting the kernel fragment it if it exceeds the
@@ -81,20 +82,12 @@ public final class UdpSender {
         payload[at + 17] = (byte) IKE_VERSION_2;
         payload[at + 18] = (byte) EXCHANGE_IKE_AUTH;
         payload[at + 19] = (byte) FLAG_INITIATOR;
-        writeInt(payload, at + 20, 1);
-        writeInt(payload, at + 24, ikeLength);
+        BigEndian.put32(payload, at + 20, 1);
+        BigEndian.put32(payload, at + 24, ikeLength);
         int sk = at + IKE_HEADER_LENGTH;
         payload[sk] = (byte) NEXT_PAYLOAD_IDI;
         payload[sk + 1] = 0;
         int skLength = ikeLength - IKE_HEADER_LENGTH;
-        payload[sk + 2] = (byte) (skLength >>> 8);
-        payload[sk + 3] = (byte) skLength;
-    }
-
-    private static void writeInt(byte[] b, int at, int value) {
-        b[at] = (byte) (value >>> 24);
-        b[at + 1] = (byte) (value >>> 16);
-        b[at + 2] = (byte) (value >>> 8);
-        b[at + 3] = (byte) value;
+        BigEndian.put16(payload, sk + 2, skLength);
     }
 }

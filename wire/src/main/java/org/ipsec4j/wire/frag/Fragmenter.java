@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
+import org.ipsec4j.wire.BigEndian;
 import org.ipsec4j.wire.IpProtocol;
 import org.ipsec4j.wire.Ipv4Packet;
 import org.ipsec4j.wire.Ipv6Packet;
@@ -163,8 +164,7 @@ public final class Fragmenter {
             int dataLength = Math.min(dataPerFragment, fragmentableLength - position);
             boolean more = position + dataLength < fragmentableLength;
             int payloadLength = dataOffset - Ipv6Packet.HEADER_LENGTH + dataLength;
-            out[4] = (byte) (payloadLength >>> 8);
-            out[5] = (byte) payloadLength;
+            BigEndian.put16(out, 4, payloadLength);
             Ipv6Packet.writeFragmentHeader(out, unfragmentableLength, fragmentableNextHeader, position, more,
                     identification);
             System.arraycopy(packet, offset + unfragmentableLength + position, out, dataOffset, dataLength);

@@ -1,5 +1,6 @@
 package org.ipsec4j.wire.frag;
 
+import org.ipsec4j.wire.BigEndian;
 import org.ipsec4j.wire.Ipv4Packet;
 import org.ipsec4j.wire.MalformedPacketException;
 
@@ -33,13 +34,11 @@ public final class Ipv4Reassembler extends Reassembler {
 
     /** @param hashSeed perturbs the table's hash; a random value makes chosen collisions harder */
     public Ipv4Reassembler(ReassemblyConfig config, int hashSeed) {
-        super(config, KEY_LENGTH, config.maxDatagramLength(), hashSeed);
+        super(config, KEY_LENGTH, config.maxDatagramLength(), hashSeed, QUOTE_LIMIT);
     }
 
     @Override
-    public Outcome accept(byte[] packet, int offset, int length, long nowNanos) {
-        table.clearLastDropReason();
-        table.expire(nowNanos);
+    Outcome acceptPacket(byte[] packet, int offset, int length, long nowNanos) {
         Ipv4Packet ip;
         try {
             ip = fragment.wrap(packet, offset, length);
@@ -56,8 +55,7 @@ public final class Ipv4Reassembler extends Reassembler {
         System.arraycopy(packet, ip.sourceOffset(), key, 0, 8);
         key[8] = (byte) ip.protocol();
         int id = ip.identification();
-        key[9] = (byte) (id >>> 8);
-        key[10] = (byte) id;
+        BigEndian.put16(key, 9, id);
         return outcomeOf(table.offer(ip.fragmentOffset(), !ip.moreFragments(), packet, ip.payloadOffset(),
                 ip.payloadLength(), packet, offset, ip.headerLength(), 0, 0, nowNanos));
     }
@@ -67,11 +65,6 @@ public final class Ipv4Reassembler extends Reassembler {
         table.setTimeoutListener(sink == null ? null
                 : (quote, headerLength, dataLength, aux0, aux1, key) ->
                         sink.firstFragmentTimedOut(quote, 0, headerLength + dataLength), QUOTE_LIMIT);
-    }
-
-    @Override
-    public int timeoutQuoteLimit() {
-        return QUOTE_LIMIT;
     }
 
     @Override

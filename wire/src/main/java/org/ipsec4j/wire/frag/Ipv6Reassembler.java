@@ -1,5 +1,6 @@
 package org.ipsec4j.wire.frag;
 
+import org.ipsec4j.wire.BigEndian;
 import org.ipsec4j.wire.Ipv6Packet;
 import org.ipsec4j.wire.MalformedPacketException;
 
@@ -40,14 +41,12 @@ public final class Ipv6Reassembler extends Reassembler {
 
     /** @param hashSeed perturbs the table's hash; a random value makes chosen collisions harder */
     public Ipv6Reassembler(ReassemblyConfig config, int hashSeed) {
-        super(config, KEY_LENGTH, Ipv6Packet.HEADER_LENGTH + config.maxDatagramLength(), hashSeed);
+        super(config, KEY_LENGTH, Ipv6Packet.HEADER_LENGTH + config.maxDatagramLength(), hashSeed, QUOTE_LIMIT);
         this.maxReassembledLength = Ipv6Packet.HEADER_LENGTH + config.maxDatagramLength();
     }
 
     @Override
-    public Outcome accept(byte[] packet, int offset, int length, long nowNanos) {
-        table.clearLastDropReason();
-        table.expire(nowNanos);
+    Outcome acceptPacket(byte[] packet, int offset, int length, long nowNanos) {
         Ipv6Packet ip;
         try {
             // The quoted-packet walk stops quietly where the chain is cut instead of throwing, which tells an
@@ -81,10 +80,7 @@ public final class Ipv6Reassembler extends Reassembler {
         byte[] key = table.key();
         System.arraycopy(packet, ip.sourceOffset(), key, 0, 32);
         int id = ip.fragmentIdentification();
-        key[32] = (byte) (id >>> 24);
-        key[33] = (byte) (id >>> 16);
-        key[34] = (byte) (id >>> 8);
-        key[35] = (byte) id;
+        BigEndian.put32(key, 32, id);
         return outcomeOf(table.offer(fragmentOffset, !ip.moreFragments(), packet, dataOffset, dataLength,
                 packet, offset, unfragmentableLength, ip.fragmentNextHeader(), nextHeaderField, nowNanos));
     }
@@ -119,8 +115,7 @@ public final class Ipv6Reassembler extends Reassembler {
                 return;
             }
             System.arraycopy(quote, headerLength, quote, headerLength + Ipv6Packet.FRAGMENT_HEADER_LENGTH, dataLength);
-            int identification = (key[32] & 0xFF) << 24 | (key[33] & 0xFF) << 16 | (key[34] & 0xFF) << 8
-                    | (key[35] & 0xFF);
+            int identification = BigEndian.i32(key, 32);
             Ipv6Packet.writeFragmentHeader(quote, headerLength, fragmentNextHeader, 0, true, identification);
             int length = Math.min(limit, headerLength + Ipv6Packet.FRAGMENT_HEADER_LENGTH + dataLength);
             sink.firstFragmentTimedOut(quote, 0, length);
@@ -128,15 +123,9 @@ public final class Ipv6Reassembler extends Reassembler {
     }
 
     @Override
-    public int timeoutQuoteLimit() {
-        return QUOTE_LIMIT;
-    }
-
-    @Override
     void finishDatagram(byte[] buffer, int length, int headerLength, int fragmentNextHeader, int nextHeaderField) {
         buffer[nextHeaderField] = (byte) fragmentNextHeader;
         int payloadLength = length - Ipv6Packet.HEADER_LENGTH;
-        buffer[4] = (byte) (payloadLength >>> 8);
-        buffer[5] = (byte) payloadLength;
+        BigEndian.put16(buffer, 4, payloadLength);
     }
 }

@@ -52,11 +52,14 @@ public abstract sealed class Reassembler permits Ipv4Reassembler, Ipv6Reassemble
 
     final ReassemblyTable table;
     private final ReassemblyConfig config;
+    private final int timeoutQuoteLimit;
     private long reassembled;
 
-    Reassembler(ReassemblyConfig config, int keyLength, int maxReassembledLength, int hashSeed) {
+    Reassembler(ReassemblyConfig config, int keyLength, int maxReassembledLength, int hashSeed,
+                int timeoutQuoteLimit) {
         this.config = config;
         this.table = new ReassemblyTable(config, keyLength, maxReassembledLength, hashSeed);
+        this.timeoutQuoteLimit = timeoutQuoteLimit;
     }
 
     /**
@@ -67,7 +70,14 @@ public abstract sealed class Reassembler permits Ipv4Reassembler, Ipv6Reassemble
      *
      * @param length bytes available from {@code offset}; bytes beyond the length the header gives are ignored
      */
-    public abstract Outcome accept(byte[] packet, int offset, int length, long nowNanos);
+    public final Outcome accept(byte[] packet, int offset, int length, long nowNanos) {
+        table.clearLastDropReason();
+        table.expire(nowNanos);
+        return acceptPacket(packet, offset, length, nowNanos);
+    }
+
+    /** {@link #accept} for this family, once the last drop reason is cleared and timed-out datagrams expired. */
+    abstract Outcome acceptPacket(byte[] packet, int offset, int length, long nowNanos);
 
     /** The buffer holding the datagram completed by the last {@link #accept}, starting at index 0. */
     public final byte[] datagramBuffer() {
@@ -141,7 +151,9 @@ public abstract sealed class Reassembler permits Ipv4Reassembler, Ipv6Reassemble
     public abstract void onTimeout(TimeoutSink sink);
 
     /** How many bytes of a first fragment {@link TimeoutSink} receives at most. */
-    public abstract int timeoutQuoteLimit();
+    public final int timeoutQuoteLimit() {
+        return timeoutQuoteLimit;
+    }
 
     public final ReassemblyConfig config() {
         return config;

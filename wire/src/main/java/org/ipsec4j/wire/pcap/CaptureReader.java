@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.ipsec4j.wire.BigEndian;
 
 /**
  * Reads packets from a classic pcap or a pcapng capture, one at a time, in constant memory.
@@ -78,7 +79,7 @@ public sealed interface CaptureReader extends AutoCloseable permits PcapReader, 
         if (read < 4) {
             throw input.truncated("capture.magic", 0, 4, read);
         }
-        int bigEndian = ((magic[0] & 0xFF) << 24) | ((magic[1] & 0xFF) << 16) | ((magic[2] & 0xFF) << 8) | (magic[3] & 0xFF);
+        int bigEndian = BigEndian.i32(magic, 0);
         if (bigEndian == PcapngReader.SECTION_HEADER_BLOCK) {
             return new PcapngReader(input);
         }

@@ -3,6 +3,8 @@ package org.ipsec4j.wire.pcap;
 import java.util.Objects;
 import org.ipsec4j.wire.MalformedPacketException;
 
+import static org.ipsec4j.wire.BigEndian.u16;
+
 /**
  * Finds the network-layer packet inside a captured frame by walking its link-layer header.
  *
@@ -181,10 +183,6 @@ public final class LinkLayer {
 
     static int align4(int length) {
         return (length + 3) & ~3;
-    }
-
-    private static int u16(byte[] b, int i) {
-        return ((b[i] & 0xFF) << 8) | (b[i + 1] & 0xFF);
     }
 
     private static int u16LittleEndian(byte[] b, int i) {

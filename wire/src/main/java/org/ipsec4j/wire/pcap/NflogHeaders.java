@@ -1,5 +1,7 @@
 package org.ipsec4j.wire.pcap;
 
+import org.ipsec4j.wire.BigEndian;
+
 /**
  * NFLOG TLV lengths and types are stored in the byte order of the file that holds them (tcpdump.org
  * LINKTYPE_NFLOG). The reader turns them little-endian, so {@link LinkLayer} reads one order only.
@@ -12,7 +14,7 @@ final class NflogHeaders {
     static void bigToLittleEndian(byte[] frame) {
         int position = LinkLayer.NFLOG_HEADER_LENGTH;
         while (frame.length - position >= LinkLayer.NFLOG_TLV_HEADER_LENGTH) {
-            int length = ((frame[position] & 0xFF) << 8) | (frame[position + 1] & 0xFF);
+            int length = BigEndian.u16(frame, position);
             swap(frame, position);
             swap(frame, position + 2);
             if (length < LinkLayer.NFLOG_TLV_HEADER_LENGTH) {
