@@ -66,7 +66,7 @@ public final class Icmpv4Message extends IcmpMessage {
      * @throws MalformedPacketException if fewer than 8 bytes are present
      */
     public Icmpv4Message wrap(byte[] buf, int off, int len) {
-        MalformedPacketException.checkSlice(buf, off, len, "icmp");
+        BufferSlice.check(buf, off, len, "icmp");
         if (len < HEADER_LENGTH) {
             throw new MalformedPacketException("icmp.header", off, "need 8 bytes, have " + len);
         }

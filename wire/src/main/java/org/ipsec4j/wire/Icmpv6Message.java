@@ -88,7 +88,7 @@ public final class Icmpv6Message extends IcmpMessage {
      *                                  Discovery option is malformed
      */
     public Icmpv6Message wrap(byte[] buf, int off, int len) {
-        MalformedPacketException.checkSlice(buf, off, len, "icmpv6");
+        BufferSlice.check(buf, off, len, "icmpv6");
         if (len < 4) {
             throw new MalformedPacketException("icmpv6.header", off, "need 4 bytes, have " + len);
         }

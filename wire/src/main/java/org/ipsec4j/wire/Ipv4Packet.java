@@ -87,7 +87,7 @@ public final class Ipv4Packet {
     }
 
     private Ipv4Packet wrap(byte[] buf, int off, int len, boolean quoted) {
-        MalformedPacketException.checkSlice(buf, off, len, "ipv4");
+        BufferSlice.check(buf, off, len, "ipv4");
         if (len < MIN_HEADER_LENGTH) {
             throw new MalformedPacketException("ipv4.header", off, "need 20 bytes, have " + len);
         }

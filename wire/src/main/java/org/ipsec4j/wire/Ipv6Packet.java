@@ -86,7 +86,7 @@ public final class Ipv6Packet {
     }
 
     private Ipv6Packet wrap(byte[] buf, int off, int len, boolean quoted) {
-        MalformedPacketException.checkSlice(buf, off, len, "ipv6");
+        BufferSlice.check(buf, off, len, "ipv6");
         if (len < HEADER_LENGTH) {
             throw new MalformedPacketException("ipv6.header", off, "need 40 bytes, have " + len);
         }

@@ -38,15 +38,4 @@ public final class MalformedPacketException extends RuntimeException {
     public String reason() {
         return reason;
     }
-
-    /** Checks that {@code [off, off+len)} lies in {@code buf}, as a malformed-packet error if it does not. */
-    static void checkSlice(byte[] buf, int off, int len, String field) {
-        if (buf == null) {
-            throw new NullPointerException("buf");
-        }
-        if (off < 0 || len < 0 || off > buf.length - len) {
-            throw new MalformedPacketException(field, off,
-                    "slice [" + off + ", +" + len + ") outside a buffer of " + buf.length + " bytes");
-        }
-    }
 }

@@ -88,7 +88,7 @@ public final class TcpSegment {
      * @throws MalformedPacketException if the header or an option does not fit
      */
     public TcpSegment wrap(byte[] buf, int off, int len) {
-        MalformedPacketException.checkSlice(buf, off, len, "tcp");
+        BufferSlice.check(buf, off, len, "tcp");
         if (len < MIN_HEADER_LENGTH) {
             throw new MalformedPacketException("tcp.header", off, "need 20 bytes, have " + len);
         }

@@ -48,7 +48,7 @@ public final class UdpDatagram {
      * {@link #payloadLength()} then counts the bytes present. Checksums cannot be verified on a cut quote.
      */
     public UdpDatagram wrapQuoted(byte[] buf, int off, int len) {
-        MalformedPacketException.checkSlice(buf, off, len, "udp");
+        BufferSlice.check(buf, off, len, "udp");
         if (len < HEADER_LENGTH) {
             throw new MalformedPacketException("udp.header", off, "need 8 bytes, have " + len);
         }
@@ -69,7 +69,7 @@ public final class UdpDatagram {
      *                                  {@code len}
      */
     public UdpDatagram wrap(byte[] buf, int off, int len) {
-        MalformedPacketException.checkSlice(buf, off, len, "udp");
+        BufferSlice.check(buf, off, len, "udp");
         if (len < HEADER_LENGTH) {
             throw new MalformedPacketException("udp.header", off, "need 8 bytes, have " + len);
         }
