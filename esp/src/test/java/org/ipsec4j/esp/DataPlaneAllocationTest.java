@@ -38,9 +38,11 @@ class DataPlaneAllocationTest {
         byte[] send = link.left.sendBuffer;
         byte[] receive = link.right.receiveBuffer;
         long now = 0;
-        long before = 0;
-        for (int round = 0; round < 2; round++) {
-            before = allocatedBytes();
+        // Round 0 warms up; the least of the measured rounds counts, so a one-off allocation while
+        // measuring (a deoptimisation, a lazily loaded class) does not, while a per-packet one shows in all.
+        double least = Double.MAX_VALUE;
+        for (int round = 0; round < 4; round++) {
+            long before = allocatedBytes();
             for (int i = 0; i < ROUNDS; i++) {
                 System.arraycopy(template, off, send, off, len);
                 OutboundResult out = left.processOutbound(send, off, len, now, link.left.out);
@@ -51,8 +53,11 @@ class DataPlaneAllocationTest {
                 }
                 now += 1000;
             }
+            if (round > 0) {
+                least = Math.min(least, (double) (allocatedBytes() - before) / ROUNDS);
+            }
         }
-        return (double) (allocatedBytes() - before) / ROUNDS;
+        return least;
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 class SteadyStateAllocationTest {
 
     private static final int ROUNDS = 5_000;
+    private static final int MEASURED_ROUNDS = 3;
 
     private static long allocatedBytes() {
         return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
@@ -32,14 +33,21 @@ class SteadyStateAllocationTest {
             int len = sender.encapsulate(seq, 4, buf, t.headerLength(), 1400, buf, 0);
             receiver.decapsulate(seq++, buf, 0, len, d);
         }
-        long before = allocatedBytes();
-        for (int i = 0; i < ROUNDS; i++) {
-            int len = sender.encapsulate(seq, 4, buf, t.headerLength(), 1400, buf, 0);
-            if (receiver.decapsulate(seq++, buf, 0, len, d) != DecapsulationResult.DELIVER) {
-                throw new AssertionError();
+        // The least of several measured rounds: a one-off allocation on this thread while measuring (a
+        // deoptimisation, a lazily loaded class) must not count, while a real per-packet allocation shows in
+        // every round.
+        double least = Double.MAX_VALUE;
+        for (int round = 0; round < MEASURED_ROUNDS; round++) {
+            long before = allocatedBytes();
+            for (int i = 0; i < ROUNDS; i++) {
+                int len = sender.encapsulate(seq, 4, buf, t.headerLength(), 1400, buf, 0);
+                if (receiver.decapsulate(seq++, buf, 0, len, d) != DecapsulationResult.DELIVER) {
+                    throw new AssertionError();
+                }
             }
+            least = Math.min(least, (double) (allocatedBytes() - before) / ROUNDS);
         }
-        return (double) (allocatedBytes() - before) / ROUNDS;
+        return least;
     }
 
     @Test
@@ -74,7 +82,8 @@ class SteadyStateAllocationTest {
         AhVerified v = new AhVerified();
         ReplayWindow window = new ReplayWindow(4096, true);
         long seq = 1;
-        for (int round = 0; round < 2; round++) {
+        long least = Long.MAX_VALUE;
+        for (int round = 0; round <= MEASURED_ROUNDS; round++) {
             long before = allocatedBytes();
             for (int i = 0; i < ROUNDS; i++) {
                 System.arraycopy(template, 0, buf, 0, template.length);
@@ -85,10 +94,10 @@ class SteadyStateAllocationTest {
                 ah.decapsulateTransport(buf, v);
                 seq++;
             }
-            long perPacket = (allocatedBytes() - before) / ROUNDS;
-            if (round == 1) {
-                assertEquals(0, perPacket, "AH + replay window: bytes per packet");
+            if (round > 0) { // round 0 warms up
+                least = Math.min(least, (allocatedBytes() - before) / ROUNDS);
             }
         }
+        assertEquals(0, least, "AH + replay window: bytes per packet");
     }
 }
