@@ -42,8 +42,9 @@ public final class SecurityAssociation {
     private final IpsecMode mode;
     private final Flow flow;
     private final IpAddress localAddress;
-    private final IpAddress remoteAddress;
-    private final UdpEncapsulation udpEncapsulation;
+    /** Volatile: IKE moves the peer when its NAT mapping changes (RFC 7296 §2.23) while packets flow. */
+    private volatile IpAddress remoteAddress;
+    private volatile UdpEncapsulation udpEncapsulation;
     private final boolean extendedSequenceNumbers;
     private final int reqid;
     private final EspTransform espTransform;
@@ -147,6 +148,22 @@ public final class SecurityAssociation {
     }
 
     /** UDP encapsulation ports, or null for raw ESP/AH. */
+    /**
+     * Follows the peer to a new address or port (its NAT mapping changed, RFC 7296 §2.23; RFC 3948 §3.1). Keys,
+     * sequence numbers and the replay window stay as they are. The family cannot change.
+     */
+    public void movePeer(IpAddress remote, UdpEncapsulation encapsulation) {
+        Objects.requireNonNull(remote, "remote");
+        if (remote.family() != localAddress.family()) {
+            throw new IllegalArgumentException("cannot move an SA from " + localAddress.family() + " to " + remote.family());
+        }
+        if (encapsulation == null && udpEncapsulation != null || encapsulation != null && protocol != SecurityProtocol.ESP) {
+            throw new IllegalArgumentException("UDP encapsulation can change ports, not appear or vanish");
+        }
+        this.udpEncapsulation = encapsulation;
+        this.remoteAddress = remote;
+    }
+
     public UdpEncapsulation udpEncapsulation() {
         return udpEncapsulation;
     }

@@ -1,0 +1,439 @@
+package org.ipsec4j.ike.sa;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+import org.ipsec4j.ike.message.ExchangeType;
+import org.ipsec4j.ike.message.IkeHeader;
+import org.ipsec4j.ike.message.IkeMessage;
+import org.ipsec4j.ike.message.MalformedMessageException;
+import org.ipsec4j.ike.message.MessageCodec;
+import org.ipsec4j.ike.message.NoncePayload;
+import org.ipsec4j.ike.message.NotifyPayload;
+import org.ipsec4j.ike.message.NotifyType;
+import org.ipsec4j.ike.message.Payload;
+
+/**
+ * The IKEv2 engine, sans-IO (as quinn-proto): datagrams and the time go in through {@link #receive} and
+ * {@link #onTimer}, commands through {@link #initiate} and {@link #terminate}; datagrams to send come out of
+ * {@link #drainOutgoing}, events through the listener, Child SAs through the {@link IpsecKernel}. It never
+ * reads a clock except the wall clock for certificate validity, and never blocks. Not thread-safe: one event
+ * loop drives it.
+ */
+public final class IkeEngine {
+
+    private static final int COOKIE_SECRET_LENGTH = 32;
+
+    private final IkeSettings settings;
+    private final IpsecKernel kernel;
+    private final SharedKeys sharedKeys;
+    private final SecureRandom random;
+    private final Clock wallClock;
+    private final Consumer<IkeEvent> events;
+    private final Map<String, IkeConnection> connections = new LinkedHashMap<>();
+    /** Every IKE SA by the SPI we chose for it. */
+    private final Map<Long, IkeSa> byOurSpi = new HashMap<>();
+    /** Responder IKE SAs by the initiator's SPI and address, to recognise retransmitted IKE_SA_INIT requests. */
+    private final Map<String, IkeSa> halfOpen = new HashMap<>();
+    private final List<IkeDatagram> outgoing = new ArrayList<>();
+    private final byte[] cookieSecret = new byte[COOKIE_SECRET_LENGTH];
+    private int nextReqid = 1;
+    private long droppedMessages;
+
+    public IkeEngine(IkeSettings settings, IpsecKernel kernel, SharedKeys sharedKeys, SecureRandom random,
+                     Clock wallClock, Consumer<IkeEvent> events) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.kernel = Objects.requireNonNull(kernel, "kernel");
+        this.sharedKeys = Objects.requireNonNull(sharedKeys, "sharedKeys");
+        this.random = Objects.requireNonNull(random, "random");
+        this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
+        this.events = Objects.requireNonNull(events, "events");
+        random.nextBytes(cookieSecret);
+    }
+
+    // ---- configuration and commands ----------------------------------------------------------------------
+
+    public void addConnection(IkeConnection c) {
+        if (connections.putIfAbsent(c.name(), c) != null) {
+            throw new IllegalArgumentException("connection " + c.name() + " exists");
+        }
+    }
+
+    /** Replaces the configuration; IKE SAs of removed connections are deleted. */
+    public void replaceConnections(List<IkeConnection> fresh, long now) {
+        Map<String, IkeConnection> next = new LinkedHashMap<>();
+        for (IkeConnection c : fresh) {
+            next.put(c.name(), c);
+        }
+        for (String name : List.copyOf(connections.keySet())) {
+            if (!next.containsKey(name)) {
+                terminate(name, now);
+            }
+        }
+        connections.clear();
+        connections.putAll(next);
+    }
+
+    public List<IkeConnection> connections() {
+        return List.copyOf(connections.values());
+    }
+
+    /**
+     * Brings up a connection: IKE_SA_INIT + IKE_AUTH with the named child (or the first), or, if an IKE SA of
+     * this connection is up, a CREATE_CHILD_SA for the child.
+     */
+    public void initiate(String connection, String child, long now) {
+        IkeConnection c = connections.get(connection);
+        if (c == null) {
+            throw new IllegalArgumentException("no connection named " + connection);
+        }
+        if (c.remoteAddresses().isEmpty() || c.localAddresses().isEmpty()) {
+            throw new IllegalArgumentException(connection + ": to initiate, local_addrs and remote_addrs must name addresses");
+        }
+        ChildConnection first = child == null ? (c.children().isEmpty() ? null : c.children().get(0)) : c.child(child);
+        if (child != null && first == null) {
+            throw new IllegalArgumentException(connection + " has no child named " + child);
+        }
+        for (IkeSa sa : byOurSpi.values()) {
+            if (sa.config == c && (sa.state == IkeSa.State.ESTABLISHED || sa.state == IkeSa.State.CONNECTING)) {
+                if (first != null && !hasChild(sa, first)) {
+                    sa.queue(ChildCreateTask.create(first), now);
+                }
+                return;
+            }
+        }
+        Endpoint local = new Endpoint(c.localAddresses().get(0), c.localPort());
+        Endpoint remote = new Endpoint(c.remoteAddresses().get(0), c.remotePort());
+        IkeSa sa = new IkeSa(this, c, true, newSpi(), 0, local, remote, now);
+        byOurSpi.put(sa.spiI, sa);
+        sa.queue(new IkeSaInitTask(), now);
+        sa.queue(new IkeAuthTask(first), now);
+    }
+
+    private static boolean hasChild(IkeSa sa, ChildConnection c) {
+        for (ChildSa child : sa.children) {
+            if (child.config == c) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Deletes every IKE SA of a connection with an INFORMATIONAL (the children go with them). */
+    public void terminate(String connection, long now) {
+        for (IkeSa sa : List.copyOf(byOurSpi.values())) {
+            if (sa.config.name().equals(connection)) {
+                if (sa.state == IkeSa.State.ESTABLISHED) {
+                    sa.queue(new IkeDeleteTask(false), now);
+                } else {
+                    sa.destroy(now, false);
+                }
+            }
+        }
+    }
+
+    /** Rekeys the IKE SA of a connection now. */
+    public void rekeyIke(String connection, long now) {
+        for (IkeSa sa : byOurSpi.values()) {
+            if (sa.config.name().equals(connection) && sa.state == IkeSa.State.ESTABLISHED) {
+                sa.queue(new IkeRekeyTask(), now);
+                return;
+            }
+        }
+        throw new IllegalArgumentException("no established IKE SA for " + connection);
+    }
+
+    /** Rekeys the named Child SA of a connection now. */
+    public void rekeyChild(String connection, String child, long now) {
+        for (IkeSa sa : byOurSpi.values()) {
+            if (sa.config.name().equals(connection) && sa.state == IkeSa.State.ESTABLISHED) {
+                for (ChildSa c : sa.children) {
+                    if (c.name().equals(child) && c.state == ChildSa.State.INSTALLED) {
+                        sa.queue(ChildCreateTask.rekey(c), now);
+                        return;
+                    }
+                }
+            }
+        }
+        throw new IllegalArgumentException("no installed Child SA " + child + " of " + connection);
+    }
+
+    /** Starts every connection with {@code start_action = start}. */
+    public void startAll(long now) {
+        for (IkeConnection c : connections.values()) {
+            for (ChildConnection child : c.children()) {
+                if (child.startAction() == ChildConnection.StartAction.START) {
+                    initiate(c.name(), child.name(), now);
+                }
+            }
+        }
+    }
+
+    public List<IkeSaStatus> status() {
+        List<IkeSaStatus> out = new ArrayList<>();
+        for (IkeSa sa : byOurSpi.values()) {
+            out.add(sa.status());
+        }
+        return out;
+    }
+
+    public long droppedMessages() {
+        return droppedMessages;
+    }
+
+    // ---- I/O ---------------------------------------------------------------------------------------------
+
+    /** An IKE message arrived (the non-ESP marker already removed). Never throws for any content. */
+    public void receive(IkeDatagram datagram, long now) {
+        byte[] data = datagram.data();
+        IkeMessage message;
+        try {
+            message = MessageCodec.decode(data, 0, data.length);
+        } catch (MalformedMessageException e) {
+            droppedMessages++;
+            event(IkeEvent.Kind.MESSAGE_DROPPED, "-", "malformed message from " + datagram.remote() + ": "
+                    + e.getMessage());
+            return;
+        }
+        IkeHeader h = message.header();
+        Endpoint from = datagram.remote();
+        Endpoint to = datagram.local();
+        if (h.exchange() == ExchangeType.IKE_SA_INIT && !h.response() && h.responderSpi() == 0) {
+            receiveInitRequest(message, data, from, to, now);
+            return;
+        }
+        long ourSpi = h.initiator() ? h.responderSpi() : h.initiatorSpi();
+        IkeSa sa = byOurSpi.get(ourSpi);
+        if (sa == null || (h.initiator() ? sa.spiI != h.initiatorSpi() : (sa.spiR != 0 && sa.spiR != h.responderSpi()))) {
+            droppedMessages++;
+            event(IkeEvent.Kind.MESSAGE_DROPPED, "-", "message for unknown IKE SA " + Long.toHexString(h.initiatorSpi())
+                    + "_" + Long.toHexString(h.responderSpi()) + " from " + from);
+            return;
+        }
+        if (h.initiator() == sa.initiator) {
+            droppedMessages++; // our own role's flag: a reflected or forged message
+            return;
+        }
+        sa.receive(message, data, data.length, from, to, now);
+    }
+
+    private void receiveInitRequest(IkeMessage message, byte[] data, Endpoint from, Endpoint to, long now) {
+        IkeHeader h = message.header();
+        IkeSa known = halfOpen.get(halfOpenKey(h.initiatorSpi(), from));
+        if (known != null) {
+            known.receive(message, data, data.length, from, to, now); // a retransmission: same answer
+            return;
+        }
+        if (halfOpenCount() >= settings.cookieThreshold()) {
+            byte[] expected = cookie(message.payloads(), h.initiatorSpi(), from);
+            NotifyPayload c = Notifies.find(message.payloads(), NotifyType.COOKIE);
+            if (expected == null) {
+                droppedMessages++;
+                return;
+            }
+            if (c == null || !org.ipsec4j.esp.crypto.ConstantTime.equals(c.data(), expected)) {
+                // §2.6: no state until the initiator proves it receives at its address.
+                answerInitError(h, from, to, NotifyType.COOKIE, expected);
+                return;
+            }
+        }
+        IkeConnection config = null;
+        for (IkeConnection c : connections.values()) {
+            if (c.acceptsLocal(to.address()) && c.acceptsPeer(from.address())) {
+                config = c;
+                break;
+            }
+        }
+        if (config == null) {
+            event(IkeEvent.Kind.IKE_SA_FAILED, "-", "no connection for " + to + " <- " + from);
+            answerInitError(h, from, to, NotifyType.NO_PROPOSAL_CHOSEN, new byte[0]);
+            return;
+        }
+        IkeSaInitTask.respond(this, config, message, data, from, to, now);
+    }
+
+    /** §2.6 cookie: SHA-256(secret | Ni | IPi | SPIi), 16 bytes; null if the request has no nonce. */
+    private byte[] cookie(List<Payload> payloads, long spiI, Endpoint from) {
+        NoncePayload n = Notifies.first(payloads, NoncePayload.class);
+        if (n == null) {
+            return null;
+        }
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            d.update(cookieSecret);
+            d.update(n.nonce());
+            d.update(from.address().toBytes());
+            for (int i = 0; i < 8; i++) {
+                d.update((byte) (spiI >>> (56 - 8 * i)));
+            }
+            return java.util.Arrays.copyOf(d.digest(), 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A stateless answer to an IKE_SA_INIT request: one notify, responder SPI zero (§2.6, §1.2). */
+    void answerInitError(IkeHeader request, Endpoint from, Endpoint to, int notifyType, byte[] data) {
+        IkeHeader h = new IkeHeader(request.initiatorSpi(), 0, 0, 2, 0, ExchangeType.IKE_SA_INIT.value(), false, true,
+                false, 0, 0);
+        send(new IkeDatagram(to, from, MessageCodec.encode(h, List.of(new NotifyPayload(0, new byte[0], notifyType,
+                data)))));
+    }
+
+    public void onTimer(long now) {
+        for (IkeSa sa : List.copyOf(byOurSpi.values())) {
+            if (sa.nextDeadline() <= now) {
+                sa.onTimer(now);
+            }
+        }
+    }
+
+    public long nextDeadline() {
+        long d = Long.MAX_VALUE;
+        for (IkeSa sa : byOurSpi.values()) {
+            d = Math.min(d, sa.nextDeadline());
+        }
+        return d;
+    }
+
+    /** The datagrams produced since the last call, in order. */
+    public List<IkeDatagram> drainOutgoing() {
+        List<IkeDatagram> out = List.copyOf(outgoing);
+        outgoing.clear();
+        return out;
+    }
+
+    // ---- for the IKE SAs and tasks -----------------------------------------------------------------------
+
+    void send(IkeDatagram d) {
+        outgoing.add(d);
+    }
+
+    IkeSettings settings() {
+        return settings;
+    }
+
+    IpsecKernel kernel() {
+        return kernel;
+    }
+
+    SharedKeys sharedKeys() {
+        return sharedKeys;
+    }
+
+    SecureRandom random() {
+        return random;
+    }
+
+    Clock wallClock() {
+        return wallClock;
+    }
+
+    byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    long newSpi() {
+        long spi;
+        do {
+            spi = random.nextLong();
+        } while (spi == 0 || byOurSpi.containsKey(spi));
+        return spi;
+    }
+
+    int newReqid() {
+        return nextReqid++;
+    }
+
+    /** {@code now + time - random(0..rand)}, or never for a zero time (RFC 7296 §2.8 jitter). */
+    long jitteredDeadline(long now, Duration time, Duration rand) {
+        if (time.isZero()) {
+            return Long.MAX_VALUE;
+        }
+        long r = rand.isZero() ? 0 : random.nextLong(Math.min(rand.toNanos(), time.toNanos() / 2) + 1);
+        return now + time.toNanos() - r;
+    }
+
+    /** Whether any child of this SA received packets since the last look: then DPD need not ask (§2.4). */
+    boolean childTrafficSinceLastCheck(IkeSa sa) {
+        boolean traffic = false;
+        for (ChildSa c : sa.children) {
+            IpsecKernel.ChildSaUsage u = kernel.usage(c.inboundSpi, c.outboundSpi);
+            if (u != null && u.inboundPackets() != c.inboundPacketsSeen) {
+                c.inboundPacketsSeen = u.inboundPackets();
+                traffic = true;
+            }
+        }
+        return traffic;
+    }
+
+    void adopt(IkeSa sa) {
+        byOurSpi.put(sa.ourSpi(), sa);
+        if (!sa.initiator && sa.state == IkeSa.State.CONNECTING) {
+            halfOpen.put(halfOpenKey(sa.spiI, sa.remote), sa);
+        }
+    }
+
+    void forget(IkeSa sa) {
+        byOurSpi.remove(sa.ourSpi(), sa);
+        halfOpen.values().remove(sa);
+    }
+
+    /** §2.4 INITIAL_CONTACT: other IKE SAs with this peer identity are stale; they go without a message. */
+    void initialContact(IkeSa fresh, long now) {
+        for (IkeSa sa : List.copyOf(byOurSpi.values())) {
+            if (sa != fresh && sa.config == fresh.config && sa.state == IkeSa.State.ESTABLISHED && fresh.peerId != null
+                    && fresh.peerId.equals(sa.peerId)) {
+                sa.destroy(now, false);
+            }
+        }
+    }
+
+    /** dpd_action = restart: bring the connection up again. */
+    void restart(IkeConnection c, long now) {
+        if (connections.get(c.name()) == c) {
+            initiate(c.name(), null, now);
+        }
+    }
+
+    private int halfOpenCount() {
+        halfOpen.values().removeIf(sa -> sa.state != IkeSa.State.CONNECTING);
+        return halfOpen.size();
+    }
+
+    private static String halfOpenKey(long spiI, Endpoint from) {
+        return Long.toHexString(spiI) + "@" + from.address();
+    }
+
+    void event(IkeEvent.Kind kind, IkeSa sa, String detail) {
+        if (kind == IkeEvent.Kind.IKE_SA_ESTABLISHED || kind == IkeEvent.Kind.IKE_SA_DELETED) {
+            halfOpen.values().remove(sa);
+        }
+        events.accept(new IkeEvent(kind, sa.name(), detail));
+    }
+
+    void eventFor(IkeConnection c, IkeEvent.Kind kind, String detail) {
+        events.accept(new IkeEvent(kind, c.name(), detail));
+    }
+
+    private void event(IkeEvent.Kind kind, String name, String detail) {
+        events.accept(new IkeEvent(kind, name, detail));
+    }
+
+    void dropped(IkeSa sa, String why) {
+        droppedMessages++;
+        events.accept(new IkeEvent(IkeEvent.Kind.MESSAGE_DROPPED, sa.name(), why));
+    }
+}

@@ -1,0 +1,539 @@
+package org.ipsec4j.ike.sa;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+import org.ipsec4j.esp.sad.UdpEncapsulation;
+import org.ipsec4j.esp.selector.IpAddress;
+import org.ipsec4j.esp.selector.IpFamily;
+import org.ipsec4j.ike.auth.Identity;
+import org.ipsec4j.ike.crypto.IkeKeyMaterial;
+import org.ipsec4j.ike.crypto.IntegrityCheckFailedException;
+import org.ipsec4j.ike.crypto.SkCipher;
+import org.ipsec4j.ike.message.ExchangeType;
+import org.ipsec4j.ike.message.IkeHeader;
+import org.ipsec4j.ike.message.IkeMessage;
+import org.ipsec4j.ike.message.MalformedMessageException;
+import org.ipsec4j.ike.message.NotifyPayload;
+import org.ipsec4j.ike.message.NotifyType;
+import org.ipsec4j.ike.message.Payload;
+
+/**
+ * One IKE SA: its keys, message IDs, the exchange in flight and the queue of tasks waiting for it
+ * (strongSwan's task manager, with the window of one RFC 7296 §2.3 allows without SET_WINDOW_SIZE), the
+ * cached last response for retransmitted requests, and its Child SAs. Sans-IO: the engine feeds it messages
+ * and time, it hands datagrams to {@link IkeEngine#send}.
+ */
+final class IkeSa {
+
+    enum State { CONNECTING, ESTABLISHED, REKEYED, DELETING, DEAD }
+
+    final IkeEngine engine;
+    final IkeConnection config;
+    /** Whether we are the original initiator of this IKE SA (the I flag of our messages). */
+    final boolean initiator;
+    long spiI;
+    long spiR;
+    State state = State.CONNECTING;
+    Endpoint local;
+    Endpoint remote;
+
+    IkeSuite suite;
+    byte[] skD;
+    byte[] skPi;
+    byte[] skPr;
+    MessageProtection protection;
+    byte[] nonceI;
+    byte[] nonceR;
+    /** The IKE_SA_INIT request and response as sent, signed in IKE_AUTH (§2.15). */
+    byte[] initRequest;
+    byte[] initResponse;
+
+    boolean natLocal;
+    boolean natRemote;
+    boolean fragmentation;
+    boolean peerSignatureHashes;
+    byte[] peerCertificateRequest;
+    Identity peerId;
+    IpAddress virtualIp;
+    IpAddress assignedVirtualIp;
+    String poolLeaseOwner;
+
+    private int nextRequestId;
+    private int peerNextRequestId;
+    private Task active;
+    private List<byte[]> activeDatagrams;
+    private int retransmits;
+    private long retransmitAt = Long.MAX_VALUE;
+    private final Deque<Task> queue = new ArrayDeque<>();
+    private int cachedResponseId = -1;
+    private List<byte[]> cachedResponse;
+
+    final List<ChildSa> children = new ArrayList<>();
+    long establishedAt;
+    long createdAt;
+    long lastInboundAt;
+    long rekeyAt = Long.MAX_VALUE;
+    long dpdAt = Long.MAX_VALUE;
+    /** Our nonce while our own IKE rekey is in flight; the peer's simultaneous rekey result (§2.8.2). */
+    byte[] rekeyNonce;
+    IkeSa peerRekey;
+    byte[] peerRekeyLowestNonce;
+
+    IkeSa(IkeEngine engine, IkeConnection config, boolean initiator, long spiI, long spiR, Endpoint local,
+          Endpoint remote, long now) {
+        this.engine = engine;
+        this.config = config;
+        this.initiator = initiator;
+        this.spiI = spiI;
+        this.spiR = spiR;
+        this.local = local;
+        this.remote = remote;
+        this.createdAt = now;
+        this.lastInboundAt = now;
+    }
+
+    long ourSpi() {
+        return initiator ? spiI : spiR;
+    }
+
+    String name() {
+        return config.name() + "[" + Long.toHexString(spiI) + "_" + Long.toHexString(spiR) + "]";
+    }
+
+    // ---- keys ----------------------------------------------------------------------------------------------
+
+    /** Installs the keys of a new or rekeyed IKE SA (§2.14 / §2.18). */
+    void installKeys(IkeSuite s, IkeKeyMaterial keys) {
+        suite = s;
+        skD = keys.skD();
+        skPi = keys.skPi();
+        skPr = keys.skPr();
+        SkCipher fromInitiator = SkCipher.create(s.encryption(), s.keyBits(), s.integrity(), keys.skEi(), keys.skAi());
+        SkCipher fromResponder = SkCipher.create(s.encryption(), s.keyBits(), s.integrity(), keys.skEr(), keys.skAr());
+        protection = initiator ? new MessageProtection(fromInitiator, fromResponder)
+                : new MessageProtection(fromResponder, fromInitiator);
+    }
+
+    /** After IKE_SA_INIT: move to port 4500 if a NAT is in the way or encapsulation is forced (§2.23). */
+    void floatToNatTraversalPort() {
+        if ((natLocal || natRemote || config.forceEncapsulation()) && local.port() == 500) {
+            local = local.withPort(UdpEncapsulation.NAT_T_PORT);
+            if (remote.port() == 500) {
+                remote = remote.withPort(UdpEncapsulation.NAT_T_PORT);
+            }
+        }
+    }
+
+    boolean encapsulateEsp() {
+        return natLocal || natRemote || config.forceEncapsulation();
+    }
+
+    UdpEncapsulation udpEncapsulation() {
+        return encapsulateEsp() ? new UdpEncapsulation(local.port(), remote.port()) : null;
+    }
+
+    /** The largest IKE message one datagram may carry on this path (RFC 7383 §2.5.1). */
+    int maxMessageLength() {
+        boolean v6 = remote.address().family() == IpFamily.IPV6;
+        int ip = v6 ? config.fragmentSizeIpv6() - 40 : config.fragmentSizeIpv4() - 20;
+        return ip - 8 - (local.port() != 500 ? 4 : 0);
+    }
+
+    // ---- tasks and requests --------------------------------------------------------------------------------
+
+    void queue(Task t, long now) {
+        queue.add(t);
+        kick(now);
+    }
+
+    boolean hasQueued(Class<? extends Task> type) {
+        if (type.isInstance(active)) {
+            return true;
+        }
+        for (Task t : queue) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean busy() {
+        return active != null;
+    }
+
+    /** Starts the next queued task if no request is outstanding (window of one). */
+    void kick(long now) {
+        while (active == null && !queue.isEmpty() && state != State.DEAD) {
+            Task t = queue.poll();
+            if (state != State.ESTABLISHED && !(t instanceof IkeSaInitTask) && !(t instanceof IkeAuthTask)
+                    && !(t instanceof IkeDeleteTask)) {
+                if (state == State.CONNECTING) {
+                    queue.addFirst(t);
+                    return; // waits for the IKE SA
+                }
+                continue; // the SA is going away; drop it
+            }
+            List<Payload> payloads;
+            try {
+                payloads = t.buildRequest(this, now);
+            } catch (IkeFailure f) {
+                fail(f, now);
+                return;
+            }
+            if (payloads == null) {
+                continue; // nothing to do any more
+            }
+            active = t;
+            sendRequest(t.exchange(), payloads, now);
+        }
+    }
+
+    private void sendRequest(ExchangeType exchange, List<Payload> payloads, long now) {
+        int id = exchange == ExchangeType.IKE_SA_INIT ? 0 : nextRequestId;
+        IkeHeader h = new IkeHeader(spiI, spiR, 0, 2, 0, exchange.value(), initiator, false, false, id, 0);
+        if (exchange == ExchangeType.IKE_SA_INIT) {
+            byte[] m = org.ipsec4j.ike.message.MessageCodec.encode(h, payloads);
+            initRequest = m;
+            activeDatagrams = List.of(m);
+        } else {
+            activeDatagrams = protection.seal(h, payloads, fragmentation, maxMessageLength());
+        }
+        retransmits = 0;
+        retransmitAt = now + engine.settings().retransmitDelayNanos(0);
+        transmit(activeDatagrams);
+    }
+
+    /** Puts a task at the head of the queue: a retried IKE_SA_INIT, or IKE_AUTH right after it. */
+    void queueFirst(Task t) {
+        queue.addFirst(t);
+    }
+
+    private void transmit(List<byte[]> datagrams) {
+        for (byte[] d : datagrams) {
+            engine.send(new IkeDatagram(local, remote, d));
+        }
+    }
+
+    // ---- receiving -----------------------------------------------------------------------------------------
+
+    /** A message for this SA (its SPIs matched). */
+    void receive(IkeMessage message, byte[] datagram, int length, Endpoint from, Endpoint to, long now) {
+        IkeHeader h = message.header();
+        ExchangeType exchange = h.exchange();
+        if (exchange == null) {
+            engine.dropped(this, "unknown exchange type " + h.exchangeType());
+            return;
+        }
+        if (h.response()) {
+            receiveResponse(message, datagram, length, from, now);
+        } else {
+            receiveRequest(message, datagram, length, from, to, now);
+        }
+    }
+
+    private void receiveResponse(IkeMessage message, byte[] datagram, int length, Endpoint from, long now) {
+        IkeHeader h = message.header();
+        if (active == null || h.exchangeType() != active.exchange().value()
+                || h.messageId() != (active.exchange() == ExchangeType.IKE_SA_INIT ? 0 : nextRequestId)) {
+            engine.dropped(this, "unexpected response, message ID " + h.messageId());
+            return;
+        }
+        List<Payload> payloads;
+        if (active.exchange() == ExchangeType.IKE_SA_INIT) {
+            payloads = message.payloads();
+            initResponse = java.util.Arrays.copyOf(datagram, length);
+        } else {
+            payloads = open(message, datagram, length);
+            if (payloads == null) {
+                return;
+            }
+        }
+        authenticated(from, now);
+        Task t = active;
+        active = null;
+        activeDatagrams = null;
+        retransmitAt = Long.MAX_VALUE;
+        if (t.exchange() != ExchangeType.IKE_SA_INIT) {
+            nextRequestId++;
+        }
+        try {
+            t.processResponse(this, message, payloads, now);
+        } catch (IkeFailure f) {
+            fail(f, now);
+            return;
+        }
+        kick(now);
+    }
+
+    private void receiveRequest(IkeMessage message, byte[] datagram, int length, Endpoint from, Endpoint to, long now) {
+        IkeHeader h = message.header();
+        if (h.exchange() == ExchangeType.IKE_SA_INIT) {
+            // A retransmitted IKE_SA_INIT request: the engine resends our cached response.
+            if (cachedResponseId == 0 && cachedResponse != null) {
+                transmit(cachedResponse);
+            }
+            return;
+        }
+        if (h.messageId() == peerNextRequestId - 1 && cachedResponseId == h.messageId() && cachedResponse != null) {
+            // §2.1: a retransmission; answer again without processing it twice. Only whole messages or the
+            // first fragment trigger a resend (RFC 7383 §2.6.1).
+            if (!(message.payloads().getLast() instanceof org.ipsec4j.ike.message.EncryptedFragmentPayload f)
+                    || f.fragmentNumber() == 1) {
+                transmit(cachedResponse);
+            }
+            return;
+        }
+        if (h.messageId() != peerNextRequestId) {
+            engine.dropped(this, "request with message ID " + h.messageId() + ", expected " + peerNextRequestId);
+            return;
+        }
+        List<Payload> payloads = open(message, datagram, length);
+        if (payloads == null) {
+            return;
+        }
+        if (state == State.CONNECTING) {
+            // §2.23: the initiator moved to port 4500 for IKE_AUTH; answer where it now talks from.
+            local = to;
+            remote = from;
+        }
+        authenticated(from, now);
+        Responder.Answer answer;
+        try {
+            answer = Responder.handle(this, h.exchange(), message, payloads, now);
+        } catch (IkeFailure f) {
+            answer = new Responder.Answer(f.notify() != null ? List.of(f.notify()) : List.of(), true);
+            engine.event(IkeEvent.Kind.IKE_SA_FAILED, this, f.getMessage());
+        }
+        IkeHeader rh = new IkeHeader(spiI, spiR, 0, 2, 0, h.exchangeType(), initiator, true, false, h.messageId(), 0);
+        cachedResponse = protection.seal(rh, answer.payloads(), fragmentation, maxMessageLength());
+        cachedResponseId = h.messageId();
+        peerNextRequestId++;
+        transmit(cachedResponse);
+        if (answer.destroy()) {
+            destroy(now, false);
+        } else {
+            kick(now);
+        }
+    }
+
+    /** Remembers the IKE_SA_INIT response so retransmitted requests get it again. */
+    void cacheInitResponse(byte[] response) {
+        cachedResponseId = 0;
+        cachedResponse = List.of(response);
+        peerNextRequestId = 1;
+        nextRequestId = 1;
+    }
+
+    /** §2.18: a rekeyed IKE SA counts message IDs from zero in both directions. */
+    void resetMessageIds() {
+        nextRequestId = 0;
+        peerNextRequestId = 0;
+        cachedResponseId = -1;
+        cachedResponse = null;
+    }
+
+    void initCompletedAsInitiator() {
+        nextRequestId = 1;
+        peerNextRequestId = 0;
+    }
+
+    private List<Payload> open(IkeMessage message, byte[] datagram, int length) {
+        if (protection == null) {
+            engine.dropped(this, "encrypted message before keys");
+            return null;
+        }
+        try {
+            MessageProtection.Opened o = protection.open(datagram, length, message);
+            return o.payloads();
+        } catch (IntegrityCheckFailedException e) {
+            engine.dropped(this, "integrity check failed (" + e.getMessage() + ")");
+            return null;
+        } catch (MalformedMessageException e) {
+            engine.dropped(this, "malformed encrypted content: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** An authenticated message arrived: liveness, and §2.23 NAT mapping updates. */
+    private void authenticated(Endpoint from, long now) {
+        lastInboundAt = now;
+        scheduleDpd(now);
+        if (!from.equals(remote) && state == State.ESTABLISHED && natRemote) {
+            Endpoint old = remote;
+            remote = from;
+            for (ChildSa c : children) {
+                engine.kernel().updateAddresses(c.reqid, local.address(), remote.address(), udpEncapsulation());
+            }
+            engine.event(IkeEvent.Kind.PEER_ADDRESS_CHANGED, this, old + " -> " + remote);
+        }
+    }
+
+    // ---- timers --------------------------------------------------------------------------------------------
+
+    void scheduleDpd(long now) {
+        long d = config.dpdDelay().toNanos();
+        dpdAt = d > 0 && state == State.ESTABLISHED ? now + d : Long.MAX_VALUE;
+    }
+
+    void scheduleRekey(long now) {
+        rekeyAt = engine.jitteredDeadline(now, config.rekeyTime(), config.randTime());
+    }
+
+    long nextDeadline() {
+        long d = Math.min(retransmitAt, Math.min(rekeyAt, dpdAt));
+        if (state == State.CONNECTING && !initiator) {
+            d = Math.min(d, createdAt + engine.settings().halfOpenTimeout().toNanos());
+        }
+        for (ChildSa c : children) {
+            d = Math.min(d, c.rekeyAt);
+            d = Math.min(d, c.expireAt);
+        }
+        return d;
+    }
+
+    void onTimer(long now) {
+        if (state == State.DEAD) {
+            return;
+        }
+        if (now >= retransmitAt) {
+            if (retransmits >= engine.settings().retransmitTries()) {
+                String what = active == null ? "request" : active.exchange().name();
+                engine.event(IkeEvent.Kind.PEER_DEAD, this, "no answer to " + what + " after " + retransmits
+                        + " retransmissions");
+                peerDead(now);
+                return;
+            }
+            retransmits++;
+            retransmitAt = now + engine.settings().retransmitDelayNanos(retransmits);
+            transmit(activeDatagrams);
+        }
+        if (state == State.CONNECTING && !initiator && now >= createdAt + engine.settings().halfOpenTimeout().toNanos()) {
+            engine.event(IkeEvent.Kind.IKE_SA_FAILED, this, "half-open IKE SA timed out");
+            destroy(now, false);
+            return;
+        }
+        if (state != State.ESTABLISHED) {
+            return;
+        }
+        if (now >= rekeyAt) {
+            rekeyAt = Long.MAX_VALUE;
+            queue(new IkeRekeyTask(), now);
+        }
+        if (now >= dpdAt) {
+            dpdAt = Long.MAX_VALUE;
+            if (!busy() && !engine.childTrafficSinceLastCheck(this)) {
+                queue(new LivenessTask(), now);
+            } else {
+                scheduleDpd(now);
+            }
+        }
+        for (ChildSa c : List.copyOf(children)) {
+            if (now >= c.expireAt) {
+                engine.event(IkeEvent.Kind.CHILD_SA_DELETED, this, c.name() + " hard lifetime reached");
+                c.removeFromKernel(engine.kernel());
+                children.remove(c);
+            } else if (now >= c.rekeyAt && c.state == ChildSa.State.INSTALLED) {
+                c.rekeyAt = Long.MAX_VALUE;
+                queue(ChildCreateTask.rekey(c), now);
+            }
+        }
+    }
+
+    /** Retransmissions exhausted: the peer is gone. Children and SA go without a message (§2.4). */
+    void peerDead(long now) {
+        List<ChildConnection.DpdAction> actions = new ArrayList<>();
+        for (ChildSa c : children) {
+            actions.add(c.config.dpdAction());
+        }
+        destroy(now, false);
+        if (actions.contains(ChildConnection.DpdAction.RESTART) && initiator) {
+            engine.restart(config, now);
+        }
+    }
+
+    void fail(IkeFailure f, long now) {
+        engine.event(f.authentication() ? IkeEvent.Kind.AUTHENTICATION_FAILED : IkeEvent.Kind.IKE_SA_FAILED, this,
+                f.getMessage());
+        if (f.notifyPeer() && protection != null && state != State.DEAD) {
+            // Tell the peer in an INFORMATIONAL it need not answer before we forget the SA (§2.21.2).
+            IkeHeader h = new IkeHeader(spiI, spiR, 0, 2, 0, ExchangeType.INFORMATIONAL.value(), initiator, false,
+                    false, nextRequestId, 0);
+            List<Payload> p = f.notify() != null ? List.of(f.notify())
+                    : List.of(new NotifyPayload(0, new byte[0], NotifyType.AUTHENTICATION_FAILED, new byte[0]));
+            transmit(protection.seal(h, p, fragmentation, maxMessageLength()));
+        }
+        destroy(now, false);
+    }
+
+    /** Forgets the SA, its children and its keys. */
+    void destroy(long now, boolean keepChildren) {
+        if (state == State.DEAD) {
+            return;
+        }
+        State was = state;
+        state = State.DEAD;
+        if (!keepChildren) {
+            for (ChildSa c : children) {
+                c.removeFromKernel(engine.kernel());
+                engine.event(IkeEvent.Kind.CHILD_SA_DELETED, this, c.describe());
+            }
+            children.clear();
+        }
+        if (protection != null) {
+            protection.destroy();
+        }
+        wipe(skD);
+        wipe(skPi);
+        wipe(skPr);
+        if (poolLeaseOwner != null && config.pool() != null) {
+            config.pool().release(poolLeaseOwner);
+        }
+        active = null;
+        queue.clear();
+        retransmitAt = Long.MAX_VALUE;
+        engine.forget(this);
+        if (was == State.ESTABLISHED || was == State.DELETING) {
+            engine.event(IkeEvent.Kind.IKE_SA_DELETED, this, "");
+        }
+    }
+
+    private static void wipe(byte[] b) {
+        if (b != null) {
+            java.util.Arrays.fill(b, (byte) 0);
+        }
+    }
+
+    ChildSa childByInboundSpi(int spi) {
+        for (ChildSa c : children) {
+            if (c.inboundSpi == spi) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    ChildSa childByOutboundSpi(int spi) {
+        for (ChildSa c : children) {
+            if (c.outboundSpi == spi) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    IkeSaStatus status() {
+        List<ChildSaStatus> cs = new ArrayList<>();
+        for (ChildSa c : children) {
+            cs.add(c.status(engine.kernel()));
+        }
+        return new IkeSaStatus(config.name(), state.name(), spiI, spiR, initiator, local, remote,
+                config.local().id().toString(), peerId != null ? peerId.toString() : config.remote().id().toString(),
+                suite != null ? suite.toString() : null, natLocal, natRemote, encapsulateEsp(), fragmentation,
+                virtualIp != null ? virtualIp.toString() : assignedVirtualIp != null ? assignedVirtualIp.toString()
+                        : null, cs);
+    }
+}

@@ -1,0 +1,10 @@
+package org.ipsec4j.ike.sa;
+
+import java.util.List;
+
+/** A snapshot of one IKE SA for `ipsec4j status`, in the terms of strongSwan's `swanctl --list-sas`. */
+public record IkeSaStatus(String connection, String state, long initiatorSpi, long responderSpi, boolean initiator,
+                          Endpoint local, Endpoint remote, String localId, String remoteId, String suite,
+                          boolean natLocal, boolean natRemote, boolean udpEncapsulation, boolean fragmentation,
+                          String virtualIp, List<ChildSaStatus> children) {
+}

@@ -1,0 +1,113 @@
+package org.ipsec4j.ike.sa;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.ipsec4j.ike.message.Proposal;
+import org.ipsec4j.ike.message.Transform;
+
+/**
+ * SA payload negotiation (RFC 7296 §2.7, §3.3.6): the responder walks its own proposals in preference order
+ * and takes the first peer proposal that offers, for every transform type either side lists, a transform
+ * both accept. The answer carries exactly one transform per type and the peer's proposal number and SPI.
+ */
+public final class ProposalNegotiation {
+
+    private static final int TRANSFORM_ESN = 5;
+    private static final int ESN_NONE = 0;
+
+    private ProposalNegotiation() {
+    }
+
+    /** The chosen proposal, or null for NO_PROPOSAL_CHOSEN. */
+    public static Proposal select(List<Proposal> ours, List<Proposal> theirs) {
+        for (Proposal mine : ours) {
+            for (Proposal peer : theirs) {
+                if (peer.protocolId() != mine.protocolId()) {
+                    continue;
+                }
+                List<Transform> chosen = intersect(mine.transforms(), peer.transforms());
+                if (chosen != null) {
+                    return new Proposal(peer.number(), peer.protocolId(), peer.spi(), chosen);
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether a responder's answer is one of our offers (§2.7: a single proposal, one transform per type, each
+     * of them one we offered in that proposal number). Returns the offer it came from, or null.
+     */
+    public static Proposal acceptAnswer(List<Proposal> offered, Proposal answer) {
+        for (Proposal mine : offered) {
+            if (mine.number() != answer.number() || mine.protocolId() != answer.protocolId()) {
+                continue;
+            }
+            Set<Integer> answeredTypes = new LinkedHashSet<>();
+            for (Transform t : answer.transforms()) {
+                if (!answeredTypes.add(t.type()) || !contains(mine.transforms(), t)) {
+                    return null;
+                }
+            }
+            for (Transform t : mine.transforms()) {
+                if (!answeredTypes.contains(t.type()) && !(t.type() == TRANSFORM_ESN && t.id() == ESN_NONE)) {
+                    return null;
+                }
+            }
+            return mine;
+        }
+        return null;
+    }
+
+    private static List<Transform> intersect(List<Transform> mine, List<Transform> peer) {
+        Set<Integer> types = new LinkedHashSet<>();
+        for (Transform t : mine) {
+            types.add(t.type());
+        }
+        for (Transform t : peer) {
+            types.add(t.type());
+        }
+        List<Transform> chosen = new ArrayList<>();
+        for (int type : types) {
+            Transform pick = null;
+            boolean mineHas = false;
+            boolean peerHas = false;
+            for (Transform t : mine) {
+                if (t.type() == type) {
+                    mineHas = true;
+                    if (pick == null && contains(peer, t)) {
+                        pick = t;
+                    }
+                }
+            }
+            for (Transform t : peer) {
+                peerHas |= t.type() == type;
+            }
+            if (pick == null) {
+                // A missing ESN transform means "no ESN" to both strongSwan and us; any other gap fails.
+                boolean esnGap = type == TRANSFORM_ESN && (!mineHas || !peerHas)
+                        && (mineHas ? contains(mine, Transform.of(TRANSFORM_ESN, ESN_NONE))
+                                    : contains(peer, Transform.of(TRANSFORM_ESN, ESN_NONE)));
+                if (!esnGap) {
+                    return null;
+                }
+                continue;
+            }
+            chosen.add(pick);
+        }
+        return chosen;
+    }
+
+    private static boolean contains(List<Transform> list, Transform wanted) {
+        for (Transform t : list) {
+            if (t.type() == wanted.type() && t.id() == wanted.id()
+                    && java.util.Objects.equals(t.keyLength(), wanted.keyLength())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
