@@ -162,7 +162,7 @@ final class ChildCreateTask implements Task {
             KeyExchangePayload ke = Notifies.first(payloads, KeyExchangePayload.class);
             try {
                 if (ke == null || ke.dhGroup() != dh.group().id() || suite.dhGroup() != dh.group()) {
-                    throw new InvalidKeyExchangeException("no KE of group " + dh.group() + " in the response");
+                    throw new InvalidKeyExchangeException(dh.group(), "no KE of this group in the response");
                 }
                 shared = dh.sharedSecret(ke.data());
             } catch (InvalidKeyExchangeException e) {

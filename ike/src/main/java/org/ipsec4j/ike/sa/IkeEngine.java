@@ -241,7 +241,7 @@ public final class IkeEngine {
                 droppedMessages++;
                 return;
             }
-            if (c == null || !org.ipsec4j.esp.crypto.ConstantTime.equals(c.data(), expected)) {
+            if (c == null || !java.security.MessageDigest.isEqual(c.data(), expected)) {
                 // §2.6: no state until the initiator proves it receives at its address.
                 answerInitError(h, from, to, NotifyType.COOKIE, expected);
                 return;

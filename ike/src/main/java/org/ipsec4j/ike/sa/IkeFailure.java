@@ -33,7 +33,7 @@ final class IkeFailure extends Exception {
         return new IkeFailure(message, null, false, false);
     }
 
-    NotifyPayload notify() {
+    NotifyPayload notifyPayload() {
         return notify;
     }
 

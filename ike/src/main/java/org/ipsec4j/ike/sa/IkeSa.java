@@ -305,7 +305,7 @@ final class IkeSa {
         try {
             answer = Responder.handle(this, h.exchange(), message, payloads, now);
         } catch (IkeFailure f) {
-            answer = new Responder.Answer(f.notify() != null ? List.of(f.notify()) : List.of(), true);
+            answer = new Responder.Answer(f.notifyPayload() != null ? List.of(f.notifyPayload()) : List.of(), true);
             engine.event(IkeEvent.Kind.IKE_SA_FAILED, this, f.getMessage());
         }
         IkeHeader rh = new IkeHeader(spiI, spiR, 0, 2, 0, h.exchangeType(), initiator, true, false, h.messageId(), 0);
@@ -462,7 +462,7 @@ final class IkeSa {
             // Tell the peer in an INFORMATIONAL it need not answer before we forget the SA (§2.21.2).
             IkeHeader h = new IkeHeader(spiI, spiR, 0, 2, 0, ExchangeType.INFORMATIONAL.value(), initiator, false,
                     false, nextRequestId, 0);
-            List<Payload> p = f.notify() != null ? List.of(f.notify())
+            List<Payload> p = f.notifyPayload() != null ? List.of(f.notifyPayload())
                     : List.of(new NotifyPayload(0, new byte[0], NotifyType.AUTHENTICATION_FAILED, new byte[0]));
             transmit(protection.seal(h, p, fragmentation, maxMessageLength()));
         }

@@ -120,7 +120,7 @@ final class MessageProtection {
             int total = skf.totalFragments();
             if (number < 1 || total < 1 || number > total || total > MAX_FRAGMENTS) {
                 throw new MalformedMessageException("SKF fragment number", IkeHeader.LENGTH + 4,
-                        org.ipsec4j.ike.message.NotifyType.INVALID_SYNTAX);
+                        "fragment " + number + " of " + total + " (at most " + MAX_FRAGMENTS + ")");
             }
             byte[] plain = receiver.open(aad(datagram, length, skf.body().length), skf.body());
             int id = message.header().messageId();
@@ -150,8 +150,7 @@ final class MessageProtection {
             byte[] joined = all.toByteArray();
             return new Opened(MessageCodec.decodePayloads(firstInner, joined, 0, joined.length), count);
         }
-        throw new MalformedMessageException("encrypted payload", IkeHeader.LENGTH,
-                org.ipsec4j.ike.message.NotifyType.INVALID_SYNTAX);
+        throw new MalformedMessageException("encrypted payload", IkeHeader.LENGTH, "no SK or SKF payload last");
     }
 
     void destroy() {
