@@ -152,7 +152,7 @@ final class ChildCreateTask implements Task {
         if (inIkeAuth) {
             offered = stripDh(offered);
         }
-        EspSuite suite = ProposalNegotiation.acceptAnswer(offered, withoutSpi(chosen)) == null ? null : EspSuite.of(chosen);
+        EspSuite suite = ProposalNegotiation.acceptAnswer(offered, chosen) == null ? null : EspSuite.of(chosen);
         if (suite == null || chosen.spi().length != 4) {
             childFailed(sa, "peer chose an ESP proposal we did not offer: " + chosen, now, false);
             return;
@@ -420,10 +420,6 @@ final class ChildCreateTask implements Task {
             out.add(new Proposal(p.number(), p.protocolId(), p.spi(), ts));
         }
         return out;
-    }
-
-    private static Proposal withoutSpi(Proposal p) {
-        return new Proposal(p.number(), p.protocolId(), new byte[0], p.transforms());
     }
 
     private static TrafficSelectorPayload selectors(List<Payload> payloads, boolean initiator) {

@@ -46,7 +46,7 @@ final class IkeAuthTask implements Task {
         if (sa.config.remote().kind() == LocalAuthentication.AuthKind.PUBKEY) {
             p.add(new CertificateRequestPayload(CERT_X509, sa.config.remote().trust().certificateRequestData()));
         }
-        if (!sa.config.remote().id().equals(org.ipsec4j.ike.auth.Identity.any())) {
+        if (!sa.config.remote().id().isAny()) {
             org.ipsec4j.ike.auth.Identity r = sa.config.remote().id();
             p.add(new IdentificationPayload(false, r.type(), r.data()));
         }
