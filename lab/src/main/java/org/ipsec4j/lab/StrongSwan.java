@@ -14,6 +14,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.ipsec4j.lab.pki.IssuedCertificate;
@@ -38,7 +39,7 @@ import org.ipsec4j.lab.pki.IssuedCertificate;
  * (with a rule ahead of {@code main}), ESP always in UDP (the plugin fakes a NAT: {@code nat-fake}, port 4500 from
  * IKE_AUTH on), tunnel mode only, no ESN, replay window 128.
  *
- * <p>Each instance is independent of the host's strongSwan setup and of other instances: charon runs in its own
+ * <p>One instance per namespace. Each is independent of the host's strongSwan setup and of other instances: charon runs in its own
  * mount namespace with a private tmpfs on {@code /run} (its pid file, {@code /var/run/charon.pid}, is fixed), reads
  * only the {@code strongswan.conf} written into its work directory ({@code STRONGSWAN_CONF}), listens for VICI on a
  * socket there, and loads credentials only from its own swanctl directory. {@link #close()} stops charon; its mount
@@ -125,7 +126,7 @@ public final class StrongSwan implements AutoCloseable {
 
     /** Debian's charon. */
     public static final String CHARON = "/usr/lib/ipsec/charon";
-    public static final String SWANCTL = "swanctl";
+    public static final String SWANCTL = "/usr/sbin/swanctl";
     /** charon's plugins, in load order. */
     public static final List<String> CHARON_PLUGINS = List.of("nonce", "openssl", "kdf", "pem", "pkcs1", "pkcs8",
             "x509", "revocation", "constraints", "socket-default", "kernel-libipsec", "kernel-netlink", "vici",
@@ -172,6 +173,10 @@ public final class StrongSwan implements AutoCloseable {
         Path socket = work.resolve("charon.vici");
         if (socket.toString().length() > MAX_SOCKET_PATH) {
             throw new IllegalArgumentException("work directory path too long for a unix socket in it: " + socket);
+        }
+        if (namespace.exec("ip", "link", "show", "dev", "ipsec0").succeeded()) {
+            // A second charon would find ports 500 and 4500 taken and fight over ipsec0 and table 220.
+            throw new IllegalStateException(namespace + " already runs a charon (it has an ipsec0 device)");
         }
         try {
             Files.createDirectories(work);
@@ -448,6 +453,16 @@ public final class StrongSwan implements AutoCloseable {
     /** Waits until a child SA named {@code child} is installed, under any IKE SA. */
     public ChildSaStatus awaitChildSa(String child, Duration timeout) {
         return await(() -> installedChild(child), timeout, "an installed child SA '" + child + "'");
+    }
+
+    /**
+     * Waits until an installed child SA named {@code child} meets {@code condition}, e.g. has the SPI the other end
+     * just chose.
+     */
+    public ChildSaStatus awaitChildSa(String child, Predicate<ChildSaStatus> condition, Duration timeout) {
+        return await(() -> listSas().stream().flatMap(sa -> sa.children().stream())
+                        .filter(c -> c.name().equals(child) && c.isInstalled() && condition.test(c)).findFirst(),
+                timeout, "an installed child SA '" + child + "' as expected");
     }
 
     private Optional<ChildSaStatus> installedChild(String child) {
