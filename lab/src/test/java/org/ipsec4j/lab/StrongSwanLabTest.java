@@ -242,6 +242,45 @@ class StrongSwanLabTest {
                 "right checked left's RSA signature:\n" + right.logTail(40));
     }
 
+    @Test
+    void bigCertificatesSplitIkeAuthIntoFragments(Lab lab) {
+        TestPki pki = new TestPki();
+        // One RSA 4096 key (the JDK takes a second or more for each); the padding makes the size.
+        IssuedCertificate root = pki.rootCa("C=CH, O=ipsec4j lab, CN=Big Root CA", KeyType.ECDSA_P384);
+        IssuedCertificate sub = pki.certificate("C=CH, O=ipsec4j lab, CN=Big Intermediate CA").ca(0)
+                .key(KeyType.ECDSA_P256).padTo(1500).issuedBy(root);
+        IssuedCertificate leftCert = pki.certificate(LEFT_DN).key(KeyType.RSA_4096).dns("left.lab").padTo(3000)
+                .issuedBy(sub);
+        IssuedCertificate rightCert = pki.endEntity("C=CH, O=ipsec4j lab, CN=right.lab", KeyType.ECDSA_P256,
+                "right.lab", sub);
+
+        Pair pair = Pair.start(lab, tmp);
+        StrongSwan left = pair.left();
+        StrongSwan right = pair.right();
+        left.installCaCertificate("root", root);
+        right.installCaCertificate("root", root);
+        String leftCertFile = left.installCertificate("left", leftCert);
+        String rightCertFile = right.installCertificate("right", rightCert);
+        left.load(siteToSite(LEFT_OUTER, RIGHT_OUTER, "10.1.0.0/24", "10.2.0.0/24",
+                "auth = pubkey\ncerts = " + leftCertFile + "\nid = left.lab", "auth = pubkey\nid = right.lab",
+                "aes128gcm16-prfsha256-ecp256", "aes128gcm16", ""));
+        right.load(siteToSite(RIGHT_OUTER, LEFT_OUTER, "10.2.0.0/24", "10.1.0.0/24",
+                "auth = pubkey\ncerts = " + rightCertFile + "\nid = right.lab", "auth = pubkey\nid = left.lab",
+                "aes128gcm16-prfsha256-ecp256", "aes128gcm16", ""));
+
+        left.initiate("net");
+        left.namespace().ping(RIGHT_INNER, "-I", LEFT_INNER).orThrow();
+
+        // left's IKE_AUTH carries a 3000-byte certificate, a 1500-byte intermediate and a 512-byte signature:
+        // charon splits it (RFC 7383, fragment_size 1280 by default) and right reassembles it.
+        String leftLog = left.logTail(20_000);
+        String rightLog = right.logTail(20_000);
+        assertTrue(leftLog.matches("(?s).*splitting IKE message \\(\\d{4} bytes\\) into [3-9] fragments.*"),
+                "left split its IKE_AUTH:\n" + left.logTail(60));
+        assertTrue(rightLog.contains("reassembled fragmented IKE message"), "right reassembled it:\n" + right.logTail(60));
+        assertTrue(single(right.listSas()).isEstablished());
+    }
+
     private static String comm(long pid) {
         try {
             return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
