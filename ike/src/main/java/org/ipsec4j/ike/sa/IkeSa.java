@@ -306,7 +306,8 @@ final class IkeSa {
             answer = Responder.handle(this, h.exchange(), message, payloads, now);
         } catch (IkeFailure f) {
             answer = new Responder.Answer(f.notifyPayload() != null ? List.of(f.notifyPayload()) : List.of(), true);
-            engine.event(IkeEvent.Kind.IKE_SA_FAILED, this, f.getMessage());
+            engine.event(f.authentication() ? IkeEvent.Kind.AUTHENTICATION_FAILED : IkeEvent.Kind.IKE_SA_FAILED, this,
+                    f.getMessage());
         }
         IkeHeader rh = new IkeHeader(spiI, spiR, 0, 2, 0, h.exchangeType(), initiator, true, false, h.messageId(), 0);
         cachedResponse = protection.seal(rh, answer.payloads(), fragmentation, maxMessageLength());
@@ -325,7 +326,7 @@ final class IkeSa {
         cachedResponseId = 0;
         cachedResponse = List.of(response);
         peerNextRequestId = 1;
-        nextRequestId = 1;
+        nextRequestId = 0; // §2.2: each side counts its own requests; the responder's first is 0
     }
 
     /** §2.18: a rekeyed IKE SA counts message IDs from zero in both directions. */

@@ -56,7 +56,7 @@ public record IkeSuite(EncryptionTransform encryption, int keyBits, IntegrityTra
     @Override
     public String toString() {
         String e = encryption.name() + (encryption == EncryptionTransform.CHACHA20_POLY1305 ? "" : "_" + keyBits);
-        return e + (integrity == IntegrityTransform.NONE ? "" : "/" + integrity.name()) + "/PRF_" + prf.name() + "/"
-                + dhGroup.name();
+        String dh = dhGroup == DhGroup.CURVE25519 ? "CURVE_25519" : dhGroup.name();
+        return e + (integrity == IntegrityTransform.NONE ? "" : "/" + integrity.name()) + "/PRF_" + prf.name() + "/" + dh;
     }
 }
