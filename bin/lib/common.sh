@@ -56,12 +56,24 @@ ensure_packages() {
   apt-get update -qq >/dev/null
   # tshark asks whether non-root users may capture; preseed the answer.
   echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections 2>/dev/null || true
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Packages such as strongswan-starter would start their service on the host; the tests run their own
+  # daemons inside namespaces, so keep invoke-rc.d from starting anything while we install.
+  local own_policy=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && own_policy=1
+  fi
+  local status=0
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || status=$?
+  [ "$own_policy" -eq 1 ] && rm -f /usr/sbin/policy-rc.d
+  return $status
 }
 
 # The packages the build, the demo and the tests need.
 BUILD_PACKAGES=(maven)
-TEST_PACKAGES=(tshark iproute2 iptables iperf3 iputils-ping tcpdump)
+# strongSwan is the independent IKEv2 peer of the interop tests: charon, swanctl and kernel-libipsec
+# (in libcharon-extra-plugins: this kernel has no ESP module).
+TEST_PACKAGES=(tshark iproute2 iptables iperf3 iputils-ping tcpdump strongswan-charon strongswan-swanctl
+               libcharon-extra-plugins libstrongswan-standard-plugins)
 DEMO_PACKAGES=(iproute2 iputils-ping)
 
 # mvn_run ARGS... -> Maven with the JDK 25, quiet, batch mode.
