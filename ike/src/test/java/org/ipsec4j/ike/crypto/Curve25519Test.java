@@ -68,7 +68,7 @@ class Curve25519Test {
 
     @Test
     void ourAllZeroCheckRefusesZerosAndOnlyZeros() throws Exception {
-        // The JDK also refuses small-order points; this is our own check of RFC 8031 §2.3, on its own.
+        // The JDK also refuses small-order points; this is our own check of RFC 8031 §2, on its own.
         assertThrows(InvalidKeyExchangeException.class,
                 () -> DhKeyPair.requireNotAllZero(DhGroup.CURVE25519, new byte[32]));
         for (int i = 0; i < 32; i++) {
