@@ -15,7 +15,7 @@ import javax.crypto.spec.DHParameterSpec;
 
 /**
  * The Diffie-Hellman groups ipsec4j implements (IANA "Transform Type 4 - Key Exchange Method Transform IDs"),
- * with the length of their KE payload data (RFC 7296 §3.4, RFC 5903 §7, RFC 8031 §2).
+ * with the length of their KE payload data (RFC 7296 §3.4, RFC 5903 §7, RFC 8031).
  */
 public enum DhGroup {
 
@@ -112,7 +112,7 @@ public enum DhGroup {
 
     /**
      * The exact length of the KE payload's key exchange data: the prime's length for MODP (RFC 7296 §3.4),
-     * twice the coordinate length for ECP (x | y, RFC 5903 §7), 32 for Curve25519 (RFC 8031 §2).
+     * twice the coordinate length for ECP (x | y, RFC 5903 §7), 32 for Curve25519 (RFC 8031).
      */
     public int publicValueLength() {
         return kind == Kind.ECP ? 2 * fieldLength : fieldLength;

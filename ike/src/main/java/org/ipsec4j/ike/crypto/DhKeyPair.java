@@ -64,7 +64,7 @@ public final class DhKeyPair {
      * g^ir from the peer's KE payload data, after checking the value (RFC 6989 §2): exact length; MODP
      * 1 &lt; y &lt; p-1; ECP coordinates below the field prime and the point on the curve (which also rules out
      * the point at infinity, which x | y cannot encode); X25519 a result that is not all zeros (RFC 7748 §6.1,
-     * RFC 8031 §2.3). The result is the prime's length for MODP, the x coordinate for ECP (RFC 5903 §7) and
+     * RFC 8031 §2). The result is the prime's length for MODP, the x coordinate for ECP (RFC 5903 §7) and
      * 32 bytes for X25519; the caller owns it and should zero it when the keys are derived.
      *
      * @throws InvalidKeyExchangeException if the peer's value must be refused
@@ -191,7 +191,7 @@ public final class DhKeyPair {
     }
 
     /**
-     * RFC 7748 §6.1, RFC 8031 §2.3: an all-zero X25519 result means the peer sent a point of small order; refuse
+     * RFC 7748 §6.1, RFC 8031 §2: an all-zero X25519 result means the peer sent a point of small order; refuse
      * it. Checked without an early exit.
      */
     static void requireNotAllZero(DhGroup group, byte[] secret) throws InvalidKeyExchangeException {
@@ -201,7 +201,7 @@ public final class DhKeyPair {
         }
         if (acc == 0) {
             throw new InvalidKeyExchangeException(group,
-                    "the shared secret is all zeros: the peer sent a point of small order (RFC 8031 §2.3)");
+                    "the shared secret is all zeros: the peer sent a point of small order (RFC 8031 §2)");
         }
     }
 

@@ -3,8 +3,8 @@ package org.ipsec4j.ike.crypto;
 /**
  * The IKEv2 encryption transforms ipsec4j implements for the SK payload (IANA "Transform Type 1 - Encryption
  * Algorithm Transform IDs"). Key lengths are in bits, as the Key Length attribute gives them (RFC 7296 §3.3.5);
- * key material is in bytes and includes the 4-byte salt of the AEAD modes, taken after the key (RFC 5282 §7.1,
- * RFC 7634 §2).
+ * key material is in bytes and includes the 4-byte salt of the AEAD modes, taken after the key (RFC 5282,
+ * RFC 7634 §3).
  */
 public enum EncryptionTransform {
 
@@ -58,7 +58,7 @@ public enum EncryptionTransform {
 
     /**
      * Whether a key of {@code bits} may be used: 128, 192 or 256 for AES. ChaCha20-Poly1305 has a fixed 256-bit
-     * key and its transform carries no Key Length attribute (RFC 7634 §2), so both 256 and 0 (attribute absent)
+     * key and its transform carries no Key Length attribute (RFC 7634 §4), so both 256 and 0 (attribute absent)
      * are accepted for it.
      */
     public boolean keyLengthAllowed(int bits) {
@@ -68,7 +68,7 @@ public enum EncryptionTransform {
         };
     }
 
-    /** Whether the transform must carry a Key Length attribute (AES does; RFC 3602, RFC 5282 §7.1). */
+    /** Whether the transform must carry a Key Length attribute (AES does; RFC 3602, RFC 5282). */
     public boolean requiresKeyLengthAttribute() {
         return this != CHACHA20_POLY1305;
     }

@@ -1,8 +1,8 @@
 package org.ipsec4j.ike.crypto;
 
 /**
- * An SK or SKF payload body that {@link SkCipher#open} refuses. Per RFC 7296 §2.21.1 such a message is dropped
- * without a reply; {@link #reason()} names why, for the drop counters.
+ * An SK or SKF payload body that {@link SkCipher#open} refuses. Such a message is dropped without a reply
+ * (RFC 7296 §2.21); {@link #reason()} names why, for the drop counters.
  */
 public final class IntegrityCheckFailedException extends Exception {
 

@@ -3,7 +3,7 @@ package org.ipsec4j.ike.crypto;
 /**
  * The IKEv2 integrity transforms ipsec4j implements (IANA "Transform Type 3 - Integrity Algorithm Transform
  * IDs"): HMAC-SHA-2 truncated to half the hash, RFC 4868 §2.1.1, whose key is as long as the hash output.
- * {@link #NONE} goes with the AEAD encryption transforms (RFC 5282 §8).
+ * {@link #NONE} goes with the AEAD encryption transforms (RFC 5282).
  */
 public enum IntegrityTransform {
 

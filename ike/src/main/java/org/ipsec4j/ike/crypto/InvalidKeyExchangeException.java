@@ -2,7 +2,7 @@ package org.ipsec4j.ike.crypto;
 
 /**
  * A peer's Diffie-Hellman public value that must not be used: of the wrong length, outside the group
- * (RFC 6989 §2), or leading to an all-zero X25519 secret (RFC 8031 §2.3). The message says which.
+ * (RFC 6989 §2), or leading to an all-zero X25519 secret (RFC 8031 §2). The message says which.
  */
 public final class InvalidKeyExchangeException extends Exception {
 

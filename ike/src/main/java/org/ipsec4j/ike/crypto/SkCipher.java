@@ -13,7 +13,7 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.IvParameterSpec;
 
 /**
- * Protects the body of an SK payload (RFC 7296 §3.14) or SKF payload (RFC 7383 §2.5) in one direction, under one
+ * Protects the body of an SK payload (RFC 7296 §3.14) or SKF payload (RFC 7383) in one direction, under one
  * SK_e (and SK_a): the body is IV | ciphertext | ICV, where the ciphertext covers the inner payloads, the padding
  * and the pad-length byte.
  *
@@ -24,7 +24,7 @@ import javax.crypto.spec.IvParameterSpec;
  *   <li>AES-GCM with a 16-byte ICV (RFC 5282) and ChaCha20-Poly1305 (RFC 7634): key material is key | 4-byte salt;
  *       the 8-byte explicit IV is a counter (from a random start), so it never repeats under one key; the nonce
  *       is salt | IV; the associated data is {@code aad}; no padding, but the pad-length byte is always there
- *       (RFC 5282 §3).</li>
+ *       (RFC 5282).</li>
  * </ul>
  *
  * <p>{@code aad} is always the message's bytes from the first octet of the IKE header through the last octet of
@@ -111,7 +111,7 @@ public final class SkCipher {
         if (encryption.aead()) {
             if (integrity != IntegrityTransform.NONE || (integKey != null && integKey.length != 0)) {
                 throw new IllegalArgumentException(encryption + " is a combined mode: the integrity transform must"
-                        + " be NONE and there is no integrity key (RFC 5282 §8)");
+                        + " be NONE and there is no integrity key (RFC 5282)");
             }
         } else {
             if (integrity == IntegrityTransform.NONE) {
@@ -143,7 +143,7 @@ public final class SkCipher {
 
     /**
      * The most plaintext whose sealed body fits in {@code maxSealedLength} bytes (for sizing SKF fragments,
-     * RFC 7383 §2.5.1); negative if not even an empty plaintext fits.
+     * RFC 7383); negative if not even an empty plaintext fits.
      */
     public int maxPlaintextLength(int maxSealedLength) {
         int room = maxSealedLength - ivLength - icvLength;
@@ -270,7 +270,7 @@ public final class SkCipher {
     }
 
     private AlgorithmParameterSpec aeadParameters(byte[] body) {
-        // RFC 5282 §4, RFC 7634 §2: nonce = salt (4) | explicit IV (8).
+        // RFC 5282, RFC 7634 §3: nonce = salt (4) | explicit IV (8).
         byte[] nonce = new byte[salt.length + ivLength];
         System.arraycopy(salt, 0, nonce, 0, salt.length);
         System.arraycopy(body, 0, nonce, salt.length, ivLength);
