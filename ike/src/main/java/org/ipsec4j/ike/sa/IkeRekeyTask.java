@@ -167,7 +167,8 @@ final class IkeRekeyTask implements Task {
     private static IkeSa successor(IkeSa old, boolean weInitiated, long spiI, long spiR, IkeSuite suite, byte[] shared,
                                    byte[] ni, byte[] nr, long now) {
         IkeSa fresh = new IkeSa(old.engine, old.config, weInitiated, spiI, spiR, old.local, old.remote, now);
-        IkeKeyMaterial keys = IkeKeyMaterial.rekey(old.suite.prf(), old.skD, shared, ni, nr, spiI, spiR,
+        // §2.18: SKEYSEED with the old SA's PRF, the key expansion with the new one's.
+        IkeKeyMaterial keys = IkeKeyMaterial.rekey(old.suite.prf(), suite.prf(), old.skD, shared, ni, nr, spiI, spiR,
                 suite.encryptionKeyMaterialLength(), suite.integrityKeyLength());
         java.util.Arrays.fill(shared, (byte) 0);
         fresh.installKeys(suite, keys);
