@@ -43,6 +43,7 @@ public record Identity(int type, byte[] data) {
     public static final int KEY_ID = 11;
 
     private static final Identity ANY_IDENTITY = new Identity(ANY, new byte[0]);
+    private static final byte[] IPV4_MAPPED_PREFIX = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFF};
 
     public Identity {
         if (type < 0 || type > 255) {
@@ -214,9 +215,7 @@ public record Identity(int type, byte[] data) {
         byte[] b = a.getAddress();
         if (a instanceof Inet4Address) {
             // The JDK turns ::ffff:a.b.c.d into an IPv4 address; the ID stays IPv6.
-            byte[] mapped = new byte[16];
-            mapped[10] = (byte) 0xFF;
-            mapped[11] = (byte) 0xFF;
+            byte[] mapped = Arrays.copyOf(IPV4_MAPPED_PREFIX, 16);
             System.arraycopy(b, 0, mapped, 12, 4);
             return mapped;
         }
@@ -267,8 +266,9 @@ public record Identity(int type, byte[] data) {
 
     /**
      * strongSwan's text for an identity ("moon.strongswan.org", "carol@strongswan.org", "192.0.2.1",
-     * "2001:db8::1", "C=CH, O=strongSwan, CN=moon"); KEY_IDs print as "keyid:text" or "@#hex". Except for
-     * malformed data, {@link #parse(String)} reads the text back to an identity that matches this one.
+     * "2001:db8::1", "C=CH, O=strongSwan, CN=moon"); KEY_IDs print as "keyid:text" or "@#hex". {@link #parse(String)}
+     * reads the text back to an identity that matches this one, except for malformed data and where strongSwan's
+     * text is ambiguous itself: an FQDN that looks like an address, an RFC 822 address without '@'.
      */
     @Override
     public String toString() {
@@ -315,8 +315,14 @@ public record Identity(int type, byte[] data) {
         return (b[0] & 0xFF) + "." + (b[1] & 0xFF) + "." + (b[2] & 0xFF) + "." + (b[3] & 0xFF);
     }
 
-    /** RFC 5952 text: lower case, no leading zeros, the longest run of two or more zero groups as "::". */
+    /**
+     * RFC 5952 text: lower case, no leading zeros, the longest run of two or more zero groups as "::"; an
+     * IPv4-mapped address in mixed notation (§5), as inet_ntop writes it.
+     */
     private static String ipv6Text(byte[] b) {
+        if (Arrays.equals(b, 0, 12, IPV4_MAPPED_PREFIX, 0, 12)) {
+            return "::ffff:" + ipv4Text(Arrays.copyOfRange(b, 12, 16));
+        }
         int[] groups = new int[8];
         for (int i = 0; i < 8; i++) {
             groups[i] = ((b[2 * i] & 0xFF) << 8) | (b[2 * i + 1] & 0xFF);

@@ -2,7 +2,9 @@ package org.ipsec4j.ike.auth;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -311,8 +313,12 @@ public final class KeyFiles {
                 throw new KeyFileException(file, "empty file");
             }
             return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new KeyFileException(file, "no such file", e);
+        } catch (AccessDeniedException e) {
+            throw new KeyFileException(file, "permission denied", e);
         } catch (IOException e) {
-            throw new KeyFileException(file, "cannot read: " + e, e);
+            throw new KeyFileException(file, "cannot read: " + e.getMessage(), e);
         }
     }
 }

@@ -14,6 +14,10 @@ import java.util.Set;
 record VerificationAlgorithm(String jdkAlgorithm, AlgorithmParameterSpec parameters, Set<KeyKind> keyKinds,
                              String description, SignatureScheme scheme) {
 
+    VerificationAlgorithm {
+        keyKinds = Set.copyOf(keyKinds);
+    }
+
     Signature newSignature() throws GeneralSecurityException {
         Signature s = Signature.getInstance(jdkAlgorithm);
         if (parameters != null) {
