@@ -10,6 +10,11 @@ public record ConfigurationPayload(int cfgType, List<ConfigAttribute> attributes
     public static final int CFG_REPLY = 2;
     public static final int CFG_SET = 3;
     public static final int CFG_ACK = 4;
+    /** Short names for the same values. */
+    public static final int REQUEST = CFG_REQUEST;
+    public static final int REPLY = CFG_REPLY;
+    public static final int SET = CFG_SET;
+    public static final int ACK = CFG_ACK;
 
     public ConfigurationPayload {
         Octets.checkRange(cfgType, 0, 255, "CFG type");

@@ -67,6 +67,8 @@ public record EapPayload(byte[] message) implements Payload {
 
     @Override
     public String toString() {
-        return "EapPayload[" + Octets.hex(message) + "]";
+        // Not the contents: some EAP methods (GTC) carry a password in the clear.
+        return "EapPayload[code " + code() + ", identifier " + (message[1] & 0xFF) + ", " + message.length + " bytes"
+                + (message.length > 4 ? ", type " + (message[4] & 0xFF) : "") + "]";
     }
 }

@@ -57,6 +57,7 @@ public record IkeHeader(long initiatorSpi, long responderSpi, int nextPayload, i
      * matches the datagram is {@link MessageCodec#decode}'s check.
      */
     public static IkeHeader parse(byte[] b, int off, int len) throws MalformedMessageException {
+        Octets.checkBounds(b, off, len);
         Octets.requireBytes(LENGTH, len, "ike.header", off);
         int major = BigEndian.u8(b, off + 17) >>> 4;
         if (major != MAJOR_VERSION) {
@@ -72,6 +73,7 @@ public record IkeHeader(long initiatorSpi, long responderSpi, int nextPayload, i
      * there and that the length field covers at least them.
      */
     public static IkeHeader parseAnyVersion(byte[] b, int off, int len) throws MalformedMessageException {
+        Octets.checkBounds(b, off, len);
         Octets.requireBytes(LENGTH, len, "ike.header", off);
         int flags = BigEndian.u8(b, off + 19);
         long length = Integer.toUnsignedLong(BigEndian.i32(b, off + 24));

@@ -1,7 +1,10 @@
 package org.ipsec4j.ike.message;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.BinaryOperator;
+import java.util.function.IntUnaryOperator;
 
 import org.ipsec4j.wire.BigEndian;
 
@@ -30,7 +33,7 @@ public final class MessageCodec {
      * marker on port 4500). The header's length field must equal {@code len}.
      */
     public static IkeMessage decode(byte[] b, int off, int len) throws MalformedMessageException {
-        checkBounds(b, off, len);
+        Octets.checkBounds(b, off, len);
         IkeHeader header = IkeHeader.parse(b, off, len);
         Octets.require(header.length() == len, "ike.length", off + 24,
                 "length field " + header.length() + " in a datagram of " + len + " bytes");
@@ -46,15 +49,8 @@ public final class MessageCodec {
      */
     public static List<Payload> decodePayloads(int firstType, byte[] b, int off, int len)
             throws MalformedMessageException {
-        checkBounds(b, off, len);
+        Octets.checkBounds(b, off, len);
         return decodeChain(firstType, b, off, len, false);
-    }
-
-    private static void checkBounds(byte[] b, int off, int len) throws MalformedMessageException {
-        if (b == null || off < 0 || len < 0 || off > b.length - len) {
-            throw new MalformedMessageException("buffer", off, "range [" + off + ", +" + len + ") outside "
-                    + (b == null ? "a null array" : "an array of " + b.length));
-        }
     }
 
     private static List<Payload> decodeChain(int firstType, byte[] b, int off, int len, boolean outer)
@@ -138,6 +134,62 @@ public final class MessageCodec {
         byte[] out = new byte[chainLength(payloads, false)];
         encodeChain(payloads, out, 0);
         return out;
+    }
+
+    /**
+     * Encodes a protected message: the header, any clear payloads, then an SK payload holding the inner
+     * payloads sealed by the crypto layer (RFC 7296 §3.14). The SK body's length must be known before sealing,
+     * because the associated data (the message up to the body) carries the final length fields.
+     *
+     * @param sealedLength the body length for a plaintext length, e.g. {@code cipher::sealedLength}
+     * @param seal         (associated data, plaintext) → body of exactly that length, e.g. {@code cipher::seal}
+     */
+    public static byte[] encodeEncrypted(IkeHeader header, List<Payload> clearPayloads, List<Payload> innerPayloads,
+                                         IntUnaryOperator sealedLength, BinaryOperator<byte[]> seal) {
+        byte[] plaintext = encodePayloads(innerPayloads);
+        int bodyLength = sealedLength.applyAsInt(plaintext.length);
+        List<Payload> all = new ArrayList<>(clearPayloads);
+        all.add(new EncryptedPayload(firstType(innerPayloads), new byte[bodyLength]));
+        return sealInto(encode(header, all), bodyLength, plaintext, seal);
+    }
+
+    /**
+     * Encodes one fragment of a protected message (RFC 7383 §2.5): {@code chunk} is this fragment's part of
+     * the encoded inner payload chain, sealed with the fragment's own associated data.
+     */
+    public static byte[] encodeEncryptedFragment(IkeHeader header, int firstInnerPayload, int fragmentNumber,
+                                                 int totalFragments, byte[] chunk, IntUnaryOperator sealedLength,
+                                                 BinaryOperator<byte[]> seal) {
+        int bodyLength = sealedLength.applyAsInt(chunk.length);
+        byte[] message = encode(header, List.of(new EncryptedFragmentPayload(fragmentNumber == 1 ? firstInnerPayload : 0,
+                fragmentNumber, totalFragments, new byte[bodyLength])));
+        return sealInto(message, bodyLength, chunk, seal);
+    }
+
+    private static byte[] sealInto(byte[] message, int bodyLength, byte[] plaintext, BinaryOperator<byte[]> seal) {
+        int bodyOff = message.length - bodyLength;
+        byte[] body = seal.apply(Arrays.copyOf(message, bodyOff), plaintext);
+        if (body.length != bodyLength) {
+            throw new IllegalStateException("sealed " + body.length + " bytes, announced " + bodyLength);
+        }
+        System.arraycopy(body, 0, message, bodyOff, bodyLength);
+        return message;
+    }
+
+    /**
+     * The associated data of a received protected message: its bytes from the header up to the SK or SKF
+     * body (the IV), which the ICV or AEAD tag covers (RFC 7296 §3.14, RFC 7383 §2.5).
+     *
+     * @param b       the datagram the message was decoded from, starting at {@code off}
+     * @param decoded its decoding, whose last payload is SK or SKF
+     */
+    public static byte[] associatedData(byte[] b, int off, IkeMessage decoded) {
+        int bodyLength = switch (decoded.encrypted()) {
+            case EncryptedPayload sk -> sk.bodyLength();
+            case EncryptedFragmentPayload skf -> skf.bodyLength() - 4;
+            case null, default -> throw new IllegalArgumentException("no encrypted payload in " + decoded);
+        };
+        return Arrays.copyOfRange(b, off, off + decoded.header().length() - bodyLength);
     }
 
     /** The type value of the first payload of a chain, 0 for an empty one: an SK payload's first inner payload. */

@@ -49,6 +49,14 @@ final class Octets {
         }
     }
 
+    /** The range lies inside the array: callers' bad bounds are reported like bad input, never as IOOBE. */
+    static void checkBounds(byte[] b, int off, int len) throws MalformedMessageException {
+        if (b == null || off < 0 || len < 0 || off > b.length - len) {
+            throw new MalformedMessageException("buffer", off, "range [" + off + ", +" + len + ") outside "
+                    + (b == null ? "a null array" : "an array of " + b.length));
+        }
+    }
+
     /** Throws the codec's exception unless {@code ok}. */
     static void require(boolean ok, String field, int offset, String reason) throws MalformedMessageException {
         if (!ok) {
