@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 
 import org.ipsec4j.ike.config.ProposalSpec.Protocol;
@@ -178,7 +179,7 @@ class ProposalParserTest {
     }
 
     private static List<TransformSpec> transforms(String text) {
-        return java.util.Arrays.stream(text.trim().split(" +")).map(t -> {
+        return Arrays.stream(text.trim().split(" +")).map(t -> {
             String[] parts = t.split("/");
             return new TransformSpec(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]),
                     parts.length > 2 ? Integer.parseInt(parts[2]) : 0);

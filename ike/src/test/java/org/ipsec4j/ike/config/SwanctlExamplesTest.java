@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 
 import org.ipsec4j.esp.sad.IpsecMode;
@@ -157,7 +158,7 @@ class SwanctlExamplesTest {
 
         SharedSecret secret = config.sharedSecret("moon.strongswan.org", "sun.strongswan.org").orElseThrow();
         assertEquals(List.of("moon.strongswan.org", "sun.strongswan.org"), secret.ids());
-        assertArrayEquals(java.util.Base64.getDecoder().decode("v+NkxY9LLZvwj4qCC2o/gGrWDF2d21jL"), secret.secret());
+        assertArrayEquals(Base64.getDecoder().decode("v+NkxY9LLZvwj4qCC2o/gGrWDF2d21jL"), secret.secret());
         assertTrue(config.sharedSecret("moon.strongswan.org", "venus.strongswan.org").isPresent(),
                 "a secret matches when either side's identity is one of its ids");
         assertFalse(config.sharedSecret("mars.strongswan.org", "venus.strongswan.org").isPresent());

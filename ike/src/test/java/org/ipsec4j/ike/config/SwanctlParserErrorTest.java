@@ -79,6 +79,7 @@ class SwanctlParserErrorTest {
         // connection settings
         bad(conn("    ¤remote_adrs = 192.0.2.1"), "connections.c.remote_adrs: unknown setting (did you mean 'remote_addrs'?)");
         bad(conn("    ¤aggressive = yes"), "connections.c.aggressive: not supported by ipsec4j");
+        bad(conn("    ¤Remote_Addrs = 192.0.2.1"), "connections.c.Remote_Addrs: unknown setting (did you mean 'remote_addrs'?)");
         bad(conn("    ¤proposals {\n    }"), "connections.c.proposals: expected a setting (proposals = ...), found a section");
         bad(conn("    ¤children = net"), "connections.c.children: expected a section (children { ... }), found a setting");
         bad(conn("    ¤mediation {\n    }"), "connections.c.mediation: not supported by ipsec4j");
@@ -158,6 +159,9 @@ class SwanctlParserErrorTest {
         bad(connWith("      ¤identity = carol", "", ""), "connections.c.local.identity: unknown setting");
         bad(connWith("", "      ¤cert-1 {\n      }", ""), "connections.c.remote.cert-1: certificates on tokens (PKCS#11)");
         bad(connWith("      id = ¤", "", ""), "connections.c.local.id: empty value");
+        bad(connWith("", "      id = ¤@#0102", ""), "connections.c.remote.id: '@' alone is an empty identity; a key id "
+                + "(@#hex) must be quoted");
+        bad("secrets {\n  ike {\n    id-a = ¤@#0102\n    secret = x\n  }\n}", "secrets.ike.id-a: '@' alone");
         bad(connWith("      certs = a.pem,¤,b.pem", "", ""), "connections.c.local.certs: empty item in the list");
 
         // children

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -126,7 +128,7 @@ class SwanctlProperties {
                 "17", "255", "300", "x");
         Arbitrary<String> port = Arbitraries.of("", "80", "1-1023", "%any", "opaque", "8", "3-4", "65535",
                 "65536", "http", "5-1");
-        return net.jqwik.api.Combinators.combine(address, protocol, port, Arbitraries.integers().between(0, 2))
+        return Combinators.combine(address, protocol, port, Arbitraries.integers().between(0, 2))
                 .as((a, proto, p, shape) -> switch (shape) {
                     case 0 -> a;
                     case 1 -> a + "[" + proto + "]";
@@ -206,7 +208,7 @@ class SwanctlProperties {
             if (random.nextBoolean()) {
                 lines.add("dpd_delay = " + random.nextInt(100) + "s # comment");
             }
-            java.util.Collections.shuffle(lines, random);
+            Collections.shuffle(lines, random);
             text.append(indent).append(name).append(" {\n");
             for (String line : lines) {
                 text.append(indent).append(line.replace("\n", "\n" + indent)).append('\n');
@@ -219,7 +221,7 @@ class SwanctlProperties {
 
     private static List<String> pick(Random random, List<String> from) {
         List<String> copy = new ArrayList<>(from);
-        java.util.Collections.shuffle(copy, random);
+        Collections.shuffle(copy, random);
         return List.copyOf(copy.subList(0, 1 + random.nextInt(copy.size())));
     }
 }
