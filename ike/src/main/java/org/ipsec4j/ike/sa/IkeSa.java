@@ -320,12 +320,15 @@ final class IkeSa {
         }
     }
 
-    /** Remembers the IKE_SA_INIT response so retransmitted requests get it again. */
+    /**
+     * Remembers the IKE_SA_INIT response so retransmitted requests get it again. The peer's next request is
+     * IKE_AUTH (1); our own first request will be 0: each direction counts for itself (§2.2).
+     */
     void cacheInitResponse(byte[] response) {
         cachedResponseId = 0;
         cachedResponse = List.of(response);
         peerNextRequestId = 1;
-        nextRequestId = 1;
+        nextRequestId = 0;
     }
 
     /** §2.18: a rekeyed IKE SA counts message IDs from zero in both directions. */
