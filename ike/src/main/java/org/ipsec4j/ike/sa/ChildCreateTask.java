@@ -73,6 +73,12 @@ final class ChildCreateTask implements Task {
         if (rekeyed != null && (rekeyed.state != ChildSa.State.REKEYING || !sa.children.contains(rekeyed))) {
             return null; // deleted meanwhile, or the peer's rekey won
         }
+        if (rekeyed != null && rekeyed.peerReplacement != null) {
+            // The peer rekeyed it while our request waited in the queue: nothing collides if we do not send;
+            // the peer deletes the old pair.
+            rekeyed.state = ChildSa.State.REKEYED;
+            return null;
+        }
         List<Payload> p = new ArrayList<>();
         if (rekeyed != null) {
             p.add(new NotifyPayload(PROTOCOL_ESP, spiBytes(rekeyed.inboundSpi), NotifyType.REKEY_SA, new byte[0]));
@@ -200,6 +206,7 @@ final class ChildCreateTask implements Task {
             // Ours has the lowest nonce: it is redundant and ours to delete; the peer deletes the old pair.
             sa.engine.event(IkeEvent.Kind.CHILD_SA_REKEYED, sa, "collision with the peer's rekey of " + config.name()
                     + ": ours is redundant, deleting it");
+            rekeyed.state = ChildSa.State.REKEYED;
             sa.queue(new ChildDeleteTask(ours), now);
             return;
         }
@@ -214,9 +221,16 @@ final class ChildCreateTask implements Task {
         }
         sa.engine.event(IkeEvent.Kind.CHILD_SA_FAILED, sa, why);
         if (rekeyed != null && rekeyed.state == ChildSa.State.REKEYING) {
+            if (rekeyed.peerReplacement != null) {
+                // §2.25.1: the peer's simultaneous rekey of this pair succeeded; it deletes the old pair.
+                rekeyed.state = ChildSa.State.REKEYED;
+                return;
+            }
             rekeyed.state = ChildSa.State.INSTALLED;
-            // Try again a little later (TEMPORARY_FAILURE, §2.25) unless the SA dies first.
-            rekeyed.rekeyAt = now + (retry ? 2_000_000_000L : 30_000_000_000L);
+            // §2.25: after TEMPORARY_FAILURE wait for the peer to finish what it is doing, with a little jitter
+            // so that two peers do not collide again; other refusals are retried much later.
+            rekeyed.rekeyAt = now + (retry ? 2_000_000_000L : 30_000_000_000L)
+                    + sa.engine.random().nextLong(1_000_000_000L);
         }
     }
 

@@ -51,6 +51,10 @@ final class Responder {
                 && saPayload.proposals().get(0).protocolId() == PROTOCOL_IKE) {
             return new Answer(IkeRekeyTask.respond(sa, payloads, now), false);
         }
+        if (sa.rekeyNonce != null) {
+            // §2.25.2: a Child SA is not created or rekeyed while we rekey the IKE SA it would belong to.
+            return new Answer(List.of(Notifies.error(NotifyType.TEMPORARY_FAILURE)), false);
+        }
         return new Answer(ChildCreateTask.respond(sa, payloads, false, now), false);
     }
 
@@ -62,8 +66,15 @@ final class Responder {
                 continue;
             }
             if (d.protocolId() == PROTOCOL_IKE) {
-                // §1.4.1: the whole IKE SA and its children go; answer with an empty INFORMATIONAL.
-                sa.state = IkeSa.State.DELETING;
+                if (sa.peerRekey != null && sa.peerRekey.state == IkeSa.State.ESTABLISHED
+                        && sa.state == IkeSa.State.ESTABLISHED) {
+                    // §2.25.2: the peer deletes the SA we were rekeying too: its rekey won and ours is forgotten;
+                    // the children live on in its new SA.
+                    sa.handOver(sa.peerRekey, now);
+                } else if (sa.state != IkeSa.State.REKEYED) {
+                    // §1.4.1: the whole IKE SA and its children go; answer with an empty INFORMATIONAL.
+                    sa.state = IkeSa.State.DELETING;
+                }
                 return new Answer(List.of(), true);
             }
             if (d.protocolId() != PROTOCOL_ESP) {

@@ -58,7 +58,7 @@ final class SimulatedNetwork {
         Host(String name, IpAddress address, SharedKeys keys, IkeSettings settings) {
             this.name = name;
             this.address = address;
-            this.engine = new IkeEngine(settings, kernel, keys, new SecureRandom(), wallClock, events::add);
+            this.engine = new IkeEngine(settings, kernel, keys, seededRandom(random.nextLong()), wallClock, events::add);
         }
 
         List<IkeEvent> events(IkeEvent.Kind kind) {
@@ -102,6 +102,17 @@ final class SimulatedNetwork {
 
     SimulatedNetwork(long seed) {
         this.random = new Random(seed);
+    }
+
+    /** A SecureRandom that repeats for a seed, so a failing run can be replayed (tests only). */
+    static SecureRandom seededRandom(long seed) {
+        try {
+            SecureRandom r = SecureRandom.getInstance("SHA1PRNG");
+            r.setSeed(seed);
+            return r;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 
     Host host(String name, String address, SharedKeys keys, IkeSettings settings) {
