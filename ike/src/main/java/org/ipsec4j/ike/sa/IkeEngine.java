@@ -46,6 +46,12 @@ public final class IkeEngine {
     /** Responder IKE SAs by the initiator's SPI and address, to recognise retransmitted IKE_SA_INIT requests. */
     private final Map<String, IkeSa> halfOpen = new HashMap<>();
     private final List<IkeDatagram> outgoing = new ArrayList<>();
+    /**
+     * IKE SAs deleted at the peer's request, by our SPI: their last response, for a retransmitted Delete whose
+     * answer was lost (§2.1: a request is never processed twice, but always answered). Kept as long as the
+     * peer would retransmit.
+     */
+    private final Map<Long, Tombstone> tombstones = new HashMap<>();
     private final byte[] cookieSecret = new byte[COOKIE_SECRET_LENGTH];
     private int nextReqid = 1;
     private long droppedMessages;
@@ -214,6 +220,9 @@ public final class IkeEngine {
         }
         long ourSpi = h.initiator() ? h.responderSpi() : h.initiatorSpi();
         IkeSa sa = byOurSpi.get(ourSpi);
+        if (sa == null && !h.response() && answerFromTombstone(ourSpi, h, from, to, now)) {
+            return;
+        }
         if (sa == null || (h.initiator() ? sa.spiI != h.initiatorSpi() : (sa.spiR != 0 && sa.spiR != h.responderSpi()))) {
             droppedMessages++;
             event(IkeEvent.Kind.MESSAGE_DROPPED, "-", "message for unknown IKE SA " + Long.toHexString(h.initiatorSpi())
@@ -290,7 +299,31 @@ public final class IkeEngine {
                 data)))));
     }
 
+    /** A record of an IKE SA the peer deleted: enough to answer its retransmitted Delete again. */
+    private record Tombstone(long spiI, long spiR, int messageId, List<byte[]> response, long until) {
+    }
+
+    /** Remembers the response that ended an IKE SA (a Delete we answered). */
+    void bury(IkeSa sa, int messageId, List<byte[]> response, long now) {
+        tombstones.values().removeIf(t -> t.until() <= now);
+        tombstones.put(sa.ourSpi(), new Tombstone(sa.spiI, sa.spiR, messageId, response,
+                now + settings.retransmitGiveUpNanos()));
+    }
+
+    private boolean answerFromTombstone(long ourSpi, IkeHeader h, Endpoint from, Endpoint to, long now) {
+        Tombstone t = tombstones.get(ourSpi);
+        if (t == null || t.until() <= now || t.spiI() != h.initiatorSpi() || t.spiR() != h.responderSpi()
+                || t.messageId() != h.messageId()) {
+            return false;
+        }
+        for (byte[] d : t.response()) {
+            send(new IkeDatagram(to, from, d));
+        }
+        return true;
+    }
+
     public void onTimer(long now) {
+        tombstones.values().removeIf(t -> t.until() <= now);
         for (IkeSa sa : List.copyOf(byOurSpi.values())) {
             if (sa.nextDeadline() <= now) {
                 sa.onTimer(now);

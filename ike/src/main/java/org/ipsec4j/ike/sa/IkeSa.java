@@ -355,6 +355,7 @@ final class IkeSa {
         transmit(cachedResponse);
         if (answer.destroy()) {
             destroy(now, false);
+            engine.bury(this, h.messageId(), cachedResponse, now);
         } else {
             kick(now);
         }
