@@ -244,14 +244,20 @@ final class SimulatedNetwork {
         if (h.natOutside == null) {
             return d;
         }
-        String inside = d.local().toString();
-        Integer port = natPortByInside.get(inside);
+        int port = natMapping(h, d.local());
+        return new IkeDatagram(new Endpoint(h.natOutside, port), d.remote(), d.data());
+    }
+
+    /** The NAT's outside port for an inside endpoint of {@code h}, made on first use as a NAT does. */
+    private int natMapping(Host h, Endpoint inside) {
+        String key = inside.toString();
+        Integer port = natPortByInside.get(key);
         if (port == null) {
             port = h.natPortBase + natPortByInside.size();
-            natPortByInside.put(inside, port);
-            natInsideByPort.put(Integer.toString(port), IpAddress.parse(d.local().address().toString()));
+            natPortByInside.put(key, port);
+            natInsideByPort.put(Integer.toString(port), inside.address());
         }
-        return new IkeDatagram(new Endpoint(h.natOutside, port), d.remote(), d.data());
+        return port;
     }
 
     /** A datagram travelling {@code local → remote} (sender's view) enters {@code h}, through its NAT if any. */
@@ -334,13 +340,10 @@ final class SimulatedNetwork {
         }
         int udp = ip.headerLength();
         int sport = (p[udp] & 0xFF) << 8 | (p[udp + 1] & 0xFF);
-        Integer mapped = natPortByInside.get(new Endpoint(h.address, sport).toString());
-        if (mapped == null) {
-            return null;
-        }
+        int mapped = natMapping(h, new Endpoint(h.address, sport));
         h.natOutside.writeTo(p, 12);
         p[udp] = (byte) (mapped >>> 8);
-        p[udp + 1] = (byte) (int) mapped;
+        p[udp + 1] = (byte) mapped;
         fixChecksums(p, udp);
         return p;
     }
