@@ -59,6 +59,13 @@ final class Responder {
     }
 
     private static Answer informational(IkeSa sa, List<Payload> payloads, long now) {
+        if (Notifies.find(payloads, NotifyType.AUTHENTICATION_FAILED) != null) {
+            // §2.21.2: the initiator did not accept our AUTH and tells us in a separate INFORMATIONAL; the
+            // IKE SA we thought established is void.
+            sa.engine.event(IkeEvent.Kind.AUTHENTICATION_FAILED, sa, "peer rejected our authentication"
+                    + " (AUTHENTICATION_FAILED)");
+            return new Answer(List.of(), true);
+        }
         List<Payload> out = new ArrayList<>();
         List<Integer> ourSpis = new ArrayList<>();
         for (Payload p : payloads) {
