@@ -50,11 +50,17 @@ final class IkeSaInitTask implements Task {
         if (group == null) {
             group = firstGroup(proposals);
         }
-        if (dh != null) {
-            dh.destroy();
+        // §2.6: a retry with a COOKIE repeats the request unchanged (the cookie covers Ni); after
+        // INVALID_KE_PAYLOAD only the KE changes. Nonce and key pair are made once per group.
+        if (dh == null || dh.group() != group) {
+            if (dh != null) {
+                dh.destroy();
+            }
+            dh = group.generate(sa.engine.random());
         }
-        dh = group.generate(sa.engine.random());
-        sa.nonceI = sa.engine.randomBytes(NONCE_LENGTH);
+        if (sa.nonceI == null) {
+            sa.nonceI = sa.engine.randomBytes(NONCE_LENGTH);
+        }
         List<Payload> p = new ArrayList<>();
         if (cookie != null) {
             p.add(Notifies.status(NotifyType.COOKIE, cookie)); // §2.6: the cookie comes first
