@@ -133,14 +133,20 @@ final class IkeRekeyTask implements Task {
             // have moved on. The peer tries again a little later.
             return List.of(Notifies.error(NotifyType.TEMPORARY_FAILURE));
         }
-        if (ni == null || ke == null) {
+        if (saPayload == null || ni == null || ke == null) {
             return List.of(Notifies.error(NotifyType.INVALID_SYNTAX));
         }
         List<Proposal> ours = new ArrayList<>();
         for (Proposal p : IkeSaInitTask.numbered(sa.config.proposals())) {
             ours.add(new Proposal(p.number(), PROTOCOL_IKE, new byte[0], p.transforms()));
         }
-        Proposal chosen = ProposalNegotiation.select(ours, saPayload.proposals());
+        // As in IKE_SA_INIT: if any acceptable proposal fits the KE the peer sent, take it rather than make the
+        // peer try again with our preferred group.
+        Proposal chosen = ProposalNegotiation.select(IkeSaInitTask.restrictGroup(ours, ke.dhGroup()),
+                saPayload.proposals());
+        if (chosen == null) {
+            chosen = ProposalNegotiation.select(ours, saPayload.proposals());
+        }
         IkeSuite suite = chosen == null ? null : IkeSuite.of(chosen);
         if (suite == null || chosen.spi().length != 8) {
             return List.of(Notifies.error(NotifyType.NO_PROPOSAL_CHOSEN));

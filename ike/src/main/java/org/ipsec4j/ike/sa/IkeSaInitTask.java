@@ -263,7 +263,7 @@ final class IkeSaInitTask implements Task {
     }
 
     /** Our proposals with their DH transforms cut down to one group, so a KE the peer sent can be used. */
-    private static List<Proposal> restrictGroup(List<Proposal> proposals, int group) {
+    static List<Proposal> restrictGroup(List<Proposal> proposals, int group) {
         List<Proposal> out = new ArrayList<>();
         for (Proposal p : proposals) {
             List<Transform> ts = new ArrayList<>();
