@@ -148,6 +148,36 @@ public final class IkeEngine {
         }
     }
 
+    /**
+     * Deletes the named Child SA of a connection with an INFORMATIONAL (RFC 7296 §1.4.1); the IKE SA stays up.
+     */
+    public void terminateChild(String connection, String child, long now) {
+        boolean found = false;
+        for (IkeSa sa : List.copyOf(byOurSpi.values())) {
+            if (sa.config.name().equals(connection) && sa.state == IkeSa.State.ESTABLISHED) {
+                for (ChildSa c : List.copyOf(sa.children)) {
+                    if (c.name().equals(child) && c.state != ChildSa.State.DELETING) {
+                        sa.queue(new ChildDeleteTask(c), now);
+                        found = true;
+                    }
+                }
+            }
+        }
+        if (!found) {
+            throw new IllegalArgumentException("no Child SA " + child + " of " + connection + " to delete");
+        }
+    }
+
+    /** The established IKE SA of a connection, or null (for tests in this package). */
+    IkeSa established(String connection) {
+        for (IkeSa sa : byOurSpi.values()) {
+            if (sa.config.name().equals(connection) && sa.state == IkeSa.State.ESTABLISHED) {
+                return sa;
+            }
+        }
+        return null;
+    }
+
     /** Rekeys the IKE SA of a connection now. */
     public void rekeyIke(String connection, long now) {
         for (IkeSa sa : byOurSpi.values()) {
