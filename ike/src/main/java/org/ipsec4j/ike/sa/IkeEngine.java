@@ -45,6 +45,11 @@ public final class IkeEngine {
     private final Map<Long, IkeSa> byOurSpi = new HashMap<>();
     /** Responder IKE SAs by the initiator's SPI and address, to recognise retransmitted IKE_SA_INIT requests. */
     private final Map<String, IkeSa> halfOpen = new HashMap<>();
+    /**
+     * Every IKE SA we answered an IKE_SA_INIT for, by the initiator's SPI and address, for as long as it lives:
+     * a late copy of that request is a retransmission, not a new initiation (§2.1).
+     */
+    private final Map<String, IkeSa> byInitRequest = new HashMap<>();
     private final List<IkeDatagram> outgoing = new ArrayList<>();
     /**
      * IKE SAs deleted at the peer's request, by our SPI: their last response, for a retransmitted Delete whose
@@ -268,9 +273,10 @@ public final class IkeEngine {
 
     private void receiveInitRequest(IkeMessage message, byte[] data, Endpoint from, Endpoint to, long now) {
         IkeHeader h = message.header();
-        IkeSa known = halfOpen.get(halfOpenKey(h.initiatorSpi(), from));
+        IkeSa known = byInitRequest.get(halfOpenKey(h.initiatorSpi(), from));
         if (known != null) {
-            known.receive(message, data, data.length, from, to, now); // a retransmission: same answer
+            // A retransmission: the same answer while the SA is half-open, silence once IKE_AUTH went through.
+            known.receive(message, data, data.length, from, to, now);
             return;
         }
         if (halfOpenCount() >= settings.cookieThreshold()) {
@@ -445,13 +451,18 @@ public final class IkeEngine {
     void adopt(IkeSa sa) {
         byOurSpi.put(sa.ourSpi(), sa);
         if (!sa.initiator && sa.state == IkeSa.State.CONNECTING) {
-            halfOpen.put(halfOpenKey(sa.spiI, sa.remote), sa);
+            sa.initRequestKey = halfOpenKey(sa.spiI, sa.remote);
+            halfOpen.put(sa.initRequestKey, sa);
+            byInitRequest.put(sa.initRequestKey, sa);
         }
     }
 
     void forget(IkeSa sa) {
         byOurSpi.remove(sa.ourSpi(), sa);
-        halfOpen.values().remove(sa);
+        if (sa.initRequestKey != null) {
+            halfOpen.remove(sa.initRequestKey, sa);
+            byInitRequest.remove(sa.initRequestKey, sa);
+        }
     }
 
     /** §2.4 INITIAL_CONTACT: other IKE SAs with this peer identity are stale; they go without a message. */

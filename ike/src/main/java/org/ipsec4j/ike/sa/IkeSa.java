@@ -87,6 +87,8 @@ final class IkeSa {
      * the SA silently at this time.
      */
     long forgetAt = Long.MAX_VALUE;
+    /** For a responder: the initiator's SPI and address its IKE_SA_INIT came with (the engine's key). */
+    String initRequestKey;
 
     IkeSa(IkeEngine engine, IkeConnection config, boolean initiator, long spiI, long spiR, Endpoint local,
           Endpoint remote, long now) {

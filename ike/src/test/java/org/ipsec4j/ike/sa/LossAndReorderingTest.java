@@ -142,4 +142,24 @@ class LossAndReorderingTest {
         t.assertOneTunnel();
         t.assertPingsBothWays();
     }
+
+    @Test
+    void aLateRetransmissionOfIkeSaInitCreatesNothing() {
+        // The IKE_SA_INIT request arrives again after the IKE SA is up (delayed in the network): it is the
+        // same request (§2.1: same SPIi, same address), not a new initiation.
+        SiteToSite t = new SiteToSite(14).install();
+        java.util.List<IkeDatagram> init = new java.util.ArrayList<>();
+        t.net.tap = d -> {
+            if (Messages.isRequest(d, ExchangeType.IKE_SA_INIT)) {
+                init.add(d);
+            }
+        };
+        t.up();
+        t.net.inject(null, init.get(0));
+        t.net.settle();
+        t.net.run(Duration.ofSeconds(40));
+        assertEquals(1, t.right.ikeSas().size(), t::describe);
+        assertTrue(t.right.events(IkeEvent.Kind.IKE_SA_FAILED).isEmpty(), t::describe);
+        t.assertOneTunnel();
+    }
 }
