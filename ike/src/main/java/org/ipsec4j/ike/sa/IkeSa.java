@@ -493,9 +493,12 @@ final class IkeSa {
         }
         for (ChildSa c : List.copyOf(children)) {
             if (now >= c.expireAt) {
-                engine.event(IkeEvent.Kind.CHILD_SA_DELETED, this, c.name() + " hard lifetime reached");
+                // Hard lifetime: the pair stops carrying traffic now, and the peer hears of it (§1.4.1) so that it
+                // does not keep sending into it.
+                c.expireAt = Long.MAX_VALUE;
                 c.removeFromKernel(engine.kernel());
-                children.remove(c);
+                engine.event(IkeEvent.Kind.CHILD_SA_FAILED, this, c.name() + " reached its hard lifetime unrekeyed");
+                queue(new ChildDeleteTask(c), now);
             } else if (now >= c.rekeyAt && c.state == ChildSa.State.INSTALLED) {
                 c.rekeyAt = Long.MAX_VALUE;
                 queue(ChildCreateTask.rekey(c), now);

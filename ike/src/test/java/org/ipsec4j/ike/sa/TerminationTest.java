@@ -128,4 +128,19 @@ class TerminationTest {
         assertEquals(200, n.data()[0] & 0xFF);
         t.assertOneTunnel();
     }
+
+    @Test
+    void aChildSaAtItsHardLifetimeIsDeletedOnBothSides() {
+        // Left's child has a hard lifetime and no rekeying; right's has neither. §1.4.1: an SA that ends is
+        // deleted with an INFORMATIONAL, or the peer keeps sending into a black hole.
+        SiteToSite t = new SiteToSite(139).left((c, ch) -> ch.life = Duration.ofMinutes(10)).install().up();
+        t.assertOneTunnel();
+        t.net.run(Duration.ofMinutes(9));
+        t.assertPingsBothWays();
+        t.net.run(Duration.ofMinutes(2));
+        assertEquals(List.of(), t.left.onlyIkeSa().children(), t::describe);
+        assertEquals(List.of(), t.right.onlyIkeSa().children(), t::describe);
+        assertEquals(0, t.left.kernel.pairs() + t.right.kernel.pairs(), t::describe);
+        assertEquals(1, t.right.events(IkeEvent.Kind.CHILD_SA_DELETED).size(), t::describe);
+    }
 }
