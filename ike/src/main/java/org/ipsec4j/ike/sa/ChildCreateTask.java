@@ -143,6 +143,15 @@ final class ChildCreateTask implements Task {
         if (error != null && error.notifyType() == NotifyType.INVALID_KE_PAYLOAD && retryWithGroup(sa, error)) {
             return;
         }
+        if (error != null && error.notifyType() == NotifyType.CHILD_SA_NOT_FOUND && rekeyed != null
+                && rekeyed.peerReplacement == null && sa.children.contains(rekeyed)) {
+            // §2.25: the peer does not know the pair we wanted to rekey. Drop it silently and create it anew.
+            childFailed(sa, "peer does not know Child SA " + rekeyed.describe() + "; creating it anew", now, false);
+            rekeyed.removeFromKernel(sa.engine.kernel());
+            sa.children.remove(rekeyed);
+            sa.queue(create(config), now);
+            return;
+        }
         if (error != null) {
             childFailed(sa, "peer refused Child SA " + config.name() + ": " + Notifies.name(error.notifyType()), now,
                     error.notifyType() == NotifyType.TEMPORARY_FAILURE);

@@ -75,6 +75,24 @@ class ChildSaVariantsTest {
         assertTrue(t.net.ping(t.left, "10.11.0.5", t.right, "10.12.0.7", 51), t.net.lastPing);
     }
 
+    @Test
+    void aRekeyOfAChildThePeerNoLongerHasCreatesItAnew() {
+        // Right lost its half of the pair without telling left (its Delete went astray for good). Left's rekey
+        // gets CHILD_SA_NOT_FOUND; §2.25: drop the pair silently and create a new one.
+        SiteToSite t = new SiteToSite(154).install().up();
+        IkeSa right = t.right.engine.established("net");
+        ChildSa gone = right.children.get(0);
+        gone.removeFromKernel(t.right.kernel);
+        right.children.remove(gone);
+        assertFalse(t.pingLeftToRight());
+
+        t.left.engine.rekeyChild("net", "net", t.net.now);
+        t.net.run(Duration.ofSeconds(5));
+        t.assertOneTunnel();
+        t.assertPingsBothWays();
+        assertEquals(2, t.left.events(IkeEvent.Kind.CHILD_SA_INSTALLED).size(), t::describe);
+    }
+
     private static void assertChildren(SiteToSite t, int n) {
         IkeSaStatus l = t.left.onlyIkeSa();
         IkeSaStatus r = t.right.onlyIkeSa();
