@@ -496,6 +496,7 @@ final class IkeSa {
                 // Hard lifetime: the pair stops carrying traffic now, and the peer hears of it (§1.4.1) so that it
                 // does not keep sending into it.
                 c.expireAt = Long.MAX_VALUE;
+                c.state = ChildSa.State.DELETING;
                 c.removeFromKernel(engine.kernel());
                 engine.event(IkeEvent.Kind.CHILD_SA_FAILED, this, c.name() + " reached its hard lifetime unrekeyed");
                 queue(new ChildDeleteTask(c), now);
