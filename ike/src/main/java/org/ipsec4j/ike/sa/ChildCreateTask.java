@@ -40,6 +40,8 @@ final class ChildCreateTask implements Task {
     private int inboundSpi;
     private byte[] nonce;
     private DhKeyPair dh;
+    /** The PFS group the responder asked for with INVALID_KE_PAYLOAD, once (§1.3). */
+    private DhGroup requestedGroup;
     private List<SelectorRange> proposedLocal;
     private List<SelectorRange> proposedRemote;
 
@@ -73,6 +75,12 @@ final class ChildCreateTask implements Task {
         if (rekeyed != null && (rekeyed.state != ChildSa.State.REKEYING || !sa.children.contains(rekeyed))) {
             return null; // deleted meanwhile, or the peer's rekey won
         }
+        if (rekeyed != null && rekeyed.peerReplacement != null) {
+            // The peer rekeyed it while our request waited in the queue: nothing collides if we do not send;
+            // the peer deletes the old pair.
+            rekeyed.state = ChildSa.State.REKEYED;
+            return null;
+        }
         List<Payload> p = new ArrayList<>();
         if (rekeyed != null) {
             p.add(new NotifyPayload(PROTOCOL_ESP, spiBytes(rekeyed.inboundSpi), NotifyType.REKEY_SA, new byte[0]));
@@ -81,7 +89,7 @@ final class ChildCreateTask implements Task {
         List<Payload> child = childRequest(sa, false);
         p.addAll(child.subList(0, 1)); // SA
         p.add(new NoncePayload(nonce));
-        DhGroup pfs = pfsGroup(config.espProposals());
+        DhGroup pfs = requestedGroup != null ? requestedGroup : pfsGroup(config.espProposals());
         if (pfs != null) {
             dh = pfs.generate(sa.engine.random());
             p.add(new KeyExchangePayload(pfs.id(), dh.publicValue()));
@@ -132,6 +140,18 @@ final class ChildCreateTask implements Task {
     /** Installs the Child SA from the response (also for the IKE_AUTH response); a failure ends only the child. */
     void complete(IkeSa sa, List<Payload> payloads, byte[] ourNonce, long now) {
         NotifyPayload error = Notifies.firstError(payloads);
+        if (error != null && error.notifyType() == NotifyType.INVALID_KE_PAYLOAD && retryWithGroup(sa, error)) {
+            return;
+        }
+        if (error != null && error.notifyType() == NotifyType.CHILD_SA_NOT_FOUND && rekeyed != null
+                && rekeyed.peerReplacement == null && sa.children.contains(rekeyed)) {
+            // §2.25: the peer does not know the pair we wanted to rekey. Drop it silently and create it anew.
+            childFailed(sa, "peer does not know Child SA " + rekeyed.describe() + "; creating it anew", now, false);
+            rekeyed.removeFromKernel(sa.engine.kernel());
+            sa.children.remove(rekeyed);
+            sa.queue(create(config), now);
+            return;
+        }
         if (error != null) {
             childFailed(sa, "peer refused Child SA " + config.name() + ": " + Notifies.name(error.notifyType()), now,
                     error.notifyType() == NotifyType.TEMPORARY_FAILURE);
@@ -200,6 +220,7 @@ final class ChildCreateTask implements Task {
             // Ours has the lowest nonce: it is redundant and ours to delete; the peer deletes the old pair.
             sa.engine.event(IkeEvent.Kind.CHILD_SA_REKEYED, sa, "collision with the peer's rekey of " + config.name()
                     + ": ours is redundant, deleting it");
+            rekeyed.state = ChildSa.State.REKEYED;
             sa.queue(new ChildDeleteTask(ours), now);
             return;
         }
@@ -208,15 +229,56 @@ final class ChildCreateTask implements Task {
         sa.queue(new ChildDeleteTask(rekeyed), now);
     }
 
+    /**
+     * §1.3: the responder wants the KE in another group of our proposals; send the request again with it (once:
+     * a second refusal fails the child). The SPI we reserved is given back; the retry reserves a new one.
+     */
+    private boolean retryWithGroup(IkeSa sa, NotifyPayload invalidKe) {
+        byte[] d = invalidKe.data();
+        DhGroup wanted = d.length == 2 ? DhGroup.fromIke((d[0] & 0xFF) << 8 | (d[1] & 0xFF)) : null;
+        if (requestedGroup != null || wanted == null || dh == null || wanted == dh.group()
+                || !offersGroup(config.espProposals(), wanted)) {
+            return false;
+        }
+        dh.destroy();
+        dh = null;
+        requestedGroup = wanted;
+        sa.engine.kernel().releaseSpi(inboundSpi);
+        inboundSpi = 0;
+        sa.queueFirst(this);
+        return true;
+    }
+
+    private static boolean offersGroup(List<Proposal> proposals, DhGroup g) {
+        for (Proposal p : proposals) {
+            for (Transform t : p.transforms()) {
+                if (t.type() == IkeSuite.DH && t.id() == g.id()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private void childFailed(IkeSa sa, String why, long now, boolean retry) {
         if (inboundSpi != 0) {
             sa.engine.kernel().releaseSpi(inboundSpi);
         }
+        if (dh != null) {
+            dh.destroy();
+        }
         sa.engine.event(IkeEvent.Kind.CHILD_SA_FAILED, sa, why);
         if (rekeyed != null && rekeyed.state == ChildSa.State.REKEYING) {
+            if (rekeyed.peerReplacement != null) {
+                // §2.25.1: the peer's simultaneous rekey of this pair succeeded; it deletes the old pair.
+                rekeyed.state = ChildSa.State.REKEYED;
+                return;
+            }
             rekeyed.state = ChildSa.State.INSTALLED;
-            // Try again a little later (TEMPORARY_FAILURE, §2.25) unless the SA dies first.
-            rekeyed.rekeyAt = now + (retry ? 2_000_000_000L : 30_000_000_000L);
+            // §2.25: after TEMPORARY_FAILURE wait for the peer to finish what it is doing, with a little jitter
+            // so that two peers do not collide again; other refusals are retried much later.
+            rekeyed.rekeyAt = now + (retry ? 2_000_000_000L : 30_000_000_000L)
+                    + sa.engine.random().nextLong(1_000_000_000L);
         }
     }
 
@@ -278,7 +340,12 @@ final class ChildCreateTask implements Task {
             ours = stripDh(ours);
         }
         KeyExchangePayload ke = Notifies.first(payloads, KeyExchangePayload.class);
-        Proposal chosen = ProposalNegotiation.select(ours, saPayload.proposals());
+        // PFS: prefer a proposal that fits the KE the peer sent over asking it to retry with another group.
+        Proposal chosen = ke == null ? null
+                : ProposalNegotiation.select(IkeSaInitTask.restrictGroup(ours, ke.dhGroup()), saPayload.proposals());
+        if (chosen == null) {
+            chosen = ProposalNegotiation.select(ours, saPayload.proposals());
+        }
         EspSuite suite = chosen == null ? null : EspSuite.of(chosen);
         if (suite == null || chosen.spi().length != 4) {
             sa.engine.event(IkeEvent.Kind.CHILD_SA_FAILED, sa, config.name() + ": no acceptable ESP proposal");

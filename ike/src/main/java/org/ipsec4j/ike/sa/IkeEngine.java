@@ -45,7 +45,18 @@ public final class IkeEngine {
     private final Map<Long, IkeSa> byOurSpi = new HashMap<>();
     /** Responder IKE SAs by the initiator's SPI and address, to recognise retransmitted IKE_SA_INIT requests. */
     private final Map<String, IkeSa> halfOpen = new HashMap<>();
+    /**
+     * Every IKE SA we answered an IKE_SA_INIT for, by the initiator's SPI and address, for as long as it lives:
+     * a late copy of that request is a retransmission, not a new initiation (§2.1).
+     */
+    private final Map<String, IkeSa> byInitRequest = new HashMap<>();
     private final List<IkeDatagram> outgoing = new ArrayList<>();
+    /**
+     * IKE SAs deleted at the peer's request, by our SPI: their last response, for a retransmitted Delete whose
+     * answer was lost (§2.1: a request is never processed twice, but always answered). Kept as long as the
+     * peer would retransmit.
+     */
+    private final Map<Long, Tombstone> tombstones = new HashMap<>();
     private final byte[] cookieSecret = new byte[COOKIE_SECRET_LENGTH];
     private int nextReqid = 1;
     private long droppedMessages;
@@ -142,6 +153,36 @@ public final class IkeEngine {
         }
     }
 
+    /**
+     * Deletes the named Child SA of a connection with an INFORMATIONAL (RFC 7296 §1.4.1); the IKE SA stays up.
+     */
+    public void terminateChild(String connection, String child, long now) {
+        boolean found = false;
+        for (IkeSa sa : List.copyOf(byOurSpi.values())) {
+            if (sa.config.name().equals(connection) && sa.state == IkeSa.State.ESTABLISHED) {
+                for (ChildSa c : List.copyOf(sa.children)) {
+                    if (c.name().equals(child) && c.state != ChildSa.State.DELETING) {
+                        sa.queue(new ChildDeleteTask(c), now);
+                        found = true;
+                    }
+                }
+            }
+        }
+        if (!found) {
+            throw new IllegalArgumentException("no Child SA " + child + " of " + connection + " to delete");
+        }
+    }
+
+    /** The established IKE SA of a connection, or null (for tests in this package). */
+    IkeSa established(String connection) {
+        for (IkeSa sa : byOurSpi.values()) {
+            if (sa.config.name().equals(connection) && sa.state == IkeSa.State.ESTABLISHED) {
+                return sa;
+            }
+        }
+        return null;
+    }
+
     /** Rekeys the IKE SA of a connection now. */
     public void rekeyIke(String connection, long now) {
         for (IkeSa sa : byOurSpi.values()) {
@@ -214,6 +255,9 @@ public final class IkeEngine {
         }
         long ourSpi = h.initiator() ? h.responderSpi() : h.initiatorSpi();
         IkeSa sa = byOurSpi.get(ourSpi);
+        if (sa == null && !h.response() && answerFromTombstone(ourSpi, h, from, to, now)) {
+            return;
+        }
         if (sa == null || (h.initiator() ? sa.spiI != h.initiatorSpi() : (sa.spiR != 0 && sa.spiR != h.responderSpi()))) {
             droppedMessages++;
             event(IkeEvent.Kind.MESSAGE_DROPPED, "-", "message for unknown IKE SA " + Long.toHexString(h.initiatorSpi())
@@ -229,9 +273,10 @@ public final class IkeEngine {
 
     private void receiveInitRequest(IkeMessage message, byte[] data, Endpoint from, Endpoint to, long now) {
         IkeHeader h = message.header();
-        IkeSa known = halfOpen.get(halfOpenKey(h.initiatorSpi(), from));
+        IkeSa known = byInitRequest.get(halfOpenKey(h.initiatorSpi(), from));
         if (known != null) {
-            known.receive(message, data, data.length, from, to, now); // a retransmission: same answer
+            // A retransmission: the same answer while the SA is half-open, silence once IKE_AUTH went through.
+            known.receive(message, data, data.length, from, to, now);
             return;
         }
         if (halfOpenCount() >= settings.cookieThreshold()) {
@@ -290,7 +335,31 @@ public final class IkeEngine {
                 data)))));
     }
 
+    /** A record of an IKE SA the peer deleted: enough to answer its retransmitted Delete again. */
+    private record Tombstone(long spiI, long spiR, int messageId, List<byte[]> response, long until) {
+    }
+
+    /** Remembers the response that ended an IKE SA (a Delete we answered). */
+    void bury(IkeSa sa, int messageId, List<byte[]> response, long now) {
+        tombstones.values().removeIf(t -> t.until() <= now);
+        tombstones.put(sa.ourSpi(), new Tombstone(sa.spiI, sa.spiR, messageId, response,
+                now + settings.retransmitGiveUpNanos()));
+    }
+
+    private boolean answerFromTombstone(long ourSpi, IkeHeader h, Endpoint from, Endpoint to, long now) {
+        Tombstone t = tombstones.get(ourSpi);
+        if (t == null || t.until() <= now || t.spiI() != h.initiatorSpi() || t.spiR() != h.responderSpi()
+                || t.messageId() != h.messageId()) {
+            return false;
+        }
+        for (byte[] d : t.response()) {
+            send(new IkeDatagram(to, from, d));
+        }
+        return true;
+    }
+
     public void onTimer(long now) {
+        tombstones.values().removeIf(t -> t.until() <= now);
         for (IkeSa sa : List.copyOf(byOurSpi.values())) {
             if (sa.nextDeadline() <= now) {
                 sa.onTimer(now);
@@ -382,13 +451,18 @@ public final class IkeEngine {
     void adopt(IkeSa sa) {
         byOurSpi.put(sa.ourSpi(), sa);
         if (!sa.initiator && sa.state == IkeSa.State.CONNECTING) {
-            halfOpen.put(halfOpenKey(sa.spiI, sa.remote), sa);
+            sa.initRequestKey = halfOpenKey(sa.spiI, sa.remote);
+            halfOpen.put(sa.initRequestKey, sa);
+            byInitRequest.put(sa.initRequestKey, sa);
         }
     }
 
     void forget(IkeSa sa) {
         byOurSpi.remove(sa.ourSpi(), sa);
-        halfOpen.values().remove(sa);
+        if (sa.initRequestKey != null) {
+            halfOpen.remove(sa.initRequestKey, sa);
+            byInitRequest.remove(sa.initRequestKey, sa);
+        }
     }
 
     /** §2.4 INITIAL_CONTACT: other IKE SAs with this peer identity are stale; they go without a message. */

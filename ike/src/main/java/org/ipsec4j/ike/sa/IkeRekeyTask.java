@@ -59,6 +59,15 @@ final class IkeRekeyTask implements Task {
         NotifyPayload error = Notifies.firstError(payloads);
         if (error != null) {
             dh.destroy();
+            IkeSa theirs = sa.peerRekey;
+            if (theirs != null && theirs.state == IkeSa.State.ESTABLISHED) {
+                // §2.25.2: the peer's simultaneous rekey went through and ours did not (it had finished first, so
+                // the old SA is gone on its side). Its new SA takes over; the peer deletes the old one.
+                sa.engine.event(IkeEvent.Kind.IKE_SA_REKEYED, sa, "collision: our rekey was refused ("
+                        + Notifies.name(error.notifyType()) + "), the peer's " + theirs.name() + " takes over");
+                sa.handOver(theirs, now);
+                return;
+            }
             sa.engine.event(IkeEvent.Kind.IKE_SA_FAILED, sa, "peer refused the IKE SA rekey: "
                     + Notifies.name(error.notifyType()) + "; retrying later");
             sa.rekeyAt = now + (error.notifyType() == NotifyType.TEMPORARY_FAILURE ? 2_000_000_000L : 60_000_000_000L)
@@ -95,15 +104,17 @@ final class IkeRekeyTask implements Task {
             // §2.8.2: ours is redundant; the children stay with the peer's new SA, we delete ours.
             // The peer, whose SA won, deletes the old one.
             sa.engine.event(IkeEvent.Kind.IKE_SA_REKEYED, sa, "collision: our new IKE SA is redundant, deleting it");
-            moveChildren(sa, theirs);
-            sa.state = IkeSa.State.REKEYED;
+            sa.handOver(theirs, now);
             fresh.queue(new IkeDeleteTask(true), now);
             return;
         }
         // Ours won (or there was no collision): the children move to it and we delete the old SA. A redundant
-        // SA of the peer's is the peer's to delete.
-        moveChildren(sa, fresh);
-        sa.state = IkeSa.State.REKEYED;
+        // SA of the peer's is the peer's to delete; should it never do so, we forget it.
+        sa.handOver(fresh, now);
+        sa.forgetAt = Long.MAX_VALUE; // our own Delete ends it
+        if (theirs != null) {
+            theirs.forgetUnlessDeletedBy(now);
+        }
         sa.engine.event(IkeEvent.Kind.IKE_SA_REKEYED, sa, "-> " + fresh.name());
         sa.queue(new IkeDeleteTask(true), now);
     }
@@ -116,14 +127,26 @@ final class IkeRekeyTask implements Task {
         if (sa.state != IkeSa.State.ESTABLISHED || sa.hasQueued(IkeDeleteTask.class)) {
             return List.of(Notifies.error(NotifyType.TEMPORARY_FAILURE));
         }
-        if (ni == null || ke == null) {
+        Task active = sa.activeTask();
+        if (active != null && !(active instanceof IkeRekeyTask) && !(active instanceof LivenessTask)) {
+            // §2.25: our own Child SA exchange is in flight; its answer must not arrive at an SA whose children
+            // have moved on. The peer tries again a little later.
+            return List.of(Notifies.error(NotifyType.TEMPORARY_FAILURE));
+        }
+        if (saPayload == null || ni == null || ke == null) {
             return List.of(Notifies.error(NotifyType.INVALID_SYNTAX));
         }
         List<Proposal> ours = new ArrayList<>();
         for (Proposal p : IkeSaInitTask.numbered(sa.config.proposals())) {
             ours.add(new Proposal(p.number(), PROTOCOL_IKE, new byte[0], p.transforms()));
         }
-        Proposal chosen = ProposalNegotiation.select(ours, saPayload.proposals());
+        // As in IKE_SA_INIT: if any acceptable proposal fits the KE the peer sent, take it rather than make the
+        // peer try again with our preferred group.
+        Proposal chosen = ProposalNegotiation.select(IkeSaInitTask.restrictGroup(ours, ke.dhGroup()),
+                saPayload.proposals());
+        if (chosen == null) {
+            chosen = ProposalNegotiation.select(ours, saPayload.proposals());
+        }
         IkeSuite suite = chosen == null ? null : IkeSuite.of(chosen);
         if (suite == null || chosen.spi().length != 8) {
             return List.of(Notifies.error(NotifyType.NO_PROPOSAL_CHOSEN));
@@ -148,8 +171,7 @@ final class IkeRekeyTask implements Task {
             sa.peerRekey = fresh; // our own rekey is in flight: decide when it completes
             sa.peerRekeyLowestNonce = ChildCreateTask.minNonce(ni.nonce(), nr);
         } else {
-            moveChildren(sa, fresh);
-            sa.state = IkeSa.State.REKEYED; // the peer deletes the old SA
+            sa.handOver(fresh, now); // the peer deletes the old SA
         }
         sa.engine.event(IkeEvent.Kind.IKE_SA_REKEYED, sa, "peer rekeyed -> " + fresh.name());
         List<Payload> out = List.of(
@@ -188,13 +210,6 @@ final class IkeRekeyTask implements Task {
         fresh.scheduleDpd(now);
         old.engine.adopt(fresh);
         return fresh;
-    }
-
-    private static void moveChildren(IkeSa from, IkeSa to) {
-        to.children.addAll(from.children);
-        from.children.clear();
-        to.poolLeaseOwner = from.poolLeaseOwner;
-        from.poolLeaseOwner = null;
     }
 
     private static byte[] spiBytes(long spi) {

@@ -81,6 +81,14 @@ final class IkeSa {
     byte[] rekeyNonce;
     IkeSa peerRekey;
     byte[] peerRekeyLowestNonce;
+    /**
+     * A replaced SA waiting for the peer's Delete, or the peer's redundant SA of a rekey collision waiting for
+     * the peer to delete it: if that never comes (the peer gave up, or never completed its side), we forget
+     * the SA silently at this time.
+     */
+    long forgetAt = Long.MAX_VALUE;
+    /** For a responder: the initiator's SPI and address its IKE_SA_INIT came with (the engine's key). */
+    String initRequestKey;
 
     IkeSa(IkeEngine engine, IkeConnection config, boolean initiator, long spiI, long spiR, Endpoint local,
           Endpoint remote, long now) {
@@ -163,6 +171,40 @@ final class IkeSa {
 
     boolean busy() {
         return active != null;
+    }
+
+    /** The exchange we have in flight, or null. */
+    Task activeTask() {
+        return active;
+    }
+
+    /**
+     * This SA was rekeyed (§2.18): its Child SAs, the exchanges queued for them and the pool lease move to the
+     * successor; this SA only waits for its Delete now.
+     */
+    void handOver(IkeSa successor, long now) {
+        successor.children.addAll(children);
+        children.clear();
+        successor.poolLeaseOwner = poolLeaseOwner;
+        poolLeaseOwner = null;
+        List<Task> moved = new ArrayList<>();
+        for (java.util.Iterator<Task> it = queue.iterator(); it.hasNext(); ) {
+            Task t = it.next();
+            if (t instanceof ChildCreateTask || t instanceof ChildDeleteTask) {
+                it.remove();
+                moved.add(t);
+            }
+        }
+        state = State.REKEYED;
+        forgetUnlessDeletedBy(now);
+        for (Task t : moved) {
+            successor.queue(t, now);
+        }
+    }
+
+    /** The peer is to delete this SA; if it has not after all its retransmissions would take, we forget it. */
+    void forgetUnlessDeletedBy(long now) {
+        forgetAt = now + engine.settings().retransmitGiveUpNanos();
     }
 
     /** Starts the next queued task if no request is outstanding (window of one). */
@@ -316,12 +358,16 @@ final class IkeSa {
         transmit(cachedResponse);
         if (answer.destroy()) {
             destroy(now, false);
+            engine.bury(this, h.messageId(), cachedResponse, now);
         } else {
             kick(now);
         }
     }
 
-    /** Remembers the IKE_SA_INIT response so retransmitted requests get it again. */
+    /**
+     * Remembers the IKE_SA_INIT response so retransmitted requests get it again. The peer's next request is
+     * IKE_AUTH (1); our own first request will be 0: each direction counts for itself (§2.2).
+     */
     void cacheInitResponse(byte[] response) {
         cachedResponseId = 0;
         cachedResponse = List.of(response);
@@ -384,14 +430,20 @@ final class IkeSa {
         rekeyAt = engine.jitteredDeadline(now, config.rekeyTime(), config.randTime());
     }
 
+    /** The next time {@link #onTimer} has something to do; only timers it acts on in the current state count. */
     long nextDeadline() {
-        long d = Math.min(retransmitAt, Math.min(rekeyAt, dpdAt));
+        long d = Math.min(retransmitAt, forgetAt);
         if (state == State.CONNECTING && !initiator) {
             d = Math.min(d, createdAt + engine.settings().halfOpenTimeout().toNanos());
         }
-        for (ChildSa c : children) {
-            d = Math.min(d, c.rekeyAt);
-            d = Math.min(d, c.expireAt);
+        if (state == State.ESTABLISHED) {
+            d = Math.min(d, Math.min(rekeyAt, dpdAt));
+            for (ChildSa c : children) {
+                if (c.state == ChildSa.State.INSTALLED) {
+                    d = Math.min(d, c.rekeyAt);
+                }
+                d = Math.min(d, c.expireAt);
+            }
         }
         return d;
     }
@@ -411,6 +463,13 @@ final class IkeSa {
             retransmits++;
             retransmitAt = now + engine.settings().retransmitDelayNanos(retransmits);
             transmit(activeDatagrams);
+        }
+        if (now >= forgetAt) {
+            forgetAt = Long.MAX_VALUE;
+            if (children.isEmpty()) {
+                destroy(now, false);
+                return;
+            }
         }
         if (state == State.CONNECTING && !initiator && now >= createdAt + engine.settings().halfOpenTimeout().toNanos()) {
             engine.event(IkeEvent.Kind.IKE_SA_FAILED, this, "half-open IKE SA timed out");
@@ -434,9 +493,13 @@ final class IkeSa {
         }
         for (ChildSa c : List.copyOf(children)) {
             if (now >= c.expireAt) {
-                engine.event(IkeEvent.Kind.CHILD_SA_DELETED, this, c.name() + " hard lifetime reached");
+                // Hard lifetime: the pair stops carrying traffic now, and the peer hears of it (§1.4.1) so that it
+                // does not keep sending into it.
+                c.expireAt = Long.MAX_VALUE;
+                c.state = ChildSa.State.DELETING;
                 c.removeFromKernel(engine.kernel());
-                children.remove(c);
+                engine.event(IkeEvent.Kind.CHILD_SA_FAILED, this, c.name() + " reached its hard lifetime unrekeyed");
+                queue(new ChildDeleteTask(c), now);
             } else if (now >= c.rekeyAt && c.state == ChildSa.State.INSTALLED) {
                 c.rekeyAt = Long.MAX_VALUE;
                 queue(ChildCreateTask.rekey(c), now);

@@ -50,11 +50,17 @@ final class IkeSaInitTask implements Task {
         if (group == null) {
             group = firstGroup(proposals);
         }
-        if (dh != null) {
-            dh.destroy();
+        // §2.6: a retry with a COOKIE repeats the request unchanged (the cookie covers Ni); after
+        // INVALID_KE_PAYLOAD only the KE changes. Nonce and key pair are made once per group.
+        if (dh == null || dh.group() != group) {
+            if (dh != null) {
+                dh.destroy();
+            }
+            dh = group.generate(sa.engine.random());
         }
-        dh = group.generate(sa.engine.random());
-        sa.nonceI = sa.engine.randomBytes(NONCE_LENGTH);
+        if (sa.nonceI == null) {
+            sa.nonceI = sa.engine.randomBytes(NONCE_LENGTH);
+        }
         List<Payload> p = new ArrayList<>();
         if (cookie != null) {
             p.add(Notifies.status(NotifyType.COOKIE, cookie)); // §2.6: the cookie comes first
@@ -257,7 +263,7 @@ final class IkeSaInitTask implements Task {
     }
 
     /** Our proposals with their DH transforms cut down to one group, so a KE the peer sent can be used. */
-    private static List<Proposal> restrictGroup(List<Proposal> proposals, int group) {
+    static List<Proposal> restrictGroup(List<Proposal> proposals, int group) {
         List<Proposal> out = new ArrayList<>();
         for (Proposal p : proposals) {
             List<Transform> ts = new ArrayList<>();

@@ -23,6 +23,15 @@ public record IkeSettings(Duration retransmitTimeout, double retransmitBase, int
         }
     }
 
+    /** From the first transmission of a request until we give up on it. */
+    long retransmitGiveUpNanos() {
+        long total = 0;
+        for (int n = 0; n <= retransmitTries; n++) {
+            total += retransmitDelayNanos(n);
+        }
+        return total;
+    }
+
     /** Nanoseconds until resend number {@code n} (0 = the first wait). */
     long retransmitDelayNanos(int n) {
         return (long) (retransmitTimeout.toNanos() * Math.pow(retransmitBase, n));

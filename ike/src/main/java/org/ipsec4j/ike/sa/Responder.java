@@ -51,10 +51,21 @@ final class Responder {
                 && saPayload.proposals().get(0).protocolId() == PROTOCOL_IKE) {
             return new Answer(IkeRekeyTask.respond(sa, payloads, now), false);
         }
+        if (sa.rekeyNonce != null) {
+            // §2.25.2: a Child SA is not created or rekeyed while we rekey the IKE SA it would belong to.
+            return new Answer(List.of(Notifies.error(NotifyType.TEMPORARY_FAILURE)), false);
+        }
         return new Answer(ChildCreateTask.respond(sa, payloads, false, now), false);
     }
 
     private static Answer informational(IkeSa sa, List<Payload> payloads, long now) {
+        if (Notifies.find(payloads, NotifyType.AUTHENTICATION_FAILED) != null) {
+            // §2.21.2: the initiator did not accept our AUTH and tells us in a separate INFORMATIONAL; the
+            // IKE SA we thought established is void.
+            sa.engine.event(IkeEvent.Kind.AUTHENTICATION_FAILED, sa, "peer rejected our authentication"
+                    + " (AUTHENTICATION_FAILED)");
+            return new Answer(List.of(), true);
+        }
         List<Payload> out = new ArrayList<>();
         List<Integer> ourSpis = new ArrayList<>();
         for (Payload p : payloads) {
@@ -62,8 +73,15 @@ final class Responder {
                 continue;
             }
             if (d.protocolId() == PROTOCOL_IKE) {
-                // §1.4.1: the whole IKE SA and its children go; answer with an empty INFORMATIONAL.
-                sa.state = IkeSa.State.DELETING;
+                if (sa.peerRekey != null && sa.peerRekey.state == IkeSa.State.ESTABLISHED
+                        && sa.state == IkeSa.State.ESTABLISHED) {
+                    // §2.25.2: the peer deletes the SA we were rekeying too: its rekey won and ours is forgotten;
+                    // the children live on in its new SA.
+                    sa.handOver(sa.peerRekey, now);
+                } else if (sa.state != IkeSa.State.REKEYED) {
+                    // §1.4.1: the whole IKE SA and its children go; answer with an empty INFORMATIONAL.
+                    sa.state = IkeSa.State.DELETING;
+                }
                 return new Answer(List.of(), true);
             }
             if (d.protocolId() != PROTOCOL_ESP) {
