@@ -57,7 +57,7 @@ public final class DataPlaneKernel implements IpsecKernel {
     }
 
     @Override
-    public synchronized void install(ChildSaInstallation p) {
+    public synchronized void install(ChildSaInstallation p, boolean useForOutbound) {
         long now = nanoClock.getAsLong();
         SecurityAssociation in = SecurityAssociation.esp(SecurityAssociation.Flow.INBOUND, p.inboundSpi(), p.transform(),
                         p.inboundEncryptionKey(), p.inboundIntegrityKey())
@@ -97,7 +97,7 @@ public final class DataPlaneKernel implements IpsecKernel {
             all.addAll(b.inbound);
             dataPlane.spd().addAll(all);
             bindings.put(p.reqid(), b);
-        } else {
+        } else if (useForOutbound) {
             for (SecurityPolicy o : b.outbound) {
                 o.bindOutboundSa(out); // make-before-break: the new SA carries traffic from the next packet
             }

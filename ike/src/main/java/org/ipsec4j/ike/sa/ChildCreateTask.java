@@ -207,7 +207,7 @@ final class ChildCreateTask implements Task {
                 suite.encryptionKeyMaterialLength(), suite.integrityKeyLength());
         int outboundSpi = ByteBuffer.wrap(chosen.spi()).getInt();
         ChildSa child = install(sa, config, rekeyed != null ? rekeyed.reqid : sa.engine.newReqid(), inboundSpi,
-                outboundSpi, suite, local, remote, keys, true, now);
+                outboundSpi, suite, local, remote, keys, true, rekeyed != null, now);
         if (rekeyed != null) {
             finishRekey(sa, child, minNonce(ni, nr), now);
         }
@@ -374,7 +374,7 @@ final class ChildCreateTask implements Task {
         ChildKeyMaterial keys = ChildKeyMaterial.derive(sa.suite.prf(), sa.skD, shared, ni, nr,
                 suite.encryptionKeyMaterialLength(), suite.integrityKeyLength());
         ChildSa child = install(sa, config, old != null ? old.reqid : sa.engine.newReqid(), inbound, outbound, suite,
-                local, remote, keys, false, now);
+                local, remote, keys, false, old != null, now);
         if (old != null) {
             if (old.state == ChildSa.State.REKEYING) {
                 // Our own rekey of the same SA is in flight: remember theirs for the §2.8.1 decision.
@@ -409,7 +409,7 @@ final class ChildCreateTask implements Task {
     /** Hands the pair to the data plane; keys in the order §2.17 gives: initiator→responder first. */
     private static ChildSa install(IkeSa sa, ChildConnection config, int reqid, int inbound, int outbound,
                                    EspSuite suite, List<SelectorRange> local, List<SelectorRange> remote,
-                                   ChildKeyMaterial keys, boolean weInitiatedExchange, long now) {
+                                   ChildKeyMaterial keys, boolean weInitiatedExchange, boolean rekey, long now) {
         byte[] outEnc = weInitiatedExchange ? keys.initiatorEncryption() : keys.responderEncryption();
         byte[] outInt = weInitiatedExchange ? keys.initiatorIntegrity() : keys.responderIntegrity();
         byte[] inEnc = weInitiatedExchange ? keys.responderEncryption() : keys.initiatorEncryption();
@@ -419,7 +419,9 @@ final class ChildCreateTask implements Task {
                 inbound, outbound, inEnc, inInt, outEnc, outInt, suite.extendedSequenceNumbers(), sa.local.address(),
                 sa.remote.address(), sa.udpEncapsulation(), sa.natLocal, config.replayWindow(),
                 SelectorRange.policies(local, remote));
-        sa.engine.kernel().install(pair);
+        // The responder of a rekey keeps sending on the old SA until the initiator deletes it: until then it
+        // cannot know its response arrived (RFC 7296 §2.8), and the kernel switches on that removal.
+        sa.engine.kernel().install(pair, weInitiatedExchange || !rekey);
         ChildSa child = new ChildSa(config, reqid, inbound, outbound, suite, local, remote, encap);
         child.installedAt = now;
         child.rekeyAt = sa.engine.jitteredDeadline(now, config.rekeyTime(), config.randTime());

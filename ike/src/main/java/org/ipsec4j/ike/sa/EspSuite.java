@@ -62,6 +62,6 @@ public record EspSuite(EspTransform transform, boolean extendedSequenceNumbers, 
 
     @Override
     public String toString() {
-        return transform + (extendedSequenceNumbers ? "/ESN" : "") + (dhGroup != null ? "/" + dhGroup.name() : "");
+        return transform + (extendedSequenceNumbers ? "/ESN" : "") + (dhGroup != null ? "/" + IkeSuite.groupName(dhGroup) : "");
     }
 }

@@ -56,7 +56,12 @@ public record IkeSuite(EncryptionTransform encryption, int keyBits, IntegrityTra
     @Override
     public String toString() {
         String e = encryption.name() + (encryption == EncryptionTransform.CHACHA20_POLY1305 ? "" : "_" + keyBits);
-        String dh = dhGroup == DhGroup.CURVE25519 ? "CURVE_25519" : dhGroup.name();
-        return e + (integrity == IntegrityTransform.NONE ? "" : "/" + integrity.name()) + "/PRF_" + prf.name() + "/" + dh;
+        return e + (integrity == IntegrityTransform.NONE ? "" : "/" + integrity.name()) + "/PRF_" + prf.name() + "/"
+                + groupName(dhGroup);
+    }
+
+    /** A DH group as strongSwan prints it (MODP_2048, ECP_256, CURVE_25519), so both status outputs compare. */
+    static String groupName(DhGroup g) {
+        return g == DhGroup.CURVE25519 ? "CURVE_25519" : g.name();
     }
 }

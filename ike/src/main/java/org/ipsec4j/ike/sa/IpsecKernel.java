@@ -17,10 +17,11 @@ public interface IpsecKernel {
 
     /**
      * Installs both SAs of a pair and the policies of its selectors. If policies with this reqid exist (a
-     * rekey), the outbound policies switch to the new outbound SA atomically; the old pair keeps working
-     * inbound until removed (make-before-break).
+     * rekey), the old pair keeps working until removed (make-before-break), and the outbound policies switch
+     * to the new outbound SA atomically — now if {@code useForOutbound}, else when the old pair is removed (the
+     * responder of a rekey must not send on the new SA before the initiator surely has it, RFC 7296 §2.8).
      */
-    void install(ChildSaInstallation pair);
+    void install(ChildSaInstallation pair, boolean useForOutbound);
 
     /** Removes one pair; its policies go with the last pair of their reqid. */
     void remove(int reqid, int inboundSpi, int outboundSpi);

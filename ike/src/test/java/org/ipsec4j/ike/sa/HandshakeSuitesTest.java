@@ -128,7 +128,7 @@ class HandshakeSuitesTest {
             case Peers.ECP256 -> "ECP_256";
             case Peers.ECP384 -> "ECP_384";
             case Peers.MODP2048 -> "MODP_2048";
-            default -> "CURVE25519";
+            default -> "CURVE_25519"; // strongSwan's spelling, as `swanctl --list-sas` prints it
         };
     }
 }
