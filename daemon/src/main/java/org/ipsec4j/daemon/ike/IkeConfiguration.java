@@ -47,6 +47,11 @@ public final class IkeConfiguration {
         this.pools = Collections.unmodifiableMap(new LinkedHashMap<>(pools));
     }
 
+    /** The same configuration with other connection objects (a reload keeps the unchanged ones running). */
+    IkeConfiguration withConnections(List<IkeConnection> replacement) {
+        return new IkeConfiguration(file, replacement, extras, swanctl, pools);
+    }
+
     /** The file it came from, as given. */
     public Path file() {
         return file;
