@@ -306,7 +306,8 @@ final class IkeSa {
             answer = Responder.handle(this, h.exchange(), message, payloads, now);
         } catch (IkeFailure f) {
             answer = new Responder.Answer(f.notifyPayload() != null ? List.of(f.notifyPayload()) : List.of(), true);
-            engine.event(IkeEvent.Kind.IKE_SA_FAILED, this, f.getMessage());
+            engine.event(f.authentication() ? IkeEvent.Kind.AUTHENTICATION_FAILED : IkeEvent.Kind.IKE_SA_FAILED, this,
+                    f.getMessage());
         }
         IkeHeader rh = new IkeHeader(spiI, spiR, 0, 2, 0, h.exchangeType(), initiator, true, false, h.messageId(), 0);
         cachedResponse = protection.seal(rh, answer.payloads(), fragmentation, maxMessageLength());
