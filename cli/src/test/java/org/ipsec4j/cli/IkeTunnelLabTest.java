@@ -86,6 +86,8 @@ class IkeTunnelLabTest {
         assertEquals(leftChild.get("packets_out"), rightChild.get("packets_in"));
         assertEquals(leftChild.get("bytes_out"), rightChild.get("bytes_in"));
 
+        Map<String, Object> daemon = MinimalJson.object(left.statusJson().get("daemon"));
+        assertEquals(encap ? 1438L : 1446L, daemon.get("tunnel_mtu"), "the MTU fits the Child SA's overhead");
         String text = left.request("status").body();
         assertTrue(text.contains("  lab: ESTABLISHED, IKEv2, " + leftSa.get("initiator_spi") + "_i* "
                 + leftSa.get("responder_spi") + "_r\n"), text);

@@ -125,6 +125,7 @@ public final class StatusJson {
                     .member("nat_local", sa.localBehindNat())
                     .member("nat_remote", sa.remoteBehindNat())
                     .member("udp_encapsulation", sa.udpEncapsulation())
+                    .member("nat_fake", sa.natFaked())
                     .member("fragmentation", sa.fragmentation())
                     .member("local_virtual_ip", sa.localVirtualIp())
                     .member("remote_virtual_ip", sa.remoteVirtualIp());

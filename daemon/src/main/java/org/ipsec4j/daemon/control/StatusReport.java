@@ -119,14 +119,16 @@ public record StatusReport(DaemonSummary daemon, List<SaStatus> sas, List<Policy
      * @param localBehindNat  NAT detection found a NAT in front of us (RFC 7296 §2.23)
      * @param remoteBehindNat ... in front of the peer
      * @param udpEncapsulation whether ESP travels in UDP (a NAT, or encap = yes)
+     * @param natFaked        encap = yes: we fake NAT detection so that ESP travels in UDP (the peer then sees
+     *                        us behind a NAT; with encap = yes on both ends, each sees the other so)
      * @param localVirtualIp  the virtual IP the peer gave us, or null
      * @param remoteVirtualIp the virtual IP we gave the peer from a pool, or null
      */
     public record IkeSaReport(String connection, String state, String initiatorSpi, String responderSpi,
             boolean initiator, String localAddress, int localPort, String remoteAddress, int remotePort,
             String localId, String remoteId, String algorithms, boolean localBehindNat, boolean remoteBehindNat,
-            boolean udpEncapsulation, boolean fragmentation, String localVirtualIp, String remoteVirtualIp,
-            List<ChildSaReport> children) {
+            boolean udpEncapsulation, boolean natFaked, boolean fragmentation, String localVirtualIp,
+            String remoteVirtualIp, List<ChildSaReport> children) {
 
         public IkeSaReport {
             children = List.copyOf(children);

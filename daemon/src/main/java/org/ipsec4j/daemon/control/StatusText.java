@@ -30,8 +30,11 @@ public final class StatusText {
         }
         out.append('\n');
         out.append("tunnel ").append(d.tunnel()).append(" mtu ").append(d.tunnelMtu()).append(", routes in table ")
-                .append(d.routingTable()).append(", own packets marked 0x").append(Integer.toHexString(d.firewallMark()))
-                .append(", esp encapsulation ").append(d.encapsulation()).append('\n');
+                .append(d.routingTable()).append(", own packets marked 0x").append(Integer.toHexString(d.firewallMark()));
+        if (d.setkeyFile() != null) {
+            out.append(", esp encapsulation ").append(d.encapsulation()); // what plain setkey 'esp' SAs use
+        }
+        out.append('\n');
 
         if (report.ike() != null) {
             ike(out, report);
@@ -159,7 +162,7 @@ public final class StatusText {
             parts.add("remote behind NAT");
         }
         if (sa.udpEncapsulation()) {
-            parts.add(sa.localBehindNat() || sa.remoteBehindNat() ? "ESP in UDP" : "ESP in UDP (forced, encap = yes)");
+            parts.add(sa.natFaked() ? "ESP in UDP (encap = yes: NAT detection faked)" : "ESP in UDP");
         }
         return parts.length() == 0 ? "none" : parts.toString();
     }

@@ -615,7 +615,8 @@ public final class IkeService implements AutoCloseable {
         return new StatusReport.IkeSaReport(sa.connection(), sa.state(), String.format("%016x", sa.initiatorSpi()),
                 String.format("%016x", sa.responderSpi()), sa.initiator(), sa.local().address().toString(),
                 sa.local().port(), sa.remote().address().toString(), sa.remote().port(), sa.localId(), sa.remoteId(),
-                sa.suite(), sa.natLocal(), sa.natRemote(), sa.udpEncapsulation(), sa.fragmentation(),
+                sa.suite(), sa.natLocal(), sa.natRemote(), sa.udpEncapsulation(), c != null && c.forceEncapsulation(),
+                sa.fragmentation(),
                 ours ? sa.virtualIp() : null, ours ? null : sa.virtualIp(), children);
     }
 
