@@ -1,5 +1,7 @@
 package org.ipsec4j.ike.config;
 
+import java.util.Arrays;
+
 import org.ipsec4j.ike.config.SettingsTree.Entry;
 import org.ipsec4j.ike.config.SettingsTree.Section;
 import org.ipsec4j.ike.config.SettingsTree.Setting;
@@ -183,7 +185,7 @@ final class SettingsReader {
             }
             position++;
             if (count + 1 >= offsets.length) {
-                offsets = java.util.Arrays.copyOf(offsets, offsets.length * 2);
+                offsets = Arrays.copyOf(offsets, offsets.length * 2);
             }
             offsets[count++] = at;
             value.append(c);
@@ -196,7 +198,7 @@ final class SettingsReader {
         if (position < text.length() && text.charAt(position) != '\n' && text.charAt(position) != '#') {
             throw source.error(position, "unexpected " + describe(position) + " after the quoted value");
         }
-        return new Setting(name, nameOffset, value.toString(), java.util.Arrays.copyOf(offsets, count + 1));
+        return new Setting(name, nameOffset, value.toString(), Arrays.copyOf(offsets, count + 1));
     }
 
     private void skipBlanksAndComments() throws ConfigException {

@@ -1,6 +1,7 @@
 package org.ipsec4j.ike.config;
 
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -52,12 +53,13 @@ final class StrongswanOptions {
         return "unknown " + what + (suggestion != null ? " (did you mean '" + suggestion + "'?)" : "");
     }
 
-    /** The supported name within edit distance 2 of {@code name}, or null. */
+    /** The supported name within edit distance 2 of {@code name} (case aside; names are lower case), or null. */
     static String closest(String name, Collection<String> candidates) {
         String best = null;
         int bestDistance = 3;
+        String lower = name.toLowerCase(Locale.ROOT);
         for (String candidate : candidates) {
-            int d = distance(name, candidate, bestDistance);
+            int d = distance(lower, candidate, bestDistance);
             if (d < bestDistance) {
                 best = candidate;
                 bestDistance = d;

@@ -23,7 +23,8 @@ public record SwanctlConfig(Map<String, ConnectionConfig> connections, Map<Strin
      * The pre-shared key for a pair of identities, chosen as strongSwan does: a secret is a candidate if one
      * of its identities matches the local or the remote identity, or if it has none (then it matches
      * anything, as {@code %any}); among candidates the best match of the remote identity wins, then the best
-     * of the local one, then the first in the file. See {@link IdentityMatch} for how identities compare.
+     * of the local one, then the first in the file. An identity given as null is not compared (it matches
+     * nothing, not even {@code %any}). See {@link IdentityMatch} for how identities compare.
      *
      * @param localId  our identity as text, or null if not known
      * @param remoteId the peer's identity as text, or null if not known
@@ -33,15 +34,10 @@ public record SwanctlConfig(Map<String, ConnectionConfig> connections, Map<Strin
         int bestRemote = -1;
         int bestLocal = -1;
         for (SharedSecret secret : secrets) {
-            int local;
-            int remote;
-            if (secret.ids().isEmpty()) {
-                local = IdentityMatch.ANY;
-                remote = IdentityMatch.ANY;
-            } else {
-                local = best(secret.ids(), localId);
-                remote = best(secret.ids(), remoteId);
-            }
+            // A secret without identities belongs to %any (as swanctl loads it).
+            List<String> owners = secret.ids().isEmpty() ? List.of("%any") : secret.ids();
+            int local = best(owners, localId);
+            int remote = best(owners, remoteId);
             boolean asked = localId != null || remoteId != null;
             if (asked && local == IdentityMatch.NONE && remote == IdentityMatch.NONE) {
                 continue;

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -327,7 +328,7 @@ public final class SwanctlParser {
             switch (entry.name()) {
                 case "auth" -> method = choice(setting, key, Map.of("pubkey", AuthRoundConfig.Method.PUBKEY,
                         "psk", AuthRoundConfig.Method.PSK));
-                case "id" -> id = text(setting, key);
+                case "id" -> id = identity(setting, key);
                 case "certs" -> certs = strings(setting, key);
                 case "cacerts" -> {
                     if (local) {
@@ -512,7 +513,7 @@ public final class SwanctlParser {
                 if (entry.name().equals("secret")) {
                     secret = secretValue(setting, key);
                 } else if (entry.name().startsWith("id")) {
-                    ids.add(text(setting, key));
+                    ids.add(identity(setting, key));
                 } else {
                     throw refuse(entry, key, StrongswanOptions.SECRET, List.of("secret", "id"), List.of());
                 }
@@ -523,7 +524,7 @@ public final class SwanctlParser {
             return new SharedSecret(ids, secret);
         } finally {
             if (secret != null) {
-                java.util.Arrays.fill(secret, (byte) 0);
+                Arrays.fill(secret, (byte) 0);
             }
         }
     }
@@ -544,7 +545,7 @@ public final class SwanctlParser {
             for (int i = 0; i < hex.length(); i++) {
                 int digit = Character.digit(hex.charAt(i), 16);
                 if (digit < 0 || hex.charAt(i) > 0x7F) {
-                    java.util.Arrays.fill(out, (byte) 0);
+                    Arrays.fill(out, (byte) 0);
                     throw valueError(setting, 2 + i, key, "a 0x secret has a character here that is not a hex "
                             + "digit");
                 }
@@ -606,6 +607,19 @@ public final class SwanctlParser {
             throw valueError(setting, 0, key, "empty value");
         }
         return setting.value();
+    }
+
+    /**
+     * An identity, kept as text. A lone "@" is what is left of an unquoted key id such as {@code @#0102}, whose
+     * '#' started a comment: refused, with the fix.
+     */
+    private String identity(Setting setting, String key) throws ConfigException {
+        String value = text(setting, key);
+        if (value.equals("@")) {
+            throw valueError(setting, 0, key, "'@' alone is an empty identity; a key id (@#hex) must be quoted, "
+                    + "since '#' starts a comment: id = \"@#0102...\"");
+        }
+        return value;
     }
 
     private Duration duration(Setting setting, String key) throws ConfigException {

@@ -2,6 +2,7 @@ package org.ipsec4j.ike.config;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -105,7 +106,7 @@ public record TrafficSelectorSpec(AddressRange addresses, int protocol, PortSele
         if (text.equals("%any")) {
             return 0;
         }
-        Integer known = PROTOCOLS.get(text.toLowerCase(java.util.Locale.ROOT));
+        Integer known = PROTOCOLS.get(text.toLowerCase(Locale.ROOT));
         if (known != null) {
             return known;
         }
