@@ -160,6 +160,23 @@ class IkeDaemonLabTest {
     }
 
     @Test
+    void portFiveHundredInUseIsTheSystemsRefusal(Lab lab) {
+        TunnelLab tunnel = new TunnelLab(lab);
+        Path conf = tunnel.write("left.swanctl.conf", IkeLab.left(IkeLab.Options.plain()));
+        DaemonProcess first = DaemonProcess.launchDaemon(tunnel.left, tunnel.control("first"), List.of(), "--conf",
+                conf.toString());
+        first.awaitReady();
+        DaemonProcess second = DaemonProcess.launchDaemon(tunnel.left, tunnel.control("second"), List.of(), "--conf",
+                conf.toString(), "--tun", "second0", "--table", "4600", "--fwmark", "0x4600");
+        assertEquals(DaemonCommand.EXIT_SYSTEM, second.process().waitFor(Duration.ofSeconds(30)));
+        assertEquals("ipsec4j daemon: cannot open UDP port 500 (IPv4) for IKE: UDP port 500 is in use by another "
+                + "program (another IKE daemon?)", second.stderr().lines().toList().getLast());
+        assertFalse(tunnel.left.ip("link").stdout().contains("second0"), "the refused daemon took its TUN device down");
+        assertTrue(first.request("version").ok());
+        assertEquals(0, first.stop(), first.stderr());
+    }
+
+    @Test
     void ikeCommandsNeedIke(Lab lab) {
         TunnelLab tunnel = new TunnelLab(lab);
         Path setkey = tunnel.write("tunnel.setkey", DaemonLifecycleLabTest.SETUP.setkey());
