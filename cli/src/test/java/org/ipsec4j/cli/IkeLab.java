@@ -16,37 +16,42 @@ final class IkeLab {
     private IkeLab() {}
 
     /** What varies between the tests. */
-    record Options(boolean encap, String leftSecret, String rightSecret, boolean leftStarts, boolean virtualIp) {
+    record Options(TunnelLab.Outer outer, boolean encap, String leftSecret, String rightSecret, boolean leftStarts,
+            boolean virtualIp) {
 
         static Options plain() {
-            return new Options(false, PSK, PSK, false, false);
+            return new Options(TunnelLab.Outer.V4, false, PSK, PSK, false, false);
+        }
+
+        Options over(TunnelLab.Outer other) {
+            return new Options(other, encap, leftSecret, rightSecret, leftStarts, virtualIp);
         }
 
         Options withEncap() {
-            return new Options(true, leftSecret, rightSecret, leftStarts, virtualIp);
+            return new Options(outer, true, leftSecret, rightSecret, leftStarts, virtualIp);
         }
 
         Options withSecrets(String left, String right) {
-            return new Options(encap, left, right, leftStarts, virtualIp);
+            return new Options(outer, encap, left, right, leftStarts, virtualIp);
         }
 
         Options startingLeft() {
-            return new Options(encap, leftSecret, rightSecret, true, virtualIp);
+            return new Options(outer, encap, leftSecret, rightSecret, true, virtualIp);
         }
 
         Options withVirtualIp() {
-            return new Options(encap, leftSecret, rightSecret, leftStarts, true);
+            return new Options(outer, encap, leftSecret, rightSecret, leftStarts, true);
         }
     }
 
     static String left(Options o) {
-        return config("192.0.2.1", "192.0.2.2", LEFT_ID, RIGHT_ID, o.virtualIp() ? "dynamic" : "10.0.1.0/24",
+        return config(o.outer().left, o.outer().right, LEFT_ID, RIGHT_ID, o.virtualIp() ? "dynamic" : "10.0.1.0/24",
                 "10.0.2.0/24", o.encap(), o.leftSecret(), o.leftStarts(), o.virtualIp() ? "    vips = 0.0.0.0\n" : "",
                 "");
     }
 
     static String right(Options o) {
-        return config("192.0.2.2", "192.0.2.1", RIGHT_ID, LEFT_ID, "10.0.2.0/24",
+        return config(o.outer().right, o.outer().left, RIGHT_ID, LEFT_ID, "10.0.2.0/24",
                 o.virtualIp() ? "dynamic" : "10.0.1.0/24", o.encap(), o.rightSecret(), false,
                 o.virtualIp() ? "    pools = clients\n" : "",
                 o.virtualIp() ? "pools {\n  clients {\n    addrs = 10.3.0.0/24\n  }\n}\n" : "");

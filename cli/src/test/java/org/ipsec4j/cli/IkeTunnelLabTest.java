@@ -17,7 +17,7 @@ import org.ipsec4j.lab.junit.UsesLab;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Two ipsec4j daemons negotiate with IKEv2 and a pre-shared key, from swanctl.conf files, and carry ping and TCP:
@@ -29,11 +29,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class IkeTunnelLabTest {
 
-    @ParameterizedTest(name = "encap = {0}")
-    @ValueSource(booleans = {false, true})
-    void pskTunnelCarriesPingAndTcpWithMatchingSpis(boolean encap, Lab lab) {
+    @ParameterizedTest(name = "encap = {0}, {1} outer")
+    @CsvSource({"false, V4", "true, V4", "false, V6"})
+    void pskTunnelCarriesPingAndTcpWithMatchingSpis(boolean encap, TunnelLab.Outer outer, Lab lab) {
         TunnelLab tunnel = new TunnelLab(lab);
-        IkeLab.Options options = encap ? IkeLab.Options.plain().withEncap() : IkeLab.Options.plain();
+        IkeLab.Options options = (encap ? IkeLab.Options.plain().withEncap() : IkeLab.Options.plain()).over(outer);
         DaemonProcess[] daemons = IkeLab.startPair(tunnel, options);
         DaemonProcess left = daemons[0];
         DaemonProcess right = daemons[1];
@@ -63,8 +63,8 @@ class IkeTunnelLabTest {
         assertEquals(false, rightSa.get("initiator"));
         assertEquals(IkeLab.LEFT_ID, leftSa.get("local_id"));
         assertEquals(IkeLab.RIGHT_ID, leftSa.get("remote_id"));
-        assertEquals("192.0.2.1", leftSa.get("local_host"));
-        assertEquals("192.0.2.2", leftSa.get("remote_host"));
+        assertEquals(outer.left, leftSa.get("local_host"));
+        assertEquals(outer.right, leftSa.get("remote_host"));
         assertEquals(encap ? 4500L : 500L, leftSa.get("local_port"));
         assertEquals(encap, leftSa.get("udp_encapsulation"));
         if (!encap) {
@@ -87,7 +87,8 @@ class IkeTunnelLabTest {
         assertEquals(leftChild.get("bytes_out"), rightChild.get("bytes_in"));
 
         Map<String, Object> daemon = MinimalJson.object(left.statusJson().get("daemon"));
-        assertEquals(encap ? 1438L : 1446L, daemon.get("tunnel_mtu"), "the MTU fits the Child SA's overhead");
+        long mtu = outer == TunnelLab.Outer.V4 ? (encap ? 1438L : 1446L) : 1426L;
+        assertEquals(mtu, daemon.get("tunnel_mtu"), "the MTU fits the Child SA's overhead");
         String text = left.request("status").body();
         assertTrue(text.contains("  lab: ESTABLISHED, IKEv2, " + leftSa.get("initiator_spi") + "_i* "
                 + leftSa.get("responder_spi") + "_r\n"), text);
