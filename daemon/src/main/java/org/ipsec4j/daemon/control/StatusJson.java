@@ -104,7 +104,7 @@ public final class StatusJson {
                 strings(json, "children", c.children());
                 json.endObject();
             }
-            json.endArray().endObject();
+            json.endArray().member("messages_dropped", report.ike().droppedMessages()).endObject();
         }
         json.name("ike_sas").beginArray();
         for (StatusReport.IkeSaReport sa : report.ikeSas()) {

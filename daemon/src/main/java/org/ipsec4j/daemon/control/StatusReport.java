@@ -83,9 +83,11 @@ public record StatusReport(DaemonSummary daemon, List<SaStatus> sas, List<Policy
     /**
      * The swanctl configuration: its file and its connections, in file order.
      *
-     * @param swanctlFile the file loaded (absolute path)
+     * @param swanctlFile     the file loaded (absolute path)
+     * @param droppedMessages IKE messages dropped: malformed, for no known IKE SA, out of their window, or
+     *                        arriving faster than the IKE thread takes them
      */
-    public record IkeSummary(String swanctlFile, List<ConnectionSummary> connections) {
+    public record IkeSummary(String swanctlFile, List<ConnectionSummary> connections, long droppedMessages) {
 
         public IkeSummary {
             connections = List.copyOf(connections);

@@ -88,6 +88,7 @@ public final class IkeService implements AutoCloseable {
     private final RateLimitedLog floodLog;
     private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     private final AtomicInteger queuedDatagrams = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong overflowed = new java.util.concurrent.atomic.AtomicLong();
     private final Thread thread;
     private volatile boolean stopped;
 
@@ -109,15 +110,23 @@ public final class IkeService implements AutoCloseable {
         final Set<IkeEvent.Kind> success;
         final Set<IkeEvent.Kind> failure;
         final String done;
+        /** Also true before a success event counts (e.g. no IKE SA of the connection left); null: always. */
+        final java.util.function.BooleanSupplier finished;
         final List<String> seen = new ArrayList<>();
         final CompletableFuture<Outcome> result = new CompletableFuture<>();
 
         Waiter(String connection, String child, Set<IkeEvent.Kind> success, Set<IkeEvent.Kind> failure, String done) {
+            this(connection, child, success, failure, done, null);
+        }
+
+        Waiter(String connection, String child, Set<IkeEvent.Kind> success, Set<IkeEvent.Kind> failure, String done,
+                java.util.function.BooleanSupplier finished) {
             this.connection = connection;
             this.child = child;
             this.success = success;
             this.failure = failure;
             this.done = done;
+            this.finished = finished;
         }
     }
 
@@ -279,7 +288,8 @@ public final class IkeService implements AutoCloseable {
             boolean childMatches = w.child == null || event.detail() == null
                     || event.detail().startsWith(w.child + " ") || event.detail().startsWith(w.child + ":");
             if (w.success.contains(event.kind()) && (event.kind() != IkeEvent.Kind.CHILD_SA_INSTALLED
-                    && event.kind() != IkeEvent.Kind.CHILD_SA_REKEYED || childMatches)) {
+                    && event.kind() != IkeEvent.Kind.CHILD_SA_REKEYED || childMatches)
+                    && (w.finished == null || w.finished.getAsBoolean())) {
                 waiters.remove(w);
                 w.result.complete(new Outcome(true, w.done, w.seen));
             } else if (w.failure.contains(event.kind()) && !superseded && !retried.contains(saOf(event))) {
@@ -299,6 +309,7 @@ public final class IkeService implements AutoCloseable {
         }
         if (queuedDatagrams.incrementAndGet() > MAX_QUEUED_DATAGRAMS) {
             queuedDatagrams.decrementAndGet();
+            overflowed.incrementAndGet();
             synchronized (floodLog) {
                 floodLog.log("ike: more than " + MAX_QUEUED_DATAGRAMS + " IKE messages waiting; dropping what "
                         + "arrives (a flood?)", System.nanoTime());
@@ -385,8 +396,10 @@ public final class IkeService implements AutoCloseable {
             }
             boolean established = engine.status().stream().anyMatch(sa -> sa.connection().equals(connection)
                     && sa.state().equals("ESTABLISHED"));
+            // Done when the last IKE SA of the connection is gone (one deleted after a rekey does not count).
             Waiter w = new Waiter(connection, null, EnumSet.of(IkeEvent.Kind.IKE_SA_DELETED),
-                    EnumSet.noneOf(IkeEvent.Kind.class), connection + " is down");
+                    EnumSet.noneOf(IkeEvent.Kind.class), connection + " is down",
+                    () -> engine.status().stream().noneMatch(sa -> sa.connection().equals(connection)));
             engine.terminate(connection, System.nanoTime());
             if (!established) {
                 return done(true, connection + " is down (it was still connecting)");
@@ -438,7 +451,7 @@ public final class IkeService implements AutoCloseable {
     /** The configuration in force, for {@code status}. */
     public StatusReport.IkeSummary summary() {
         try {
-            return call(() -> summary(configuration));
+            return call(() -> summary(configuration, engine.droppedMessages() + overflowed.get()));
         } catch (IllegalStateException e) {
             return null;
         }
@@ -620,7 +633,7 @@ public final class IkeService implements AutoCloseable {
                 ours ? sa.virtualIp() : null, ours ? null : sa.virtualIp(), children);
     }
 
-    private static StatusReport.IkeSummary summary(IkeConfiguration configuration) {
+    private static StatusReport.IkeSummary summary(IkeConfiguration configuration, long dropped) {
         List<StatusReport.ConnectionSummary> connections = new ArrayList<>();
         for (IkeConnection c : configuration.connections()) {
             connections.add(new StatusReport.ConnectionSummary(c.name(),
@@ -630,6 +643,6 @@ public final class IkeService implements AutoCloseable {
                     c.children().stream().map(ch -> ch.name() + (ch.startAction() == ChildConnection.StartAction.START
                             ? " (start)" : "")).toList()));
         }
-        return new StatusReport.IkeSummary(configuration.file().toAbsolutePath().toString(), connections);
+        return new StatusReport.IkeSummary(configuration.file().toAbsolutePath().toString(), connections, dropped);
     }
 }
