@@ -26,6 +26,8 @@ final class ControlRequests {
             return StatusCommand.EXIT_NO_DAEMON;
         }
         if (!response.ok()) {
+            out.print(response.body()); // what led to it, e.g. the IKE events of a failed 'up'
+            out.flush();
             err.println(command + ": " + response.message());
             err.flush();
             return 1;

@@ -18,13 +18,18 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code ipsec4j daemon --setkey FILE}: the ESP data plane in the foreground until SIGTERM or SIGINT. */
+/**
+ * {@code ipsec4j daemon --conf FILE | --setkey FILE}: the IKE daemon and the ESP data plane in the foreground until
+ * SIGTERM or SIGINT.
+ */
 @Command(name = "daemon", mixinStandardHelpOptions = true,
         description = {
-            "Run the ESP data plane in the foreground, keyed by hand from a setkey file: a TUN device, routes "
-                + "for the remote selectors of the outbound policies (in their own routing table, with a rule "
-                + "that the daemon's own marked packets skip), ESP in UDP on port 4500 or raw ESP, and a control "
-                + "socket for 'ipsec4j status' and 'ipsec4j reload'. AH SAs travel as raw IP protocol 51.",
+            "Run IPsec in the foreground: IKEv2 connections from a swanctl.conf (--conf), Security Associations "
+                + "keyed by hand from a setkey file (--setkey), or both. A TUN device, routes for the remote "
+                + "selectors of the outbound policies (in their own routing table, with a rule that the daemon's "
+                + "own marked packets skip), IKE on UDP ports 500 and 4500, ESP in UDP on port 4500 or raw ESP, "
+                + "and a control socket for 'ipsec4j status', 'reload', 'up', 'down' and 'rekey'. AH SAs (setkey "
+                + "only) travel as raw IP protocol 51.",
             "Logs one line per event on stderr. SIGTERM or SIGINT stops it and removes the routes, rules, "
                 + "TUN device and control socket. Needs root (CAP_NET_ADMIN, CAP_NET_RAW)."},
         exitCodeListHeading = "Exit codes:%n",
@@ -32,8 +37,9 @@ import picocli.CommandLine.Spec;
             "0:stopped by SIGTERM or SIGINT",
             "1:stopped by an internal error",
             "2:wrong command-line usage",
-            "3:the setkey file cannot be read or is wrong (file:line:column: problem)",
-            "4:the system refused: TUN device, socket (port in use), routes, control socket, state directory"})
+            "3:a configuration file cannot be read or is wrong (file:line:column: problem)",
+            "4:the system refused: TUN device, socket (port in use), routes, control socket, state directory"},
+        footer = {"", "At least one of --conf and --setkey is needed."})
 public final class DaemonCommand implements Callable<Integer> {
 
     static final int EXIT_CONFIGURATION = 3;
@@ -42,7 +48,13 @@ public final class DaemonCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--setkey", required = true, paramLabel = "FILE",
+    @Option(names = "--conf", paramLabel = "FILE",
+            description = "IKEv2 connections, children, pools and pre-shared keys in swanctl.conf syntax (the subset "
+                + "README describes); certs, cacerts and private keys in the x509/, x509ca/ and private/ "
+                + "directories next to it")
+    private Path swanctlFile;
+
+    @Option(names = "--setkey", paramLabel = "FILE",
             description = "manual SAs and policies in setkey syntax (add, spdadd, flush, ...)")
     private Path setkeyFile;
 
@@ -88,7 +100,7 @@ public final class DaemonCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         DaemonOptions options;
         try {
-            options = new DaemonOptions(setkeyFile, tunName, controlPath, allowLegacy, encapsulation, table, mark,
+            options = new DaemonOptions(setkeyFile, swanctlFile, tunName, controlPath, allowLegacy, encapsulation, table, mark,
                     DaemonOptions.DEFAULT_RULE_PRIORITY, tunOffload, stateDirectory);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

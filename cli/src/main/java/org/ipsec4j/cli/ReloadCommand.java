@@ -9,12 +9,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code ipsec4j reload}: the running daemon re-reads its setkey file, all or nothing. */
+/** {@code ipsec4j reload}: the running daemon re-reads its setkey file and swanctl.conf, all or nothing. */
 @Command(name = "reload", mixinStandardHelpOptions = true,
         description = {
-            "Make the running daemon re-read its setkey file. The whole file is checked first; a bad one is "
-                + "refused with its line and column and nothing changes. SAs the file keeps unchanged keep "
-                + "running with their sequence numbers and counters."},
+            "Make the running daemon re-read its setkey file and its swanctl.conf. Both are checked first; a bad "
+                + "one is refused with its line and column and nothing changes. SAs the setkey file keeps "
+                + "unchanged keep running with their sequence numbers and counters; IKE connections that are "
+                + "unchanged keep their IKE and Child SAs."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {
             "0:reloaded",

@@ -9,12 +9,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code ipsec4j status [--json]}: SAs, policies and counters of the running daemon. */
+/** {@code ipsec4j status [--json]}: IKE SAs, SAs, policies and counters of the running daemon. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {
-            "Show what the running daemon has: every SA (SPI, direction, protocol, mode, endpoints, UDP ports, "
-                + "algorithms, replay window, lifetimes, bytes, packets and each non-zero drop reason), every "
-                + "policy (direction, selector, action, hits) and the data plane's global counters."},
+            "Show what the running daemon has: its IKE connections and every IKE SA as 'swanctl --list-sas' "
+                + "shows it (SPIs, identities, addresses and ports, algorithms, NAT state, virtual IP, and each "
+                + "Child SA with its SPIs, selectors, bytes and packets); every manual SA (SPI, direction, "
+                + "protocol, mode, endpoints, UDP ports, algorithms, replay window, lifetimes, bytes, packets and "
+                + "each non-zero drop reason), every policy (direction, selector, action, hits) and the data "
+                + "plane's global counters."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {
             "0:status printed",

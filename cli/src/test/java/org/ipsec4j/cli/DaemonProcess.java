@@ -54,12 +54,20 @@ final class DaemonProcess implements AutoCloseable {
      */
     static DaemonProcess launch(Namespace namespace, Path setkey, Path control, List<String> jvmOptions,
             String... extraArguments) {
-        List<String> arguments = new ArrayList<>(List.of("daemon", "--setkey", setkey.toString(), "--control",
-                control.toString()));
-        if (!List.of(extraArguments).contains("--state-dir")) {
+        List<String> arguments = new ArrayList<>(List.of("--setkey", setkey.toString()));
+        arguments.addAll(List.of(extraArguments));
+        return launchDaemon(namespace, control, jvmOptions, arguments.toArray(String[]::new));
+    }
+
+    /** {@code ipsec4j daemon --control CONTROL ARGUMENTS} (with {@code --conf}, {@code --setkey} or both). */
+    static DaemonProcess launchDaemon(Namespace namespace, Path control, List<String> jvmOptions,
+            String... daemonArguments) {
+        List<String> extraArguments = List.of(daemonArguments);
+        List<String> arguments = new ArrayList<>(List.of("daemon", "--control", control.toString()));
+        if (!extraArguments.contains("--state-dir")) {
             arguments.addAll(List.of("--state-dir", stateDirectory(control).toString()));
         }
-        arguments.addAll(List.of(extraArguments));
+        arguments.addAll(extraArguments);
         List<String> command = command(jvmOptions, arguments.toArray(String[]::new));
         return new DaemonProcess(namespace.start(command.toArray(String[]::new)), control);
     }

@@ -6,8 +6,12 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -26,6 +30,11 @@ import org.ipsec4j.daemon.control.ControlServer;
 import org.ipsec4j.daemon.control.StatusJson;
 import org.ipsec4j.daemon.control.StatusReport;
 import org.ipsec4j.daemon.control.StatusText;
+import org.ipsec4j.daemon.ike.IkeConfiguration;
+import org.ipsec4j.daemon.ike.IkeRuntime;
+import org.ipsec4j.daemon.ike.IkeService;
+import org.ipsec4j.daemon.ike.SourceAddressResolver;
+import org.ipsec4j.daemon.ike.SwanctlTranslator;
 import org.ipsec4j.daemon.loop.DataPlaneGate;
 import org.ipsec4j.daemon.loop.DataPlaneTimer;
 import org.ipsec4j.daemon.loop.InboundLoop;
@@ -38,16 +47,28 @@ import org.ipsec4j.daemon.state.SequenceStateDirectory;
 import org.ipsec4j.esp.DataPlane;
 import org.ipsec4j.esp.sad.SecurityAssociation;
 import org.ipsec4j.esp.sad.SecurityAssociationDatabase;
+import org.ipsec4j.esp.spd.Direction;
 import org.ipsec4j.esp.spd.SecurityPolicyDatabase;
+import org.ipsec4j.ike.config.ConfigException;
+import org.ipsec4j.ike.config.PoolConfig;
+import org.ipsec4j.ike.sa.AddressPool;
+import org.ipsec4j.linux.SocketEndpoint;
 import org.ipsec4j.linux.TunOptions;
 
 /**
- * The ESP data plane running over real Linux I/O, keyed from a setkey file.
+ * The ESP data plane running over real Linux I/O, keyed from a setkey file, by IKEv2 from a swanctl.conf, or
+ * both (the file's policies come first in the SPD).
  *
  * <p>Threads: one reads the TUN device and sends (outbound SAs live there), one per outer socket receives and
  * writes to the TUN device (inbound SAs live there; they share one inbound data plane under a lock), a timer
- * handles lifetimes and NAT keepalives, and the control socket answers {@code status} and {@code reload}. Each
- * packet thread has its own {@link DataPlane} over the shared SPD and SAD.
+ * handles lifetimes and NAT keepalives, the IKE thread runs the IKE engine (its messages on port 4500 come
+ * through the inbound thread of that socket, those on port 500 through a socket of its own), and the control
+ * socket answers {@code status}, {@code reload}, {@code up}, {@code down} and {@code rekey}. Each packet thread
+ * has its own {@link DataPlane} over the shared SPD and SAD.
+ *
+ * <p>Routes and the TUN MTU follow every change, whoever made it: the routes cover the remote selectors of all
+ * outbound PROTECT policies in the SPD, and the MTU fits all outbound SAs; virtual IPs that IKE peers assign
+ * to us go on the TUN device and become the source of the routes whose policies they match.
  *
  * <p>{@link #start} sets up everything or nothing (the first problem is one line in a {@link DaemonException});
  * {@link #close} takes it all down again: control socket, routes, rules, TUN device, sockets, keys.
@@ -75,6 +96,8 @@ public final class Daemon implements AutoCloseable {
     private TunnelNetwork network;
     private DataPlaneTimer timer;
     private ControlServer control;
+    private volatile IkeRuntime ike;
+    private final Object networkLock = new Object();
     private volatile boolean closing;
     private volatile boolean ready;
     private volatile boolean socketRefused;
@@ -126,6 +149,37 @@ public final class Daemon implements AutoCloseable {
 
     private void startUp() throws DaemonException {
         Path file = options.setkeyFile();
+        if (file != null) {
+            loadSetkeyAtStart(file);
+        }
+        IkeConfiguration ikeConfiguration = null;
+        if (options.swanctlFile() != null) {
+            ikeConfiguration = loadSwanctlAtStart(options.swanctlFile());
+        }
+        try {
+            startNetworkAndThreads(ikeConfiguration);
+        } catch (DaemonException | RuntimeException e) {
+            if (ikeConfiguration != null && ike == null) {
+                ikeConfiguration.destroySecrets();
+            }
+            throw e;
+        }
+        ready = true;
+        ActiveConfiguration active = loader.active();
+        List<String> parts = new ArrayList<>();
+        if (file != null) {
+            parts.add(active.sas().size() + " SAs, " + active.policies().size() + " policies from " + file);
+        }
+        if (ikeConfiguration != null) {
+            parts.add(ikeConfiguration.connections().size() + " IKE connections from " + options.swanctlFile());
+        }
+        log.accept("ready: " + String.join("; ", parts) + "; control socket " + control.path());
+        if (ike != null) {
+            ike.service().startConfigured();
+        }
+    }
+
+    private void loadSetkeyAtStart(Path file) throws DaemonException {
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new DaemonException(DaemonException.Kind.CONFIGURATION, "cannot read setkey file " + file
                     + (Files.exists(file) ? "" : ": no such file"), null);
@@ -140,8 +194,30 @@ public final class Daemon implements AutoCloseable {
             throw new DaemonException(DaemonException.Kind.CONFIGURATION, "cannot read setkey file " + file + ": "
                     + e.getMessage(), e);
         }
-        ActiveConfiguration active = loader.active();
-        int mtu = tunnelMtu(active);
+    }
+
+    private IkeConfiguration loadSwanctlAtStart(Path file) throws DaemonException {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new DaemonException(DaemonException.Kind.CONFIGURATION, "cannot read swanctl file " + file
+                    + (Files.exists(file) ? "" : ": no such file"), null);
+        }
+        try {
+            return loadSwanctl(file, Map.of());
+        } catch (ConfigException e) {
+            throw new DaemonException(DaemonException.Kind.CONFIGURATION, e.getMessage(), e);
+        } catch (IOException e) {
+            throw new DaemonException(DaemonException.Kind.CONFIGURATION, "cannot read swanctl file " + file + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private IkeConfiguration loadSwanctl(Path file, Map<PoolConfig, AddressPool> pools)
+            throws IOException, ConfigException {
+        return SwanctlTranslator.load(file, SourceAddressResolver.kernel(options.firewallMark()), pools);
+    }
+
+    private void startNetworkAndThreads(IkeConfiguration ikeConfiguration) throws DaemonException {
+        int mtu = tunnelMtu(sad.list());
         TunOptions tunOptions = TunOptions.defaults().withName(options.tunName());
         if (options.tunOffloads()) {
             tunOptions = tunOptions.withTcpOffloads();
@@ -151,12 +227,12 @@ public final class Daemon implements AutoCloseable {
                 network = TunnelNetwork.open(tunOptions, mtu, options.routingTable(), options.firewallMark(),
                         options.rulePriority(), log);
             }
-            network.setRoutes(TunnelRoutes.of(active, LocalAddresses.system().addresses()));
         } catch (IOException e) {
             throw new DaemonException(DaemonException.Kind.SYSTEM, e.getMessage(), e);
         }
         log.accept("tunnel " + network.name() + " up, mtu " + mtu + ", routes in table " + network.table()
                 + ", own packets marked 0x" + Integer.toHexString(network.mark()));
+        refreshNetwork();
         timer = new DataPlaneTimer(sad, outboundPlane, sockets, gate, () -> loader.active().sequenceReservations(),
                 log);
         startThread("ipsec4j-outbound", new OutboundLoop(network.tun(), outboundPlane, sockets, gate, timer::wake,
@@ -168,15 +244,49 @@ public final class Daemon implements AutoCloseable {
             waitingForTun.clear();
         }
         startThread("ipsec4j-timer", timer);
+        if (ikeConfiguration != null) {
+            try {
+                ike = IkeRuntime.start(ikeConfiguration, outboundPlane, gate, sockets, this::ikeChanged, log);
+            } catch (SocketUnavailableException e) {
+                throw new DaemonException(DaemonException.Kind.SYSTEM, e.getMessage(), e);
+            }
+        }
         try {
             control = ControlServer.start(options.controlPath(), this::handle, log);
         } catch (IOException e) {
             throw new DaemonException(DaemonException.Kind.SYSTEM, "control socket " + options.controlPath() + ": "
                     + e.getMessage(), e);
         }
-        ready = true;
-        log.accept("ready: " + active.sas().size() + " SAs, " + active.policies().size() + " policies from " + file
-                + "; control socket " + control.path());
+    }
+
+    /** IKE installed or removed Child SAs, or a virtual IP came or went (called on the IKE thread). */
+    private void ikeChanged(Set<java.net.InetAddress> virtualIps) {
+        refreshNetwork();
+    }
+
+    /**
+     * Makes the TUN device's MTU, addresses and routes fit what runs now: every outbound SA, the virtual IPs
+     * IKE peers gave us, and every outbound PROTECT policy (setkey's and IKE's).
+     */
+    private void refreshNetwork() {
+        synchronized (networkLock) {
+            TunnelNetwork net = network;
+            if (net == null) {
+                return;
+            }
+            IkeRuntime i = ike;
+            Set<java.net.InetAddress> virtualIps = i == null ? Set.of() : i.service().virtualIps();
+            Set<java.net.InetAddress> addresses = new LinkedHashSet<>(LocalAddresses.system().addresses());
+            addresses.addAll(virtualIps);
+            try {
+                net.setMtu(tunnelMtu(sad.list()));
+                net.addAddresses(virtualIps);
+                net.setRoutes(TunnelRoutes.of(spd.policies(Direction.OUT), addresses));
+                net.retainAddresses(virtualIps);
+            } catch (IOException | RuntimeException e) {
+                log.accept("routes, addresses or MTU not updated: " + e.getMessage());
+            }
+        }
     }
 
     private void socketOpened(OuterSocketSet.Opened opened) {
@@ -191,7 +301,16 @@ public final class Daemon implements AutoCloseable {
 
     private void startInbound(OuterSocketSet.Opened opened) {
         startThread("ipsec4j-inbound-" + opened.purpose(), new InboundLoop(opened.purpose(), opened.socket(),
-                network.tun(), inboundPlane, inboundLock, gate, log));
+                network.tun(), inboundPlane, inboundLock, gate, options.swanctlFile() == null ? null
+                        : this::ikeReceived, log));
+    }
+
+    /** An IKE message on the NAT-traversal socket (from an inbound thread). */
+    private void ikeReceived(SocketEndpoint source, java.net.InetAddress local, int localPort, byte[] message) {
+        IkeRuntime i = ike;
+        if (i != null) {
+            i.receive(source, local, localPort, message);
+        }
     }
 
     private void startThread(String name, Runnable loop) {
@@ -208,8 +327,7 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    private int tunnelMtu(ActiveConfiguration configuration) {
-        List<SecurityAssociation> sas = configuration.sas().stream().map(c -> c.sa()).toList();
+    private int tunnelMtu(List<SecurityAssociation> sas) {
         int mtu = TunnelMtu.compute(sas, sa -> pathMtu(sa.localAddress().toInetAddress()));
         if (mtu < TunnelMtu.IPV6_MINIMUM) {
             log.accept("tunnel MTU " + mtu + " is below 1280: IPv6 cannot use the tunnel");
@@ -235,9 +353,37 @@ public final class Daemon implements AutoCloseable {
             case ControlProtocol.STATUS_JSON -> ControlResponse.ok(StatusJson.render(status()));
             case ControlProtocol.VERSION -> ControlResponse.ok("ipsec4j " + VERSION + "\n");
             case ControlProtocol.RELOAD -> reload();
-            default -> ControlResponse.error("unknown request '" + request + "'; expected status, status json, "
-                    + "reload or version");
+            default -> {
+                ControlProtocol.IkeCommand command;
+                try {
+                    command = ControlProtocol.IkeCommand.parse(request);
+                } catch (IllegalArgumentException e) {
+                    yield ControlResponse.error(e.getMessage());
+                }
+                if (command == null) {
+                    yield ControlResponse.error("unknown request '" + request + "'; expected status, status json, "
+                            + "reload, version, up, down or rekey");
+                }
+                yield ike(command);
+            }
         };
+    }
+
+    private ControlResponse ike(ControlProtocol.IkeCommand command) {
+        IkeRuntime i = ike;
+        if (i == null) {
+            return ControlResponse.error("this daemon runs without IKE (start it with --conf FILE, a swanctl.conf)");
+        }
+        Duration timeout = command.timeout();
+        IkeService.Outcome outcome = switch (command.verb()) {
+            case UP -> i.service().up(command.connection(), command.child(), timeout);
+            case DOWN -> i.service().down(command.connection(), timeout);
+            case REKEY -> i.service().rekey(command.connection(), command.child(), timeout);
+        };
+        StringBuilder events = new StringBuilder();
+        outcome.events().forEach(e -> events.append(e).append('\n'));
+        return outcome.ok() ? ControlResponse.ok(outcome.text())
+                : new ControlResponse(false, outcome.message(), events.toString());
     }
 
     /** The status now. */
@@ -245,30 +391,69 @@ public final class Daemon implements AutoCloseable {
         TunnelNetwork net = network;
         long pid = ProcessHandle.current().pid();
         StatusReport.DaemonSummary summary = new StatusReport.DaemonSummary(VERSION, pid,
-                (System.nanoTime() - startedAt) / 1_000_000_000L, options.setkeyFile().toAbsolutePath().toString(),
+                (System.nanoTime() - startedAt) / 1_000_000_000L, options.setkeyFile() == null ? null
+                        : options.setkeyFile().toAbsolutePath().toString(),
                 net == null ? options.tunName() : net.name(), net == null ? 0 : net.mtu(),
                 options.encapsulation().name().toLowerCase(), options.routingTable(), options.firewallMark());
-        return StatusReports.build(summary, loader.active(), outboundPlane.counters(), inboundPlane.counters(),
-                System.nanoTime());
+        StatusReport report = StatusReports.build(summary, loader.active(), outboundPlane.counters(),
+                inboundPlane.counters(), System.nanoTime());
+        IkeRuntime i = ike;
+        if (i == null) {
+            return report;
+        }
+        return new StatusReport(report.daemon(), report.sas(), report.policies(), report.global(),
+                i.service().summary(), i.service().status());
     }
 
-    /** Re-reads the setkey file; a bad one changes nothing and the answer says why, with line and column. */
+    /**
+     * Re-reads the setkey file and the swanctl.conf, all or nothing: both are checked first; a bad one changes
+     * nothing and the answer says why, with line and column.
+     */
     private ControlResponse reload() {
-        Path file = options.setkeyFile();
-        try {
-            loader.load(file);
-        } catch (SetkeyException e) {
-            log.accept("reload refused, configuration unchanged: " + e.getMessage());
-            return ControlResponse.error(e.getMessage());
-        } catch (IOException e) {
-            log.accept("reload refused, configuration unchanged: " + e.getMessage());
-            return ControlResponse.error("cannot read " + file + ": " + e.getMessage());
+        IkeRuntime i = ike;
+        IkeConfiguration fresh = null;
+        Path swanctl = options.swanctlFile();
+        if (swanctl != null && i != null) {
+            try {
+                fresh = loadSwanctl(swanctl, i.service().pools());
+            } catch (ConfigException e) {
+                log.accept("reload refused, configuration unchanged: " + e.getMessage());
+                return ControlResponse.error(e.getMessage());
+            } catch (IOException e) {
+                log.accept("reload refused, configuration unchanged: cannot read " + swanctl + ": " + e.getMessage());
+                return ControlResponse.error("cannot read " + swanctl + ": " + e.getMessage());
+            }
         }
-        ActiveConfiguration active = loader.active();
-        String summary = "reloaded " + file + ": " + active.sas().size() + " SAs, " + active.policies().size()
-                + " policies";
-        log.accept(summary);
-        return ControlResponse.ok(summary + "\n");
+        StringBuilder answer = new StringBuilder();
+        Path file = options.setkeyFile();
+        if (file != null) {
+            try {
+                loader.load(file);
+            } catch (SetkeyException e) {
+                log.accept("reload refused, configuration unchanged: " + e.getMessage());
+                if (fresh != null) {
+                    fresh.destroySecrets();
+                }
+                return ControlResponse.error(e.getMessage());
+            } catch (IOException e) {
+                log.accept("reload refused, configuration unchanged: " + e.getMessage());
+                if (fresh != null) {
+                    fresh.destroySecrets();
+                }
+                return ControlResponse.error("cannot read " + file + ": " + e.getMessage());
+            }
+            ActiveConfiguration active = loader.active();
+            String summary = "reloaded " + file + ": " + active.sas().size() + " SAs, " + active.policies().size()
+                    + " policies";
+            log.accept(summary);
+            answer.append(summary).append('\n');
+        }
+        if (fresh != null) {
+            String summary = "reloaded " + swanctl + ": " + i.service().replace(fresh);
+            log.accept(summary);
+            answer.append(summary).append('\n');
+        }
+        return ControlResponse.ok(answer.toString());
     }
 
     /** Loader callbacks: sockets before, the swap under the gate, routes and MTU after. */
@@ -295,16 +480,7 @@ public final class Daemon implements AutoCloseable {
 
         @Override
         public void applied(ActiveConfiguration previous, ActiveConfiguration current) {
-            TunnelNetwork net = network;
-            if (net == null) {
-                return; // first load: the network is set up from it next
-            }
-            try {
-                net.setMtu(tunnelMtu(current));
-                net.setRoutes(TunnelRoutes.of(current, LocalAddresses.system().addresses()));
-            } catch (IOException e) {
-                log.accept("routes or MTU not updated: " + e.getMessage());
-            }
+            refreshNetwork(); // on the first load there is no network yet: it is set up from the SPD next
         }
     }
 
@@ -331,6 +507,10 @@ public final class Daemon implements AutoCloseable {
     private void shutDown() {
         if (control != null) {
             control.close();
+        }
+        IkeRuntime i = ike;
+        if (i != null) {
+            i.close(); // deletes go to the peers while the sockets are still open
         }
         if (timer != null) {
             timer.stop();

@@ -7,9 +7,11 @@ import org.ipsec4j.daemon.config.DefaultEncapsulation;
 import org.ipsec4j.daemon.control.ControlProtocol;
 
 /**
- * How {@code ipsec4j daemon} runs.
+ * How {@code ipsec4j daemon} runs: keyed by hand from a setkey file, by IKEv2 from a swanctl.conf, or both.
  *
- * @param setkeyFile    the manual keys and policies, reloadable
+ * @param setkeyFile    the manual keys and policies, reloadable; null for none
+ * @param swanctlFile   the IKE connections (a swanctl.conf subset), reloadable; null for none. At least one
+ *                      of the two files is given.
  * @param tunName       the TUN interface to create
  * @param controlPath   the control socket
  * @param allowLegacy   accept 3DES and HMAC-MD5
@@ -21,9 +23,9 @@ import org.ipsec4j.daemon.control.ControlProtocol;
  * @param stateDirectory where outbound SAs reserve their sequence numbers, so that a restart with the same
  *                       manual keys never repeats one (created mode 0700 if missing)
  */
-public record DaemonOptions(Path setkeyFile, String tunName, Path controlPath, boolean allowLegacy,
-        DefaultEncapsulation encapsulation, int routingTable, int firewallMark, int rulePriority, boolean tunOffloads,
-        Path stateDirectory) {
+public record DaemonOptions(Path setkeyFile, Path swanctlFile, String tunName, Path controlPath,
+        boolean allowLegacy, DefaultEncapsulation encapsulation, int routingTable, int firewallMark, int rulePriority,
+        boolean tunOffloads, Path stateDirectory) {
 
     public static final String DEFAULT_TUN = "ipsec4j0";
     /** 4500, after the NAT-T port, for the table, the mark and the rule alike; easy to spot in {@code ip rule}. */
@@ -33,7 +35,9 @@ public record DaemonOptions(Path setkeyFile, String tunName, Path controlPath, b
     public static final Path DEFAULT_STATE_DIRECTORY = Path.of("/var/lib/ipsec4j");
 
     public DaemonOptions {
-        Objects.requireNonNull(setkeyFile, "setkeyFile");
+        if (setkeyFile == null && swanctlFile == null) {
+            throw new IllegalArgumentException("give a setkey file (--setkey), a swanctl.conf (--conf) or both");
+        }
         Objects.requireNonNull(tunName, "tunName");
         Objects.requireNonNull(controlPath, "controlPath");
         Objects.requireNonNull(encapsulation, "encapsulation");
@@ -48,7 +52,7 @@ public record DaemonOptions(Path setkeyFile, String tunName, Path controlPath, b
     }
 
     public static DaemonOptions defaults(Path setkeyFile) {
-        return new DaemonOptions(setkeyFile, DEFAULT_TUN, ControlProtocol.DEFAULT_PATH, false,
+        return new DaemonOptions(setkeyFile, null, DEFAULT_TUN, ControlProtocol.DEFAULT_PATH, false,
                 DefaultEncapsulation.UDP, DEFAULT_TABLE, DEFAULT_MARK, DEFAULT_RULE_PRIORITY, true,
                 DEFAULT_STATE_DIRECTORY);
     }

@@ -11,8 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The main job ({@code bin/demo}): a real IPsec tunnel between two network namespaces, keyed from the built-in
- * setkey file {@code tunnel-demo.setkey} (AES-GCM-128, tunnel mode, ESP in UDP port 4500).
+ * The main job ({@code bin/demo}): a real IPsec tunnel between two network namespaces, negotiated with IKEv2
+ * from the built-in swanctl.conf files {@code tunnel-demo-left.swanctl.conf} and
+ * {@code tunnel-demo-right.swanctl.conf} (pre-shared key, AES-GCM-128 / HMAC-SHA-256 PRF / X25519 for IKE,
+ * AES-GCM-128 for ESP, tunnel mode, ESP in UDP port 4500).
  *
  * <pre>
  *   left 192.0.2.1 ------------ veth ------------ right 192.0.2.2
@@ -20,15 +22,19 @@ import java.util.List;
  *   ipsec4j daemon                                ipsec4j daemon
  * </pre>
  *
- * Starts one {@code ipsec4j daemon} in each namespace, pings 10.0.2.1 from 10.0.1.1 through the tunnel, shows
- * {@code ipsec4j status} of both sides, stops the daemons (which remove their TUN devices, routes and rules)
- * and deletes the namespaces.
+ * Starts one {@code ipsec4j daemon --conf} in each namespace, brings the tunnel up with {@code ipsec4j up demo}
+ * on the left, pings 10.0.2.1 from 10.0.1.1 through it, shows {@code ipsec4j status} of both sides, stops the
+ * daemons (which delete the IKE SA and remove their TUN devices, routes and rules) and deletes the namespaces.
  *
  * <p>Usage: {@code TunnelDemo PATH-TO-bin/ipsec4j} (as root).
  */
 public final class TunnelDemo {
 
     static final String SETKEY_RESOURCE = "tunnel-demo.setkey";
+    static final String LEFT_RESOURCE = "tunnel-demo-left.swanctl.conf";
+    static final String RIGHT_RESOURCE = "tunnel-demo-right.swanctl.conf";
+    /** The connection both files name. */
+    public static final String CONNECTION = "demo";
     private static final String LEFT = "192.0.2.1";
     private static final String RIGHT = "192.0.2.2";
     private static final String LEFT_INNER = "10.0.1.1";
@@ -45,11 +51,25 @@ public final class TunnelDemo {
         System.exit(run(Path.of(args[0]).toAbsolutePath()));
     }
 
-    /** The built-in setkey file, as shipped. */
+    /** The built-in setkey file, as shipped (the same tunnel keyed by hand; bin/demo uses IKE). */
     public static String setkeyText() {
-        try (InputStream in = TunnelDemo.class.getResourceAsStream(SETKEY_RESOURCE)) {
+        return resource(SETKEY_RESOURCE);
+    }
+
+    /** The left side's built-in swanctl.conf, as shipped. */
+    public static String leftSwanctlText() {
+        return resource(LEFT_RESOURCE);
+    }
+
+    /** The right side's built-in swanctl.conf, as shipped. */
+    public static String rightSwanctlText() {
+        return resource(RIGHT_RESOURCE);
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = TunnelDemo.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException(SETKEY_RESOURCE + " is missing from the class path");
+                throw new IllegalStateException(name + " is missing from the class path");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -57,10 +77,13 @@ public final class TunnelDemo {
         }
     }
 
-    static int run(Path ipsec4j) throws IOException, InterruptedException {
+    /** Runs the demo with this {@code bin/ipsec4j} (or anything that runs the ipsec4j command); 0 when the ping went through. */
+    public static int run(Path ipsec4j) throws IOException, InterruptedException {
         Path work = Files.createTempDirectory("ipsec4j-demo-");
-        Path setkey = work.resolve("tunnel-demo.setkey");
-        Files.writeString(setkey, setkeyText());
+        Path leftConf = work.resolve("left.swanctl.conf");
+        Path rightConf = work.resolve("right.swanctl.conf");
+        Files.writeString(leftConf, leftSwanctlText());
+        Files.writeString(rightConf, rightSwanctlText());
         Path leftControl = work.resolve("left.sock");
         Path rightControl = work.resolve("right.sock");
         try (Lab lab = Lab.create()) {
@@ -73,16 +96,27 @@ public final class TunnelDemo {
             right.ip("addr", "add", RIGHT_INNER + "/32", "dev", "lo");
             say("Two namespaces joined by a veth link: left " + LEFT + " (inner " + LEFT_INNER + "), right " + RIGHT
                     + " (inner " + RIGHT_INNER + ").");
-            say("Both run 'ipsec4j daemon' keyed from the built-in setkey file (AES-GCM-128, tunnel mode, ESP in "
-                    + "UDP 4500):");
+            say("Both run 'ipsec4j daemon --conf' on a built-in swanctl.conf: IKEv2 with a pre-shared key, "
+                    + "AES-GCM-128, X25519, tunnel mode, ESP in UDP 4500. The left one's:");
             System.out.println();
-            setkeyText().lines().filter(l -> !l.startsWith("#") && !l.isBlank())
+            leftSwanctlText().lines().filter(l -> !l.strip().startsWith("#") && !l.isBlank())
                     .forEach(l -> System.out.println("    " + l));
             System.out.println();
 
-            BackgroundProcess leftDaemon = startDaemon(left, ipsec4j, setkey, leftControl);
-            BackgroundProcess rightDaemon = startDaemon(right, ipsec4j, setkey, rightControl);
-            say("Daemons ready. Ping " + RIGHT_INNER + " from " + LEFT_INNER + " through the tunnel:");
+            BackgroundProcess rightDaemon = startDaemon(right, ipsec4j, rightConf, rightControl);
+            BackgroundProcess leftDaemon = startDaemon(left, ipsec4j, leftConf, leftControl);
+            say("Daemons ready. Bring the tunnel up from the left ('ipsec4j up " + CONNECTION + "'):");
+            CommandOutput up = command(ipsec4j, "up", CONNECTION, "--control", leftControl.toString());
+            System.out.println();
+            System.out.println(up.indented());
+            if (up.exitCode() != 0) {
+                leftDaemon.stop();
+                rightDaemon.stop();
+                System.err.println("ipsec4j demo: the IKE negotiation failed.\nleft daemon said:\n"
+                        + leftDaemon.stderrText() + "right daemon said:\n" + rightDaemon.stderrText());
+                return 1;
+            }
+            say("Ping " + RIGHT_INNER + " from " + LEFT_INNER + " through the tunnel:");
             CommandResult ping = left.exec("ping", "-n", "-c", "3", "-i", "0.3", "-W", "2", "-I", LEFT_INNER,
                     RIGHT_INNER);
             System.out.println();
@@ -90,11 +124,12 @@ public final class TunnelDemo {
             System.out.println();
             say("Status of the left daemon ('ipsec4j status'):");
             System.out.println();
-            System.out.println(status(ipsec4j, leftControl));
+            System.out.println(command(ipsec4j, "status", "--control", leftControl.toString()).indented());
             say("Status of the right daemon:");
             System.out.println();
-            System.out.println(status(ipsec4j, rightControl));
-            say("Stopping both daemons (SIGTERM): each removes its TUN device, routes, rule and control socket.");
+            System.out.println(command(ipsec4j, "status", "--control", rightControl.toString()).indented());
+            say("Stopping both daemons (SIGTERM): the left deletes the IKE SA, each removes its TUN device, routes, "
+                    + "rule and control socket.");
             leftDaemon.stop();
             rightDaemon.stop();
             printLastLine("left", leftDaemon);
@@ -108,26 +143,34 @@ public final class TunnelDemo {
             say("Done: the ping went through the tunnel, encrypted and decrypted by ipsec4j in user space.");
             return 0;
         } finally {
-            for (Path p : List.of(setkey, leftControl, rightControl, work)) {
+            for (Path p : List.of(leftConf, rightConf, leftControl, rightControl, work)) {
                 Files.deleteIfExists(p);
             }
         }
     }
 
-    private static BackgroundProcess startDaemon(Namespace namespace, Path ipsec4j, Path setkey, Path control) {
-        BackgroundProcess daemon = namespace.start(ipsec4j.toString(), "daemon", "--setkey", setkey.toString(),
+    private static BackgroundProcess startDaemon(Namespace namespace, Path ipsec4j, Path conf, Path control) {
+        BackgroundProcess daemon = namespace.start(ipsec4j.toString(), "daemon", "--conf", conf.toString(),
                 "--control", control.toString());
         daemon.awaitStderrLine("ready:", START_TIMEOUT);
         return daemon;
     }
 
-    private static String status(Path ipsec4j, Path control) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(ipsec4j.toString(), "status", "--control", control.toString()));
+    /** What a command printed (stdout and stderr together) and how it ended. */
+    private record CommandOutput(int exitCode, String output) {
+        String indented() {
+            return output.lines().map(l -> "    " + l).reduce((a, b) -> a + "\n" + b).orElse("") + "\n";
+        }
+    }
+
+    /** {@code ipsec4j ARGUMENTS}, run here: the control socket is a file, reachable from any namespace. */
+    private static CommandOutput command(Path ipsec4j, String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(ipsec4j.toString()));
+        command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         process.getOutputStream().close();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        process.waitFor();
-        return output.lines().map(l -> "    " + l).reduce((a, b) -> a + "\n" + b).orElse("") + "\n";
+        return new CommandOutput(process.waitFor(), output);
     }
 
     private static void printLastLine(String name, BackgroundProcess daemon) {

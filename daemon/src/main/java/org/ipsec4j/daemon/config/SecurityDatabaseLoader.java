@@ -170,8 +170,18 @@ public final class SecurityDatabaseLoader implements SetkeyLoader {
                 sad.install(sa.sa(), now);
             }
         }
+        // Policies the setkey file did not make (IKE's, for its Child SAs) stay, after the file's: flush and
+        // re-add in one change under the gate, so no packet sees the SPD half built.
+        Set<SecurityPolicy> fromFile = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        previous.policies().forEach(p -> fromFile.add(p.policy()));
+        List<SecurityPolicy> others = new ArrayList<>();
+        for (Direction direction : Direction.values()) {
+            spd.policies(direction).stream().filter(p -> !fromFile.contains(p)).forEach(others::add);
+        }
         spd.flush();
-        spd.addAll(next.policies().stream().map(ConfiguredPolicy::policy).toList());
+        List<SecurityPolicy> all = new ArrayList<>(next.policies().stream().map(ConfiguredPolicy::policy).toList());
+        all.addAll(others);
+        spd.addAll(all);
         for (ConfiguredPolicy policy : next.policies()) {
             if (policy.policy().direction() == Direction.OUT && policy.policy().template() != null) {
                 policy.policy().bindOutboundSa(chooseOutboundSa(policy.policy(), next.sas()));

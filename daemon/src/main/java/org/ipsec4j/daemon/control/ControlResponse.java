@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * The daemon's answer on the control socket: on the wire, a first line {@code ok} or {@code error MESSAGE}, then
- * the body, then the end of the stream.
+ * the body (with an error, usually empty; for a failed IKE command, the events that led to it), then the end of
+ * the stream.
  */
 public record ControlResponse(boolean ok, String message, String body) {
 
@@ -36,7 +37,7 @@ public record ControlResponse(boolean ok, String message, String body) {
             return ok(body);
         }
         if (first.startsWith("error ")) {
-            return error(first.substring("error ".length()));
+            return new ControlResponse(false, first.substring("error ".length()), body);
         }
         return error("the daemon answered something unexpected: " + first);
     }

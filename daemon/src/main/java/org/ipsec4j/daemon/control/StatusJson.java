@@ -16,6 +16,7 @@ public final class StatusJson {
                 .member("pid", d.pid())
                 .member("uptime_seconds", d.uptimeSeconds())
                 .member("setkey_file", d.setkeyFile())
+                .member("swanctl_file", report.ike() == null ? null : report.ike().swanctlFile())
                 .member("tunnel", d.tunnel())
                 .member("tunnel_mtu", d.tunnelMtu())
                 .member("encapsulation", d.encapsulation())
@@ -70,6 +71,7 @@ public final class StatusJson {
                     .endObject();
         }
         json.endArray();
+        ike(json, report);
         StatusReport.GlobalCounters g = report.global();
         json.name("global").beginObject();
         json.name("outbound").beginObject().member("packets", g.outboundPackets()).member("bytes", g.outboundBytes());
@@ -84,6 +86,78 @@ public final class StatusJson {
                 .member("keepalives_received", g.keepalivesReceived())
                 .endObject();
         return json.endObject().toString();
+    }
+
+    /** {@code ike}: the connections, or null without IKE; {@code ike_sas}: every IKE SA with its Child SAs. */
+    private static void ike(JsonWriter json, StatusReport report) {
+        json.name("ike");
+        if (report.ike() == null) {
+            json.nullValue();
+        } else {
+            json.beginObject().name("connections").beginArray();
+            for (StatusReport.ConnectionSummary c : report.ike().connections()) {
+                json.beginObject().member("name", c.name());
+                strings(json, "local_addrs", c.localAddresses());
+                strings(json, "remote_addrs", c.remoteAddresses());
+                json.member("local_id", c.localId()).member("remote_id", c.remoteId())
+                        .member("auth", c.authentication());
+                strings(json, "children", c.children());
+                json.endObject();
+            }
+            json.endArray().member("messages_dropped", report.ike().droppedMessages()).endObject();
+        }
+        json.name("ike_sas").beginArray();
+        for (StatusReport.IkeSaReport sa : report.ikeSas()) {
+            json.beginObject()
+                    .member("connection", sa.connection())
+                    .member("state", sa.state())
+                    .member("version", 2)
+                    .member("initiator_spi", sa.initiatorSpi())
+                    .member("responder_spi", sa.responderSpi())
+                    .member("initiator", sa.initiator())
+                    .member("local_host", sa.localAddress())
+                    .member("local_port", sa.localPort())
+                    .member("local_id", sa.localId())
+                    .member("remote_host", sa.remoteAddress())
+                    .member("remote_port", sa.remotePort())
+                    .member("remote_id", sa.remoteId())
+                    .member("algorithms", sa.algorithms())
+                    .member("nat_local", sa.localBehindNat())
+                    .member("nat_remote", sa.remoteBehindNat())
+                    .member("udp_encapsulation", sa.udpEncapsulation())
+                    .member("nat_fake", sa.natFaked())
+                    .member("fragmentation", sa.fragmentation())
+                    .member("local_virtual_ip", sa.localVirtualIp())
+                    .member("remote_virtual_ip", sa.remoteVirtualIp());
+            json.name("child_sas").beginArray();
+            for (StatusReport.ChildSaReport child : sa.children()) {
+                json.beginObject()
+                        .member("name", child.name())
+                        .member("state", child.state())
+                        .member("reqid", child.reqid())
+                        .member("mode", child.mode())
+                        .member("protocol", "ESP")
+                        .member("spi_in", child.inboundSpi())
+                        .member("spi_out", child.outboundSpi())
+                        .member("algorithms", child.algorithms())
+                        .member("udp_encapsulation", child.udpEncapsulation())
+                        .member("bytes_in", child.inboundBytes())
+                        .member("packets_in", child.inboundPackets())
+                        .member("bytes_out", child.outboundBytes())
+                        .member("packets_out", child.outboundPackets());
+                strings(json, "local_ts", child.localSelectors());
+                strings(json, "remote_ts", child.remoteSelectors());
+                json.endObject();
+            }
+            json.endArray().endObject();
+        }
+        json.endArray();
+    }
+
+    private static void strings(JsonWriter json, String name, java.util.List<String> values) {
+        json.name(name).beginArray();
+        values.forEach(json::value);
+        json.endArray();
     }
 
     private static void drops(JsonWriter json, String name, Map<String, Long> drops) {

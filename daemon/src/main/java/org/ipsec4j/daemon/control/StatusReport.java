@@ -5,19 +5,31 @@ import java.util.Map;
 
 /**
  * What {@code ipsec4j status} shows: the daemon, every SA with its counters and non-zero drop reasons, every
- * policy with its hits, and the data plane's global counters. Plain values, rendered as text by
- * {@link StatusText} and as JSON by {@link StatusJson}. Never holds a key.
+ * policy with its hits, and the data plane's global counters; with IKE, the connections and every IKE SA with
+ * its Child SAs. Plain values, rendered as text by {@link StatusText} and as JSON by {@link StatusJson}.
+ * Never holds a key.
+ *
+ * @param sas      the SAs of the setkey file (IKE's Child SAs are under {@code ikeSas})
+ * @param policies the policies of the setkey file
+ * @param ike      the swanctl configuration, or null when the daemon runs without one
+ * @param ikeSas   the IKE SAs, empty without IKE
  */
 public record StatusReport(DaemonSummary daemon, List<SaStatus> sas, List<PolicyStatus> policies,
-        GlobalCounters global) {
+        GlobalCounters global, IkeSummary ike, List<IkeSaReport> ikeSas) {
 
     public StatusReport {
         sas = List.copyOf(sas);
         policies = List.copyOf(policies);
+        ikeSas = List.copyOf(ikeSas);
+    }
+
+    /** Without IKE. */
+    public StatusReport(DaemonSummary daemon, List<SaStatus> sas, List<PolicyStatus> policies, GlobalCounters global) {
+        this(daemon, sas, policies, global, null, List.of());
     }
 
     /**
-     * @param setkeyFile    the file loaded (absolute path)
+     * @param setkeyFile    the file loaded (absolute path), or null when the daemon runs without one
      * @param tunnel        the TUN interface name
      * @param tunnelMtu     its MTU
      * @param encapsulation what plain {@code esp} SAs use: {@code udp} or {@code none}
@@ -65,6 +77,78 @@ public record StatusReport(DaemonSummary daemon, List<SaStatus> sas, List<Policy
         public GlobalCounters {
             outboundDrops = Map.copyOf(outboundDrops);
             inboundDrops = Map.copyOf(inboundDrops);
+        }
+    }
+
+    /**
+     * The swanctl configuration: its file and its connections, in file order.
+     *
+     * @param swanctlFile     the file loaded (absolute path)
+     * @param droppedMessages IKE messages dropped: malformed, for no known IKE SA, out of their window, or
+     *                        arriving faster than the IKE thread takes them
+     */
+    public record IkeSummary(String swanctlFile, List<ConnectionSummary> connections, long droppedMessages) {
+
+        public IkeSummary {
+            connections = List.copyOf(connections);
+        }
+    }
+
+    /**
+     * One configured connection.
+     *
+     * @param localAddresses  empty for %any
+     * @param remoteAddresses empty for %any
+     * @param children        the child names, each with {@code (start)} when it starts with the daemon
+     */
+    public record ConnectionSummary(String name, List<String> localAddresses, List<String> remoteAddresses,
+            String localId, String remoteId, String authentication, List<String> children) {
+
+        public ConnectionSummary {
+            localAddresses = List.copyOf(localAddresses);
+            remoteAddresses = List.copyOf(remoteAddresses);
+            children = List.copyOf(children);
+        }
+    }
+
+    /**
+     * One IKE SA, in the terms of strongSwan's {@code swanctl --list-sas}.
+     *
+     * @param initiatorSpi    16 hex digits
+     * @param responderSpi    16 hex digits (all zero until the responder answered)
+     * @param initiator       whether we initiated it
+     * @param algorithms      e.g. {@code AES_GCM_16_128/PRF_HMAC_SHA2_256/CURVE25519}; null before IKE_SA_INIT
+     * @param localBehindNat  NAT detection found a NAT in front of us (RFC 7296 §2.23)
+     * @param remoteBehindNat ... in front of the peer
+     * @param udpEncapsulation whether ESP travels in UDP (a NAT, or encap = yes)
+     * @param natFaked        encap = yes: we fake NAT detection so that ESP travels in UDP (the peer then sees
+     *                        us behind a NAT; with encap = yes on both ends, each sees the other so)
+     * @param localVirtualIp  the virtual IP the peer gave us, or null
+     * @param remoteVirtualIp the virtual IP we gave the peer from a pool, or null
+     */
+    public record IkeSaReport(String connection, String state, String initiatorSpi, String responderSpi,
+            boolean initiator, String localAddress, int localPort, String remoteAddress, int remotePort,
+            String localId, String remoteId, String algorithms, boolean localBehindNat, boolean remoteBehindNat,
+            boolean udpEncapsulation, boolean natFaked, boolean fragmentation, String localVirtualIp,
+            String remoteVirtualIp, List<ChildSaReport> children) {
+
+        public IkeSaReport {
+            children = List.copyOf(children);
+        }
+    }
+
+    /**
+     * One Child SA pair. SPIs as swanctl prints them: 8 hex digits, inbound ours, outbound the peer's. Bytes and
+     * packets are counted as for manual SAs (the clear IP packets).
+     */
+    public record ChildSaReport(String name, String state, int reqid, String mode, String inboundSpi,
+            String outboundSpi, String algorithms, boolean udpEncapsulation, List<String> localSelectors,
+            List<String> remoteSelectors, long inboundBytes, long inboundPackets, long outboundBytes,
+            long outboundPackets) {
+
+        public ChildSaReport {
+            localSelectors = List.copyOf(localSelectors);
+            remoteSelectors = List.copyOf(remoteSelectors);
         }
     }
 }

@@ -21,11 +21,41 @@ public final class StatusText {
         StringBuilder out = new StringBuilder();
         StatusReport.DaemonSummary d = report.daemon();
         out.append("ipsec4j ").append(d.version()).append(", pid ").append(d.pid()).append(", up ")
-                .append(d.uptimeSeconds()).append(" s, setkey ").append(d.setkeyFile()).append('\n');
+                .append(d.uptimeSeconds()).append(" s");
+        if (d.setkeyFile() != null) {
+            out.append(", setkey ").append(d.setkeyFile());
+        }
+        if (report.ike() != null) {
+            out.append(", swanctl ").append(report.ike().swanctlFile());
+        }
+        out.append('\n');
         out.append("tunnel ").append(d.tunnel()).append(" mtu ").append(d.tunnelMtu()).append(", routes in table ")
-                .append(d.routingTable()).append(", own packets marked 0x").append(Integer.toHexString(d.firewallMark()))
-                .append(", esp encapsulation ").append(d.encapsulation()).append('\n');
+                .append(d.routingTable()).append(", own packets marked 0x").append(Integer.toHexString(d.firewallMark()));
+        if (d.setkeyFile() != null) {
+            out.append(", esp encapsulation ").append(d.encapsulation()); // what plain setkey 'esp' SAs use
+        }
+        out.append('\n');
 
+        if (report.ike() != null) {
+            ike(out, report);
+        }
+        if (d.setkeyFile() != null) {
+            setkey(out, report);
+        }
+        StatusReport.GlobalCounters g = report.global();
+        out.append('\n').append("Data plane:\n");
+        out.append("  out ").append(g.outboundPackets()).append(" packets, ").append(g.outboundBytes())
+                .append(" bytes, drops: ").append(drops(g.outboundDrops())).append('\n');
+        out.append("  in  ").append(g.inboundPackets()).append(" packets, ").append(g.inboundBytes())
+                .append(" bytes, drops: ").append(drops(g.inboundDrops())).append('\n');
+        out.append("  bypassed ").append(g.bypassed()).append(", IKE messages ").append(g.ikeMessages())
+                .append(", NAT keepalives sent ").append(g.keepalivesSent()).append(", received ")
+                .append(g.keepalivesReceived()).append('\n');
+        out.append('\n').append(LEGEND);
+        return out.toString();
+    }
+
+    private static void setkey(StringBuilder out, StatusReport report) {
         out.append('\n').append("Security associations: ").append(report.sas().size()).append('\n');
         for (StatusReport.SaStatus sa : report.sas()) {
             boolean outbound = sa.direction().equals("out");
@@ -68,17 +98,74 @@ public final class StatusText {
             out.append("  hits ").append(policy.hits()).append('\n');
         }
 
-        StatusReport.GlobalCounters g = report.global();
-        out.append('\n').append("Data plane:\n");
-        out.append("  out ").append(g.outboundPackets()).append(" packets, ").append(g.outboundBytes())
-                .append(" bytes, drops: ").append(drops(g.outboundDrops())).append('\n');
-        out.append("  in  ").append(g.inboundPackets()).append(" packets, ").append(g.inboundBytes())
-                .append(" bytes, drops: ").append(drops(g.inboundDrops())).append('\n');
-        out.append("  bypassed ").append(g.bypassed()).append(", IKE messages ").append(g.ikeMessages())
-                .append(", NAT keepalives sent ").append(g.keepalivesSent()).append(", received ")
-                .append(g.keepalivesReceived()).append('\n');
-        out.append('\n').append(LEGEND);
-        return out.toString();
+    }
+
+    private static void ike(StringBuilder out, StatusReport report) {
+        StatusReport.IkeSummary ike = report.ike();
+        out.append('\n').append("IKE connections: ").append(ike.connections().size()).append(", IKE messages dropped: ")
+                .append(ike.droppedMessages()).append('\n');
+        for (StatusReport.ConnectionSummary c : ike.connections()) {
+            out.append("  ").append(c.name()).append(": ").append(addresses(c.localAddresses())).append(" ... ")
+                    .append(addresses(c.remoteAddresses())).append(", ").append(c.authentication()).append(", local '")
+                    .append(c.localId()).append("', remote '").append(c.remoteId()).append("'");
+            if (!c.children().isEmpty()) {
+                out.append(", children ").append(String.join(", ", c.children()));
+            }
+            out.append('\n');
+        }
+        out.append('\n').append("IKE SAs: ").append(report.ikeSas().size()).append('\n');
+        for (StatusReport.IkeSaReport sa : report.ikeSas()) {
+            out.append("  ").append(sa.connection()).append(": ").append(sa.state()).append(", IKEv2, ")
+                    .append(sa.initiatorSpi()).append("_i").append(sa.initiator() ? "* " : " ")
+                    .append(sa.responderSpi()).append("_r").append(sa.initiator() ? "" : "*").append('\n');
+            out.append("    local  '").append(sa.localId()).append("' @ ").append(sa.localAddress()).append('[')
+                    .append(sa.localPort()).append(']');
+            if (sa.localVirtualIp() != null) {
+                out.append(" [").append(sa.localVirtualIp()).append(']');
+            }
+            out.append('\n');
+            out.append("    remote '").append(sa.remoteId()).append("' @ ").append(sa.remoteAddress()).append('[')
+                    .append(sa.remotePort()).append(']');
+            if (sa.remoteVirtualIp() != null) {
+                out.append(" [").append(sa.remoteVirtualIp()).append(']');
+            }
+            out.append('\n');
+            if (sa.algorithms() != null) {
+                out.append("    ").append(sa.algorithms()).append('\n');
+            }
+            out.append("    NAT: ").append(nat(sa)).append(sa.fragmentation() ? ", IKE fragmentation" : "")
+                    .append('\n');
+            for (StatusReport.ChildSaReport child : sa.children()) {
+                out.append("    ").append(child.name()).append(": ").append(child.state()).append(", reqid ")
+                        .append(child.reqid()).append(", ").append(child.mode())
+                        .append(child.udpEncapsulation() ? "-in-UDP" : "").append(", ESP:").append(child.algorithms())
+                        .append('\n');
+                out.append("      in  ").append(child.inboundSpi()).append(", ").append(child.inboundBytes())
+                        .append(" bytes, ").append(child.inboundPackets()).append(" packets\n");
+                out.append("      out ").append(child.outboundSpi()).append(", ").append(child.outboundBytes())
+                        .append(" bytes, ").append(child.outboundPackets()).append(" packets\n");
+                out.append("      local  ").append(String.join(" ", child.localSelectors())).append('\n');
+                out.append("      remote ").append(String.join(" ", child.remoteSelectors())).append('\n');
+            }
+        }
+    }
+
+    private static String addresses(java.util.List<String> addresses) {
+        return addresses.isEmpty() ? "%any" : String.join(",", addresses);
+    }
+
+    private static String nat(StatusReport.IkeSaReport sa) {
+        StringJoiner parts = new StringJoiner(", ");
+        if (sa.localBehindNat()) {
+            parts.add("local behind NAT");
+        }
+        if (sa.remoteBehindNat()) {
+            parts.add("remote behind NAT");
+        }
+        if (sa.udpEncapsulation()) {
+            parts.add(sa.natFaked() ? "ESP in UDP (encap = yes: NAT detection faked)" : "ESP in UDP");
+        }
+        return parts.length() == 0 ? "none" : parts.toString();
     }
 
     static String drops(Map<String, Long> drops) {

@@ -43,9 +43,20 @@ public final class InboundLoop implements Runnable {
     private final byte[] address = new byte[16];
     /** With a virtio-net header on the device: joins TCP segments into super-packets; else null. */
     private final TcpCoalescer coalescer;
+    /** IKE messages on the NAT-traversal port go here; null when the daemon runs no IKE (manual keys only). */
+    private final IkeReceiver ikeReceiver;
+    /** The batch slot being processed (IKE messages need its addresses). */
+    private int slot;
 
     public InboundLoop(OuterSocket purpose, InetDatagramSocket socket, TunDevice tun, DataPlane plane, Lock planeLock,
             DataPlaneGate gate, Consumer<String> log) {
+        this(purpose, socket, tun, plane, planeLock, gate, null, log);
+    }
+
+    /** @param ikeReceiver takes the IKE messages of a UDP socket; null: they are logged and dropped */
+    public InboundLoop(OuterSocket purpose, InetDatagramSocket socket, TunDevice tun, DataPlane plane, Lock planeLock,
+            DataPlaneGate gate, IkeReceiver ikeReceiver, Consumer<String> log) {
+        this.ikeReceiver = ikeReceiver;
         this.purpose = purpose;
         this.socket = socket;
         this.tun = tun;
@@ -92,6 +103,7 @@ public final class InboundLoop implements Runnable {
     }
 
     private void slot(int i, long now) throws ClosedChannelException {
+        slot = i;
         int length = batch.copy(i, buffer, DataPlane.HEADROOM);
         if (purpose.isUdp()) {
             setUdpMetadata(i);
@@ -147,10 +159,20 @@ public final class InboundLoop implements Runnable {
                             + e.getMessage(), now);
                 }
             }
-            case IKE -> ike.log("IKE message of " + r.length() + " bytes ignored: no IKE daemon (manual keys)", now);
+            case IKE -> ike(r, now);
             case KEEPALIVE -> { }
             case DROP -> drops.dropped(r.dropReason(), r.sa(), now);
         }
+    }
+
+    private void ike(InboundResult r, long now) {
+        if (ikeReceiver == null) {
+            ike.log("IKE message of " + r.length() + " bytes ignored: no IKE configuration (manual keys only; "
+                    + "start the daemon with --conf to answer IKE)", now);
+            return;
+        }
+        byte[] message = java.util.Arrays.copyOfRange(r.buffer(), r.offset(), r.offset() + r.length());
+        ikeReceiver.receive(batch.source(slot), batch.localAddress(slot), purpose.udpPort(), message);
     }
 
     private void flushJoined(long now) throws ClosedChannelException {

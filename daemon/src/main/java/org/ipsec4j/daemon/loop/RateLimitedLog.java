@@ -3,7 +3,7 @@ package org.ipsec4j.daemon.loop;
 import java.util.function.Consumer;
 
 /** One kind of recurring problem (a send error, an IKE message with no IKE daemon): a line per interval at most. */
-final class RateLimitedLog {
+public final class RateLimitedLog {
 
     private final Consumer<String> log;
     private final long intervalNanos;
@@ -11,12 +11,12 @@ final class RateLimitedLog {
     private long unsaid;
     private boolean seen;
 
-    RateLimitedLog(Consumer<String> log, long intervalNanos) {
+    public RateLimitedLog(Consumer<String> log, long intervalNanos) {
         this.log = log;
         this.intervalNanos = intervalNanos;
     }
 
-    void log(String message, long nowNanos) {
+    public void log(String message, long nowNanos) {
         if (seen && nowNanos - nextLineAt < 0) {
             unsaid++;
             return;

@@ -1,6 +1,7 @@
 package org.ipsec4j.daemon.net;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.StandardProtocolFamily;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -10,6 +11,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 import org.ipsec4j.linux.ErrnoException;
+import org.ipsec4j.linux.IpPrefix;
 import org.ipsec4j.linux.NetlinkRouteSocket;
 import org.ipsec4j.linux.Route;
 import org.ipsec4j.linux.RoutingRule;
@@ -42,6 +44,7 @@ public final class TunnelNetwork implements AutoCloseable {
     private final Consumer<String> log;
     private final List<RoutingRule> rules = new ArrayList<>();
     private final Set<TunnelRoute> routes = new LinkedHashSet<>();
+    private final Set<InetAddress> addresses = new LinkedHashSet<>();
     private int mtu;
 
     private TunnelNetwork(TunDevice tun, NetlinkRouteSocket netlink, int table, int mark, int rulePriority,
@@ -187,6 +190,46 @@ public final class TunnelNetwork implements AutoCloseable {
                 log.accept("route " + route + " dev " + tun.name() + " table " + table);
             }
         }
+    }
+
+    /**
+     * Adds the device addresses of {@code wanted} it does not have yet (host prefixes): the virtual IPs IKE peers
+     * assigned to us, which routes into the tunnel then use as their source (as strongSwan's kernel-libipsec puts
+     * them on its TUN device). Call before {@link #setRoutes}, and {@link #retainAddresses} after it: a route
+     * needs its source address, and the kernel drops routes whose source address goes.
+     */
+    public synchronized void addAddresses(Set<InetAddress> wanted) throws IOException {
+        for (InetAddress address : wanted) {
+            if (!addresses.contains(address)) {
+                netlink.addAddress(tun.name(), hostPrefix(address));
+                addresses.add(address);
+                log.accept("address " + address.getHostAddress() + " on " + tun.name());
+            }
+        }
+    }
+
+    /** Removes the device addresses this daemon added that are not in {@code wanted}. */
+    public synchronized void retainAddresses(Set<InetAddress> wanted) {
+        for (InetAddress address : List.copyOf(addresses)) {
+            if (!wanted.contains(address)) {
+                try {
+                    netlink.deleteAddress(tun.name(), hostPrefix(address));
+                    log.accept("address " + address.getHostAddress() + " removed from " + tun.name());
+                } catch (IOException e) {
+                    log.accept("could not remove address " + address.getHostAddress() + " from " + tun.name() + ": "
+                            + e.getMessage());
+                }
+                addresses.remove(address);
+            }
+        }
+    }
+
+    public synchronized Set<InetAddress> addresses() {
+        return Set.copyOf(addresses);
+    }
+
+    private static IpPrefix hostPrefix(InetAddress address) {
+        return new IpPrefix(address, address.getAddress().length * 8);
     }
 
     public synchronized Set<TunnelRoute> routes() {

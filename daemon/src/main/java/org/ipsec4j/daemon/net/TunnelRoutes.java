@@ -14,11 +14,14 @@ import org.ipsec4j.daemon.config.ConfiguredPolicy;
 import org.ipsec4j.esp.selector.AddressRange;
 import org.ipsec4j.esp.selector.IpAddress;
 import org.ipsec4j.esp.selector.IpFamily;
+import org.ipsec4j.esp.spd.Direction;
+import org.ipsec4j.esp.spd.PolicyAction;
+import org.ipsec4j.esp.spd.SecurityPolicy;
 import org.ipsec4j.linux.IpPrefix;
 
 /**
- * Which destinations go into the TUN device: the remote address range of every outbound PROTECT policy, cut
- * into prefixes (a selector may be any range, RFC 4301 §4.4.1.1; a route is a prefix). The first policy to
+ * Which destinations go into the TUN device: the remote address range of every outbound PROTECT policy (from
+ * the setkey file or installed by IKE for a Child SA), cut into prefixes (a selector may be any range, RFC 4301 §4.4.1.1; a route is a prefix). The first policy to
  * name a prefix gives it its source address.
  */
 public final class TunnelRoutes {
@@ -26,16 +29,28 @@ public final class TunnelRoutes {
     private TunnelRoutes() {}
 
     public static List<TunnelRoute> of(ActiveConfiguration configuration, Set<InetAddress> localAddresses) {
+        return of(configuration.outboundProtectPolicies().stream().map(ConfiguredPolicy::policy).toList(),
+                localAddresses);
+    }
+
+    /**
+     * The routes for outbound policies, whoever installed them (a setkey file or IKE); policies that are not
+     * outbound PROTECT are skipped.
+     */
+    public static List<TunnelRoute> of(List<SecurityPolicy> policies, Set<InetAddress> localAddresses) {
         Map<IpPrefix, TunnelRoute> routes = new LinkedHashMap<>();
-        for (ConfiguredPolicy configured : configuration.outboundProtectPolicies()) {
-            AddressRange local = configured.policy().selector().local();
+        for (SecurityPolicy policy : policies) {
+            if (policy.direction() != Direction.OUT || !(policy.action() instanceof PolicyAction.Protect)) {
+                continue;
+            }
+            AddressRange local = policy.selector().local();
             boolean singleHost = local.first().equals(local.last());
             InetAddress source = local.isAny() ? null : localAddresses.stream()
                     .filter(a -> local.contains(IpAddress.of(a)))
                     .filter(a -> singleHost || !(a.isLoopbackAddress() || a.isLinkLocalAddress()))
                     .sorted(java.util.Comparator.comparing(InetAddress::getHostAddress))
                     .findFirst().orElse(null);
-            for (IpPrefix prefix : prefixes(configured.policy().selector().remote())) {
+            for (IpPrefix prefix : prefixes(policy.selector().remote())) {
                 routes.putIfAbsent(prefix, new TunnelRoute(prefix, source));
             }
         }

@@ -152,6 +152,24 @@ class SecurityDatabaseLoaderTest {
         assertEquals(List.of(Set.of(OuterSocket.udp(IpFamily.IPV4, 4500))), left.socketRequests);
     }
 
+    /** IKE installs its Child SAs' policies in the same SPD: a reload of the setkey file leaves them, after its own. */
+    @Test
+    void aReloadKeepsPoliciesTheFileDidNotMake() throws Exception {
+        Side left = left();
+        left.loader.load(SHARED, "shared.conf");
+        SecurityPolicy ike = new SecurityPolicy(Direction.OUT, org.ipsec4j.esp.selector.TrafficSelector.between(
+                org.ipsec4j.esp.selector.AddressRange.parse("10.0.1.0/24"),
+                org.ipsec4j.esp.selector.AddressRange.parse("10.9.0.0/16")),
+                org.ipsec4j.esp.spd.PolicyAction.BYPASS, "ike child");
+        left.spd.add(ike);
+        left.loader.load(SHARED.replace("-r 64", "-r 32"), "shared.conf");
+        List<SecurityPolicy> out = left.spd.policies(Direction.OUT);
+        assertEquals(2, out.size(), out.toString());
+        assertSame(ike, out.get(1), "the file's policies first, then the others, as they were");
+        assertEquals(left.loader.active().policies().stream().filter(p -> p.policy().direction() == Direction.OUT)
+                .findFirst().orElseThrow().policy(), out.getFirst());
+    }
+
     @Test
     void bothSidesCarryAPacketThroughTheirDataPlanes() throws Exception {
         Side left = left();

@@ -1,6 +1,7 @@
 package org.ipsec4j.daemon.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -63,5 +64,61 @@ class StatusRenderingTest {
         assertTrue(json.endsWith("}\n"), json);
         assertEquals(json.chars().filter(c -> c == '{').count(), json.chars().filter(c -> c == '}').count() - 0,
                 "balanced (no braces inside these strings)");
+    }
+
+    static StatusReport withIke() {
+        StatusReport.DaemonSummary daemon = new StatusReport.DaemonSummary("0.1.0", 42, 7, null, "ipsec4j0", 1438,
+                "udp", 4500, 0x4500);
+        StatusReport.GlobalCounters global = new StatusReport.GlobalCounters(3, 252, Map.of(), 3, 252, Map.of(), 0, 2,
+                0, 0);
+        StatusReport.ChildSaReport child = new StatusReport.ChildSaReport("net", "INSTALLED", 1, "TUNNEL", "c1a2b3c4",
+                "d5e6f708", "AES_GCM_16_128", true, List.of("10.0.1.0/24"), List.of("10.0.2.0/24"), 252, 3, 336, 4);
+        StatusReport.IkeSaReport sa = new StatusReport.IkeSaReport("home", "ESTABLISHED", "0123456789abcdef",
+                "fedcba9876543210", true, "192.0.2.1", 4500, "192.0.2.2", 4500, "moon.example.org", "sun.example.org",
+                "AES_GCM_16_128/PRF_HMAC_SHA2_256/CURVE25519", true, false, true, false, true, "10.3.0.1", null,
+                List.of(child));
+        StatusReport.IkeSummary ike = new StatusReport.IkeSummary("/etc/ipsec4j/swanctl.conf", List.of(
+                new StatusReport.ConnectionSummary("home", List.of("192.0.2.1"), List.of(), "moon.example.org", "%any",
+                        "psk", List.of("net (start)"))), 5);
+        return new StatusReport(daemon, List.of(), List.of(), global, ike, List.of(sa));
+    }
+
+    @Test
+    void ikeSasAreShownAsSwanctlShowsThem() {
+        String text = StatusText.render(withIke());
+        assertTrue(text.startsWith("ipsec4j 0.1.0, pid 42, up 7 s, swanctl /etc/ipsec4j/swanctl.conf\n"
+                + "tunnel ipsec4j0 mtu 1438, routes in table 4500, own packets marked 0x4500\n"), text);
+        assertTrue(text.contains("IKE connections: 1, IKE messages dropped: 5\n"), text);
+        assertTrue(text.contains("  home: 192.0.2.1 ... %any, psk, local 'moon.example.org', remote '%any', children "
+                + "net (start)\n"), text);
+        assertTrue(text.contains("""
+                IKE SAs: 1
+                  home: ESTABLISHED, IKEv2, 0123456789abcdef_i* fedcba9876543210_r
+                    local  'moon.example.org' @ 192.0.2.1[4500] [10.3.0.1]
+                    remote 'sun.example.org' @ 192.0.2.2[4500]
+                    AES_GCM_16_128/PRF_HMAC_SHA2_256/CURVE25519
+                    NAT: local behind NAT, ESP in UDP, IKE fragmentation
+                    net: INSTALLED, reqid 1, TUNNEL-in-UDP, ESP:AES_GCM_16_128
+                      in  c1a2b3c4, 252 bytes, 3 packets
+                      out d5e6f708, 336 bytes, 4 packets
+                      local  10.0.1.0/24
+                      remote 10.0.2.0/24
+                """), text);
+        assertFalse(text.contains("Security associations:"), "no setkey file, no setkey section: " + text);
+
+        String json = StatusJson.render(withIke());
+        assertTrue(json.contains("\"setkey_file\": null,\n    \"swanctl_file\": \"/etc/ipsec4j/swanctl.conf\""), json);
+        assertTrue(json.contains("\"initiator_spi\": \"0123456789abcdef\""), json);
+        assertTrue(json.contains("\"local_virtual_ip\": \"10.3.0.1\",\n      \"remote_virtual_ip\": null"), json);
+        assertTrue(json.contains("\"spi_in\": \"c1a2b3c4\""), json);
+        assertTrue(json.contains("\"nat_local\": true"), json);
+        assertTrue(json.contains("\"messages_dropped\": 5"), json);
+        assertTrue(json.contains("\"local_ts\": [\n            \"10.0.1.0/24\"\n          ]"), json);
+    }
+
+    @Test
+    void withoutIkeTheJsonSaysSo() {
+        String json = StatusJson.render(sample());
+        assertTrue(json.contains("\"ike\": null,\n  \"ike_sas\": []"), json);
     }
 }

@@ -1,0 +1,56 @@
+package org.ipsec4j.daemon.ike;
+
+import java.util.Objects;
+
+import org.ipsec4j.daemon.loop.DataPlaneGate;
+import org.ipsec4j.esp.sad.UdpEncapsulation;
+import org.ipsec4j.esp.selector.IpAddress;
+import org.ipsec4j.ike.sa.ChildSaInstallation;
+import org.ipsec4j.ike.sa.IpsecKernel;
+
+/**
+ * The data plane as IKE's kernel, changed only while the packet threads wait at the {@link DataPlaneGate}:
+ * removing an SA zeroes its keys, which must not happen under a packet half way through its codec, and a
+ * setkey reload that rebuilds the SPD must not interleave with IKE adding policies. Counters are read without
+ * the gate, as {@code status} reads them.
+ */
+final class GatedKernel implements IpsecKernel {
+
+    private final IpsecKernel kernel;
+    private final DataPlaneGate gate;
+
+    GatedKernel(IpsecKernel kernel, DataPlaneGate gate) {
+        this.kernel = Objects.requireNonNull(kernel, "kernel");
+        this.gate = Objects.requireNonNull(gate, "gate");
+    }
+
+    @Override
+    public int allocateSpi() {
+        return kernel.allocateSpi();
+    }
+
+    @Override
+    public void releaseSpi(int spi) {
+        kernel.releaseSpi(spi);
+    }
+
+    @Override
+    public void install(ChildSaInstallation pair) {
+        gate.exclusively(() -> kernel.install(pair));
+    }
+
+    @Override
+    public void remove(int reqid, int inboundSpi, int outboundSpi) {
+        gate.exclusively(() -> kernel.remove(reqid, inboundSpi, outboundSpi));
+    }
+
+    @Override
+    public void updateAddresses(int reqid, IpAddress local, IpAddress remote, UdpEncapsulation encapsulation) {
+        gate.exclusively(() -> kernel.updateAddresses(reqid, local, remote, encapsulation));
+    }
+
+    @Override
+    public ChildSaUsage usage(int inboundSpi, int outboundSpi) {
+        return kernel.usage(inboundSpi, outboundSpi);
+    }
+}
