@@ -35,8 +35,8 @@ final class GatedKernel implements IpsecKernel {
     }
 
     @Override
-    public void install(ChildSaInstallation pair) {
-        gate.exclusively(() -> kernel.install(pair));
+    public void install(ChildSaInstallation pair, boolean useForOutbound) {
+        gate.exclusively(() -> kernel.install(pair, useForOutbound));
     }
 
     @Override
