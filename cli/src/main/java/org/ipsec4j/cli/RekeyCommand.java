@@ -1,12 +1,12 @@
 package org.ipsec4j.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import org.ipsec4j.daemon.control.ControlProtocol;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -46,14 +46,13 @@ public final class RekeyCommand implements Callable<Integer> {
             description = "how long to wait (default: ${DEFAULT-VALUE})")
     private long timeout;
 
-    @Option(names = "--control", paramLabel = "PATH", defaultValue = "/run/ipsec4j/control.sock",
-            description = "the daemon's control socket (default: ${DEFAULT-VALUE})")
-    private Path controlPath;
+    @Mixin
+    private ControlSocketOption control;
 
     @Override
     public Integer call() {
         String child = which == null ? null : which.child;
-        return ControlRequests.run(spec, controlPath, IkeCommands.line(spec,
+        return ControlRequests.run(spec, control.path, IkeCommands.line(spec,
                 ControlProtocol.IkeCommand.Verb.REKEY, connection, child, timeout));
     }
 }

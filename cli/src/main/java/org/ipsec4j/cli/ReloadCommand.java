@@ -1,12 +1,11 @@
 package org.ipsec4j.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import org.ipsec4j.daemon.control.ControlProtocol;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code ipsec4j reload}: the running daemon re-reads its setkey file and swanctl.conf, all or nothing. */
@@ -27,12 +26,11 @@ public final class ReloadCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--control", paramLabel = "PATH", defaultValue = "/run/ipsec4j/control.sock",
-            description = "the daemon's control socket (default: ${DEFAULT-VALUE})")
-    private Path controlPath;
+    @Mixin
+    private ControlSocketOption control;
 
     @Override
     public Integer call() {
-        return ControlRequests.run(spec, controlPath, ControlProtocol.RELOAD);
+        return ControlRequests.run(spec, control.path, ControlProtocol.RELOAD);
     }
 }

@@ -1,11 +1,11 @@
 package org.ipsec4j.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import org.ipsec4j.daemon.control.ControlProtocol;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -34,12 +34,11 @@ public final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON instead of text")
     private boolean json;
 
-    @Option(names = "--control", paramLabel = "PATH", defaultValue = "/run/ipsec4j/control.sock",
-            description = "the daemon's control socket (default: ${DEFAULT-VALUE})")
-    private Path controlPath;
+    @Mixin
+    private ControlSocketOption control;
 
     @Override
     public Integer call() {
-        return ControlRequests.run(spec, controlPath, json ? ControlProtocol.STATUS_JSON : ControlProtocol.STATUS);
+        return ControlRequests.run(spec, control.path, json ? ControlProtocol.STATUS_JSON : ControlProtocol.STATUS);
     }
 }

@@ -1,11 +1,11 @@
 package org.ipsec4j.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import org.ipsec4j.daemon.control.ControlProtocol;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -38,13 +38,12 @@ public final class UpCommand implements Callable<Integer> {
             description = "how long to wait (default: ${DEFAULT-VALUE}); the daemon keeps trying after that")
     private long timeout;
 
-    @Option(names = "--control", paramLabel = "PATH", defaultValue = "/run/ipsec4j/control.sock",
-            description = "the daemon's control socket (default: ${DEFAULT-VALUE})")
-    private Path controlPath;
+    @Mixin
+    private ControlSocketOption control;
 
     @Override
     public Integer call() {
-        return ControlRequests.run(spec, controlPath, IkeCommands.line(spec,
+        return ControlRequests.run(spec, control.path, IkeCommands.line(spec,
                 ControlProtocol.IkeCommand.Verb.UP, connection, child, timeout));
     }
 }

@@ -7,9 +7,9 @@ import javax.crypto.SecretKey;
  * A raw secret key whose bytes {@link #destroy()} really zeroes. The JDK's {@code SecretKeySpec} cannot be
  * destroyed (its {@code destroy()} is the interface default, which throws), so an SA's key would stay in
  * the heap until collected. The SunJCE ciphers accept any key of format "RAW" and copy it with
- * {@link #getEncoded()} on each init.
+ * {@link #getEncoded()} on each init. Shared by the ESP codecs and IKE's PRFs, SK ciphers and AUTH.
  */
-final class DestroyableSecretKey implements SecretKey {
+public final class DestroyableSecretKey implements SecretKey {
 
     private static final long serialVersionUID = 1L;
 
@@ -17,9 +17,13 @@ final class DestroyableSecretKey implements SecretKey {
     private final String algorithm;
     private volatile boolean destroyed;
 
-    DestroyableSecretKey(byte[] key, int off, int len, String algorithm) {
+    public DestroyableSecretKey(byte[] key, int off, int len, String algorithm) {
         this.key = Arrays.copyOfRange(key, off, off + len);
         this.algorithm = algorithm;
+    }
+
+    public DestroyableSecretKey(byte[] key, String algorithm) {
+        this(key, 0, key.length, algorithm);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.ipsec4j.ike.crypto;
 
+import org.ipsec4j.esp.crypto.DestroyableSecretKey;
+
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Objects;
@@ -101,7 +103,7 @@ public enum PseudoRandomFunction {
     }
 
     private Mac keyedMac(byte[] key) {
-        RawSecretKey k = new RawSecretKey(key, macAlgorithm);
+        DestroyableSecretKey k = new DestroyableSecretKey(key, macAlgorithm);
         try {
             Mac mac = Mac.getInstance(macAlgorithm);
             mac.init(k);

@@ -1,5 +1,7 @@
 package org.ipsec4j.ike.crypto;
 
+import org.ipsec4j.esp.crypto.DestroyableSecretKey;
+
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -37,7 +39,7 @@ public final class SkCipher {
 
     private final EncryptionTransform encryption;
     private final IntegrityTransform integrity;
-    private final RawSecretKey cipherKey;
+    private final DestroyableSecretKey cipherKey;
     private final byte[] salt;
     private final Cipher cipher;
     private final Mac mac;
@@ -58,7 +60,7 @@ public final class SkCipher {
         this.ivLength = encryption.ivLength();
         this.icvLength = encryption.aead() ? encryption.icvLength() : integrity.icvLength();
         int keyLength = encryption.keyLength(keyBits);
-        this.cipherKey = new RawSecretKey(encKeyMaterial, 0, keyLength, encryption.jcaKeyAlgorithm());
+        this.cipherKey = new DestroyableSecretKey(encKeyMaterial, 0, keyLength, encryption.jcaKeyAlgorithm());
         this.salt = Arrays.copyOfRange(encKeyMaterial, keyLength, keyLength + encryption.saltLength());
         try {
             this.cipher = Cipher.getInstance(encryption.jcaTransformation());
@@ -71,7 +73,7 @@ public final class SkCipher {
                 }
             } else {
                 this.mac = Mac.getInstance(integrity.macAlgorithm());
-                RawSecretKey k = new RawSecretKey(integKey, integrity.macAlgorithm());
+                DestroyableSecretKey k = new DestroyableSecretKey(integKey, integrity.macAlgorithm());
                 mac.init(k);
                 k.destroy();
             }
@@ -314,13 +316,13 @@ public final class SkCipher {
         cipherKey.destroy();
         Arrays.fill(salt, (byte) 0);
         try {
-            RawSecretKey zeros = new RawSecretKey(new byte[encryption == EncryptionTransform.AES_CBC ? 16 : 32],
+            DestroyableSecretKey zeros = new DestroyableSecretKey(new byte[encryption == EncryptionTransform.AES_CBC ? 16 : 32],
                     encryption.jcaKeyAlgorithm());
             byte[] iv = new byte[encryption.aead() ? salt.length + ivLength : ivLength];
             cipher.init(Cipher.DECRYPT_MODE, zeros, encryption == EncryptionTransform.AES_GCM_16
                     ? new GCMParameterSpec(128, iv) : new IvParameterSpec(iv));
             if (mac != null) {
-                mac.init(new RawSecretKey(new byte[1], integrity.macAlgorithm()));
+                mac.init(new DestroyableSecretKey(new byte[1], integrity.macAlgorithm()));
             }
         } catch (GeneralSecurityException e) {
             // Best effort: the references die with this object anyway.
