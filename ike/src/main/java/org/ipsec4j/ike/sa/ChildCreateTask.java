@@ -237,7 +237,7 @@ final class ChildCreateTask implements Task {
         byte[] d = invalidKe.data();
         DhGroup wanted = d.length == 2 ? DhGroup.fromIke((d[0] & 0xFF) << 8 | (d[1] & 0xFF)) : null;
         if (requestedGroup != null || wanted == null || dh == null || wanted == dh.group()
-                || !offersGroup(config.espProposals(), wanted)) {
+                || !IkeSaInitTask.offersGroup(config.espProposals(), wanted)) {
             return false;
         }
         dh.destroy();
@@ -247,17 +247,6 @@ final class ChildCreateTask implements Task {
         inboundSpi = 0;
         sa.queueFirst(this);
         return true;
-    }
-
-    private static boolean offersGroup(List<Proposal> proposals, DhGroup g) {
-        for (Proposal p : proposals) {
-            for (Transform t : p.transforms()) {
-                if (t.type() == IkeSuite.DH && t.id() == g.id()) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private void childFailed(IkeSa sa, String why, long now, boolean retry) {

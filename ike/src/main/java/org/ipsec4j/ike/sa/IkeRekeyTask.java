@@ -30,6 +30,9 @@ final class IkeRekeyTask implements Task {
     private long newSpi;
     private byte[] nonce;
     private DhKeyPair dh;
+    /** The group the peer asked for with INVALID_KE_PAYLOAD, tried once; else the current SA's. */
+    private org.ipsec4j.ike.crypto.DhGroup group;
+    private boolean retriedGroup;
 
     @Override
     public ExchangeType exchange() {
@@ -43,7 +46,7 @@ final class IkeRekeyTask implements Task {
         }
         newSpi = sa.engine.newSpi();
         nonce = sa.engine.randomBytes(IkeSaInitTask.NONCE_LENGTH);
-        dh = sa.suite.dhGroup().generate(sa.engine.random());
+        dh = (group != null ? group : sa.suite.dhGroup()).generate(sa.engine.random());
         List<Proposal> proposals = new ArrayList<>();
         for (Proposal p : IkeSaInitTask.numbered(sa.config.proposals())) {
             proposals.add(new Proposal(p.number(), PROTOCOL_IKE, spiBytes(newSpi), p.transforms()));
@@ -57,6 +60,20 @@ final class IkeRekeyTask implements Task {
     public void processResponse(IkeSa sa, IkeMessage message, List<Payload> payloads, long now) throws IkeFailure {
         sa.rekeyNonce = null;
         NotifyPayload error = Notifies.firstError(payloads);
+        if (error != null && error.notifyType() == NotifyType.INVALID_KE_PAYLOAD && !retriedGroup
+                && sa.peerRekey == null) {
+            // §1.3.2 / §1.2: the responder prefers another of our groups; retry once with it right away.
+            byte[] d = error.data();
+            org.ipsec4j.ike.crypto.DhGroup wanted = d.length == 2
+                    ? org.ipsec4j.ike.crypto.DhGroup.fromIke((d[0] & 0xFF) << 8 | (d[1] & 0xFF)) : null;
+            if (wanted != null && IkeSaInitTask.offersGroup(sa.config.proposals(), wanted)) {
+                dh.destroy();
+                group = wanted;
+                retriedGroup = true;
+                sa.queueFirst(this);
+                return;
+            }
+        }
         if (error != null) {
             dh.destroy();
             IkeSa theirs = sa.peerRekey;

@@ -89,7 +89,7 @@ final class IkeSaInitTask implements Task {
         if (invalidKe != null) {
             byte[] d = invalidKe.data();
             DhGroup wanted = d.length == 2 ? DhGroup.fromIke((d[0] & 0xFF) << 8 | (d[1] & 0xFF)) : null;
-            if (wanted == null || !offered(sa.config.proposals(), wanted) || wanted == group) {
+            if (wanted == null || !offersGroup(sa.config.proposals(), wanted) || wanted == group) {
                 throw IkeFailure.local("peer asks for DH group " + (wanted == null ? "?" : wanted)
                         + " which we did not offer");
             }
@@ -294,7 +294,7 @@ final class IkeSaInitTask implements Task {
         throw new IllegalArgumentException("no DH group we implement in the IKE proposals");
     }
 
-    private static boolean offered(List<Proposal> proposals, DhGroup g) {
+    static boolean offersGroup(List<Proposal> proposals, DhGroup g) {
         for (Proposal p : proposals) {
             for (Transform t : p.transforms()) {
                 if (t.type() == IkeSuite.DH && t.id() == g.id()) {
