@@ -57,7 +57,7 @@ class DemoLabTest {
         assertTrue(output.contains("  demo: ESTABLISHED, IKEv2, "), output);
         assertTrue(output.contains("_i* "), "the left initiated: " + output);
         assertTrue(output.contains("_r*"), "the right responded: " + output);
-        assertTrue(output.contains("AES_GCM_16_128/PRF_HMAC_SHA2_256/CURVE25519"), output);
+        assertTrue(output.contains("AES_GCM_16_128/PRF_HMAC_SHA2_256/CURVE_25519"), output);
         assertTrue(output.contains("TUNNEL-in-UDP, ESP:"), output);
         assertTrue(output.contains("Done: the ping went through the tunnel"), output);
     }

@@ -117,7 +117,7 @@ public record StatusReport(DaemonSummary daemon, List<SaStatus> sas, List<Policy
      * @param initiatorSpi    16 hex digits
      * @param responderSpi    16 hex digits (all zero until the responder answered)
      * @param initiator       whether we initiated it
-     * @param algorithms      e.g. {@code AES_GCM_16_128/PRF_HMAC_SHA2_256/CURVE25519}; null before IKE_SA_INIT
+     * @param algorithms      e.g. {@code AES_GCM_16_128/PRF_HMAC_SHA2_256/CURVE_25519}; null before IKE_SA_INIT
      * @param localBehindNat  NAT detection found a NAT in front of us (RFC 7296 §2.23)
      * @param remoteBehindNat ... in front of the peer
      * @param udpEncapsulation whether ESP travels in UDP (a NAT, or encap = yes)

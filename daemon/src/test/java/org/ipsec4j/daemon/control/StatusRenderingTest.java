@@ -75,7 +75,7 @@ class StatusRenderingTest {
                 "d5e6f708", "AES_GCM_16_128", true, List.of("10.0.1.0/24"), List.of("10.0.2.0/24"), 252, 3, 336, 4);
         StatusReport.IkeSaReport sa = new StatusReport.IkeSaReport("home", "ESTABLISHED", "0123456789abcdef",
                 "fedcba9876543210", true, "192.0.2.1", 4500, "192.0.2.2", 4500, "moon.example.org", "sun.example.org",
-                "AES_GCM_16_128/PRF_HMAC_SHA2_256/CURVE25519", true, false, true, false, true, "10.3.0.1", null,
+                "AES_GCM_16_128/PRF_HMAC_SHA2_256/CURVE_25519", true, false, true, false, true, "10.3.0.1", null,
                 List.of(child));
         StatusReport.IkeSummary ike = new StatusReport.IkeSummary("/etc/ipsec4j/swanctl.conf", List.of(
                 new StatusReport.ConnectionSummary("home", List.of("192.0.2.1"), List.of(), "moon.example.org", "%any",
@@ -96,7 +96,7 @@ class StatusRenderingTest {
                   home: ESTABLISHED, IKEv2, 0123456789abcdef_i* fedcba9876543210_r
                     local  'moon.example.org' @ 192.0.2.1[4500] [10.3.0.1]
                     remote 'sun.example.org' @ 192.0.2.2[4500]
-                    AES_GCM_16_128/PRF_HMAC_SHA2_256/CURVE25519
+                    AES_GCM_16_128/PRF_HMAC_SHA2_256/CURVE_25519
                     NAT: local behind NAT, ESP in UDP, IKE fragmentation
                     net: INSTALLED, reqid 1, TUNNEL-in-UDP, ESP:AES_GCM_16_128
                       in  c1a2b3c4, 252 bytes, 3 packets
