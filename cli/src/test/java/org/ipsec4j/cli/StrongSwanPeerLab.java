@@ -508,10 +508,14 @@ final class StrongSwanPeerLab implements AutoCloseable {
     // ---- waiting ----
 
     void waitUntil(BooleanSupplier condition, String what) {
-        long end = System.nanoTime() + WAIT.toNanos();
+        waitUntil(condition, WAIT, what);
+    }
+
+    void waitUntil(BooleanSupplier condition, Duration timeout, String what) {
+        long end = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {
-                throw new AssertionError("not within " + WAIT + ": " + what + "\n" + diagnostics());
+                throw new AssertionError("not within " + timeout + ": " + what + "\n" + diagnostics());
             }
             try {
                 Thread.sleep(100);
