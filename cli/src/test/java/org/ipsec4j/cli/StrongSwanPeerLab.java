@@ -50,6 +50,8 @@ final class StrongSwanPeerLab implements AutoCloseable {
     static final String ROUTER_JAVA_SIDE = "192.0.2.254";
     static final String ROUTER_SWAN_SIDE = "198.51.100.254";
     static final String SWAN_OUTER = "198.51.100.2";
+    static final String ATTACKER = "203.0.113.2";
+    static final String ROUTER_ATTACKER_SIDE = "203.0.113.254";
     static final String JAVA_INNER = "10.1.0.1";
     static final String SWAN_INNER = "10.2.0.1";
     static final String JAVA_NET = "10.1.0.0/24";
@@ -147,6 +149,18 @@ final class StrongSwanPeerLab implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         charon = StrongSwan.start(swan, directory.resolve("swan"), extraCharonSettings);
+    }
+
+    /** A third host behind the router, 203.0.113.2/24, made on first use. */
+    Namespace attacker() {
+        if (lab.namespaces().stream().noneMatch(n -> n.name().equals("attacker"))) {
+            Namespace a = lab.host("attacker");
+            Link link = lab.link(router, a);
+            link.a().addAddress(ROUTER_ATTACKER_SIDE + "/24");
+            link.b().addAddress(ATTACKER + "/24");
+            a.setDefaultRoute(ROUTER_ATTACKER_SIDE);
+        }
+        return lab.namespace("attacker");
     }
 
     static StrongSwanPeerLab create(String extraCharonSettings) {
