@@ -104,7 +104,9 @@ public final class StatusJson {
                 strings(json, "children", c.children());
                 json.endObject();
             }
-            json.endArray().member("messages_dropped", report.ike().droppedMessages()).endObject();
+            json.endArray().member("messages_dropped", report.ike().droppedMessages())
+                    .member("cookies_demanded", report.ike().cookiesDemanded())
+                    .member("half_open", report.ike().halfOpen()).endObject();
         }
         json.name("ike_sas").beginArray();
         for (StatusReport.IkeSaReport sa : report.ikeSas()) {

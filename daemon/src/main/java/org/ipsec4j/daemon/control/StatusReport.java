@@ -86,8 +86,12 @@ public record StatusReport(DaemonSummary daemon, List<SaStatus> sas, List<Policy
      * @param swanctlFile     the file loaded (absolute path)
      * @param droppedMessages IKE messages dropped: malformed, for no known IKE SA, out of their window, or
      *                        arriving faster than the IKE thread takes them
+     * @param cookiesDemanded IKE_SA_INIT requests answered with a COOKIE because too many IKE SAs were half-open
+     *                        (RFC 7296 §2.6)
+     * @param halfOpen        responder IKE SAs waiting for IKE_AUTH now
      */
-    public record IkeSummary(String swanctlFile, List<ConnectionSummary> connections, long droppedMessages) {
+    public record IkeSummary(String swanctlFile, List<ConnectionSummary> connections, long droppedMessages,
+            long cookiesDemanded, int halfOpen) {
 
         public IkeSummary {
             connections = List.copyOf(connections);

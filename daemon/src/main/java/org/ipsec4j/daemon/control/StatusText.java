@@ -103,7 +103,8 @@ public final class StatusText {
     private static void ike(StringBuilder out, StatusReport report) {
         StatusReport.IkeSummary ike = report.ike();
         out.append('\n').append("IKE connections: ").append(ike.connections().size()).append(", IKE messages dropped: ")
-                .append(ike.droppedMessages()).append('\n');
+                .append(ike.droppedMessages()).append(", half-open IKE SAs: ").append(ike.halfOpen())
+                .append(", COOKIEs demanded: ").append(ike.cookiesDemanded()).append('\n');
         for (StatusReport.ConnectionSummary c : ike.connections()) {
             out.append("  ").append(c.name()).append(": ").append(addresses(c.localAddresses())).append(" ... ")
                     .append(addresses(c.remoteAddresses())).append(", ").append(c.authentication()).append(", local '")

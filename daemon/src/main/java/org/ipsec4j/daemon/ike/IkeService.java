@@ -74,6 +74,7 @@ public final class IkeService implements AutoCloseable {
     private static final int MAX_QUEUED_DATAGRAMS = 1024;
     private static final long IDLE_WAKE_NANOS = 1_000_000_000L;
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
+    private static final long COOKIE_LINE_INTERVAL_NANOS = 10_000_000_000L;
     private static final Set<IkeEvent.Kind> NETWORK_EVENTS = EnumSet.of(IkeEvent.Kind.CHILD_SA_INSTALLED,
             IkeEvent.Kind.CHILD_SA_REKEYED, IkeEvent.Kind.CHILD_SA_DELETED, IkeEvent.Kind.IKE_SA_DELETED,
             IkeEvent.Kind.IKE_SA_ESTABLISHED, IkeEvent.Kind.VIRTUAL_IP_ASSIGNED, IkeEvent.Kind.PEER_ADDRESS_CHANGED,
@@ -100,6 +101,8 @@ public final class IkeService implements AutoCloseable {
     /** IKE SAs (by connection and initiator SPI) whose failure started another attempt: not a failure of up. */
     private final Set<String> retried = new HashSet<>();
     private Set<InetAddress> virtualIps = Set.of();
+    private long cookiesLogged;
+    private long nextCookieLineAt;
 
     private record Attempts(String child, int allowed, int made) {}
 
@@ -206,6 +209,24 @@ public final class IkeService implements AutoCloseable {
         if (networkChanged) {
             updateNetwork();
         }
+        logCookies(now);
+    }
+
+    /**
+     * A line when the engine starts demanding COOKIEs, and at most one per 10 s while it goes on: the operator
+     * learns that many IKE SAs are half-open (a flood, or many peers at once) and how many requests were asked
+     * to prove their address instead of getting state.
+     */
+    private void logCookies(long now) {
+        long cookies = engine.cookiesDemanded();
+        if (cookies == cookiesLogged || cookiesLogged != 0 && now - nextCookieLineAt < 0) {
+            return;
+        }
+        log.accept("ike: " + engine.halfOpenSas() + " half-open IKE SAs: new IKE_SA_INIT requests must return a "
+                + "COOKIE (RFC 7296 §2.6); " + (cookies - cookiesLogged) + " COOKIEs demanded since the last line, "
+                + cookies + " in all");
+        cookiesLogged = cookies;
+        nextCookieLineAt = now + COOKIE_LINE_INTERVAL_NANOS;
     }
 
     private void updateNetwork() {
@@ -451,7 +472,8 @@ public final class IkeService implements AutoCloseable {
     /** The configuration in force, for {@code status}. */
     public StatusReport.IkeSummary summary() {
         try {
-            return call(() -> summary(configuration, engine.droppedMessages() + overflowed.get()));
+            return call(() -> summary(configuration, engine.droppedMessages() + overflowed.get(),
+                    engine.cookiesDemanded(), engine.halfOpenSas()));
         } catch (IllegalStateException e) {
             return null;
         }
@@ -633,7 +655,8 @@ public final class IkeService implements AutoCloseable {
                 ours ? sa.virtualIp() : null, ours ? null : sa.virtualIp(), children);
     }
 
-    private static StatusReport.IkeSummary summary(IkeConfiguration configuration, long dropped) {
+    private static StatusReport.IkeSummary summary(IkeConfiguration configuration, long dropped, long cookies,
+            int halfOpen) {
         List<StatusReport.ConnectionSummary> connections = new ArrayList<>();
         for (IkeConnection c : configuration.connections()) {
             connections.add(new StatusReport.ConnectionSummary(c.name(),
@@ -643,6 +666,7 @@ public final class IkeService implements AutoCloseable {
                     c.children().stream().map(ch -> ch.name() + (ch.startAction() == ChildConnection.StartAction.START
                             ? " (start)" : "")).toList()));
         }
-        return new StatusReport.IkeSummary(configuration.file().toAbsolutePath().toString(), connections, dropped);
+        return new StatusReport.IkeSummary(configuration.file().toAbsolutePath().toString(), connections, dropped,
+                cookies, halfOpen);
     }
 }

@@ -79,7 +79,7 @@ class StatusRenderingTest {
                 List.of(child));
         StatusReport.IkeSummary ike = new StatusReport.IkeSummary("/etc/ipsec4j/swanctl.conf", List.of(
                 new StatusReport.ConnectionSummary("home", List.of("192.0.2.1"), List.of(), "moon.example.org", "%any",
-                        "psk", List.of("net (start)"))), 5);
+                        "psk", List.of("net (start)"))), 5, 1234, 20);
         return new StatusReport(daemon, List.of(), List.of(), global, ike, List.of(sa));
     }
 
@@ -88,7 +88,8 @@ class StatusRenderingTest {
         String text = StatusText.render(withIke());
         assertTrue(text.startsWith("ipsec4j 0.1.0, pid 42, up 7 s, swanctl /etc/ipsec4j/swanctl.conf\n"
                 + "tunnel ipsec4j0 mtu 1438, routes in table 4500, own packets marked 0x4500\n"), text);
-        assertTrue(text.contains("IKE connections: 1, IKE messages dropped: 5\n"), text);
+        assertTrue(text.contains("IKE connections: 1, IKE messages dropped: 5, half-open IKE SAs: 20, COOKIEs "
+                + "demanded: 1234\n"), text);
         assertTrue(text.contains("  home: 192.0.2.1 ... %any, psk, local 'moon.example.org', remote '%any', children "
                 + "net (start)\n"), text);
         assertTrue(text.contains("""
@@ -113,6 +114,8 @@ class StatusRenderingTest {
         assertTrue(json.contains("\"spi_in\": \"c1a2b3c4\""), json);
         assertTrue(json.contains("\"nat_local\": true"), json);
         assertTrue(json.contains("\"messages_dropped\": 5"), json);
+        assertTrue(json.contains("\"cookies_demanded\": 1234"), json);
+        assertTrue(json.contains("\"half_open\": 20"), json);
         assertTrue(json.contains("\"local_ts\": [\n            \"10.0.1.0/24\"\n          ]"), json);
     }
 

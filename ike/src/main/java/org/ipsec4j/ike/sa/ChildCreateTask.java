@@ -337,7 +337,9 @@ final class ChildCreateTask implements Task {
         }
         EspSuite suite = chosen == null ? null : EspSuite.of(chosen);
         if (suite == null || chosen.spi().length != 4) {
-            sa.engine.event(IkeEvent.Kind.CHILD_SA_FAILED, sa, config.name() + ": no acceptable ESP proposal");
+            sa.engine.event(IkeEvent.Kind.CHILD_SA_FAILED, sa, config.name() + ": no acceptable ESP proposal (the "
+                    + "peer offered " + ProposalNegotiation.describe(saPayload.proposals())
+                    + "), answered NO_PROPOSAL_CHOSEN");
             return List.of(Notifies.error(NotifyType.NO_PROPOSAL_CHOSEN));
         }
         byte[] shared = null;

@@ -60,8 +60,14 @@ public record EspSuite(EspTransform transform, boolean extendedSequenceNumbers, 
         return transform.integrity().keyLength();
     }
 
+    /**
+     * strongSwan's way of printing it, e.g. AES_GCM_16_128 or AES_CBC_256/HMAC_SHA2_256_128, then /ESN and the
+     * PFS group, so `ipsec4j status` and `swanctl --list-sas` compare.
+     */
     @Override
     public String toString() {
-        return transform + (extendedSequenceNumbers ? "/ESN" : "") + (dhGroup != null ? "/" + IkeSuite.groupName(dhGroup) : "");
+        String algorithms = transform.encryption().aead() ? transform.encryption().name()
+                : transform.encryption().name() + "/" + transform.integrity().name();
+        return algorithms + (extendedSequenceNumbers ? "/ESN" : "") + (dhGroup != null ? "/" + IkeSuite.groupName(dhGroup) : "");
     }
 }

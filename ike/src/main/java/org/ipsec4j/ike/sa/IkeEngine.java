@@ -60,6 +60,7 @@ public final class IkeEngine {
     private final byte[] cookieSecret = new byte[COOKIE_SECRET_LENGTH];
     private int nextReqid = 1;
     private long droppedMessages;
+    private long cookiesDemanded;
 
     public IkeEngine(IkeSettings settings, IpsecKernel kernel, SharedKeys sharedKeys, SecureRandom random,
                      Clock wallClock, Consumer<IkeEvent> events) {
@@ -232,6 +233,16 @@ public final class IkeEngine {
         return droppedMessages;
     }
 
+    /** IKE_SA_INIT requests answered with a COOKIE because too many IKE SAs were half-open (§2.6). */
+    public long cookiesDemanded() {
+        return cookiesDemanded;
+    }
+
+    /** Responder IKE SAs waiting for IKE_AUTH; from {@link IkeSettings#cookieThreshold()} on, COOKIEs are demanded. */
+    public int halfOpenSas() {
+        return halfOpenCount();
+    }
+
     // ---- I/O ---------------------------------------------------------------------------------------------
 
     /** An IKE message arrived (the non-ESP marker already removed). Never throws for any content. */
@@ -288,6 +299,7 @@ public final class IkeEngine {
             }
             if (c == null || !java.security.MessageDigest.isEqual(c.data(), expected)) {
                 // §2.6: no state until the initiator proves it receives at its address.
+                cookiesDemanded++;
                 answerInitError(h, from, to, NotifyType.COOKIE, expected);
                 return;
             }

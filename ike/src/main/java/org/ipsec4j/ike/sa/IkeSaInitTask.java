@@ -168,7 +168,9 @@ final class IkeSaInitTask implements Task {
         }
         IkeSuite suite = chosen == null ? null : IkeSuite.of(chosen);
         if (suite == null) {
-            engine.eventFor(config, IkeEvent.Kind.IKE_SA_FAILED, "no acceptable IKE proposal from " + from);
+            engine.eventFor(config, IkeEvent.Kind.IKE_SA_FAILED, "no acceptable IKE proposal from " + from
+                    + " (it offered " + ProposalNegotiation.describe(saPayload.proposals())
+                    + "), answered NO_PROPOSAL_CHOSEN");
             engine.answerInitError(h, from, to, NotifyType.NO_PROPOSAL_CHOSEN, new byte[0]);
             return;
         }

@@ -5,8 +5,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.ipsec4j.ike.crypto.DhGroup;
+import org.ipsec4j.ike.crypto.EncryptionTransform;
+import org.ipsec4j.ike.crypto.IntegrityTransform;
+import org.ipsec4j.ike.crypto.PseudoRandomFunction;
 import org.ipsec4j.ike.message.Proposal;
 import org.ipsec4j.ike.message.Transform;
+import org.ipsec4j.ike.message.TransformType;
 
 /**
  * SA payload negotiation (RFC 7296 §2.7, §3.3.6): the responder walks its own proposals in preference order
@@ -19,6 +24,48 @@ public final class ProposalNegotiation {
     private static final int ESN_NONE = 0;
 
     private ProposalNegotiation() {
+    }
+
+    /**
+     * A peer's proposals as an operator reads them after a NO_PROPOSAL_CHOSEN, close to strongSwan's spelling:
+     * {@code AES_CBC_256/HMAC_SHA2_512_256/PRF_HMAC_SHA2_512/MODP_3072, ...}; what we do not implement by its
+     * transform type and IANA number ({@code ENCR 23}).
+     */
+    public static String describe(List<Proposal> proposals) {
+        List<String> out = new ArrayList<>();
+        for (Proposal p : proposals) {
+            List<String> names = new ArrayList<>();
+            for (Transform t : p.transforms()) {
+                names.add(name(t));
+            }
+            out.add(String.join("/", names));
+        }
+        return String.join(", ", out);
+    }
+
+    private static String name(Transform t) {
+        String known = switch (t.type()) {
+            case TransformType.ENCR -> {
+                EncryptionTransform e = EncryptionTransform.fromIke(t.id());
+                yield e == null ? null : e.name() + (t.keyLength() == null ? "" : "_" + t.keyLength());
+            }
+            case TransformType.INTEG -> {
+                IntegrityTransform i = IntegrityTransform.fromIke(t.id());
+                yield i == null ? null : i.name();
+            }
+            case TransformType.PRF -> {
+                PseudoRandomFunction f = PseudoRandomFunction.fromIke(t.id());
+                yield f == null ? null : "PRF_" + f.name();
+            }
+            case TransformType.DH -> {
+                DhGroup g = DhGroup.fromIke(t.id());
+                yield g == null ? null : IkeSuite.groupName(g);
+            }
+            case TRANSFORM_ESN -> t.id() == ESN_NONE ? "NO_ESN" : "ESN";
+            default -> null;
+        };
+        return known != null ? known : TransformType.name(t.type()) + " " + t.id()
+                + (t.keyLength() == null ? "" : "_" + t.keyLength());
     }
 
     /** The chosen proposal, or null for NO_PROPOSAL_CHOSEN. */

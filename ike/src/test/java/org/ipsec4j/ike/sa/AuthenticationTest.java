@@ -153,6 +153,9 @@ class AuthenticationTest {
                 t::describe);
         assertTrue(t.right.events(IkeEvent.Kind.IKE_SA_FAILED).get(0).detail().contains("no acceptable IKE proposal"),
                 t::describe);
+        // The responder names what it was offered, as strongSwan would print it, and what it answered.
+        assertTrue(t.right.events(IkeEvent.Kind.IKE_SA_FAILED).get(0).detail().endsWith(
+                "(it offered AES_GCM_16_128/PRF_HMAC_SHA2_256/ECP_384), answered NO_PROPOSAL_CHOSEN"), t::describe);
         t.assertNothingLeft();
     }
 
@@ -161,6 +164,8 @@ class AuthenticationTest {
         SiteToSite t = new SiteToSite(117).right((c, ch) -> ch.esp(Peers.esp(
                 Transform.of(Peers.ENCR, Peers.AES_CBC, 256), Peers.AUTH_SHA512_256, 0, false))).install().up();
         assertChildFailedIkeUp(t, "NO_PROPOSAL_CHOSEN");
+        assertTrue(t.right.events(IkeEvent.Kind.CHILD_SA_FAILED).get(0).detail().contains("no acceptable ESP proposal "
+                + "(the peer offered AES_GCM_16_128/NO_ESN), answered NO_PROPOSAL_CHOSEN"), t::describe);
     }
 
     @Test

@@ -80,9 +80,12 @@ class CookieTest {
         t.net.settle();
         assertEquals(THRESHOLD, t.right.ikeSas().size(), "half-open SAs stop at the threshold");
         assertEquals(200 - THRESHOLD, cookiesToFlood.get(), "the rest got a cookie and no state");
+        assertEquals(200 - THRESHOLD, t.right.engine.cookiesDemanded(), "and the engine counts them");
+        assertEquals(THRESHOLD, t.right.engine.halfOpenSas());
 
         t.up();
         assertEquals(1, cookiesToLeft.get(), "left was asked for a cookie once");
+        assertEquals(200 - THRESHOLD + 1, t.right.engine.cookiesDemanded());
         assertEquals(2, leftInitRequests.get(), "and retried once with it");
         assertEquals(1, t.left.ikeSas().size(), t::describe);
         assertEquals("ESTABLISHED", t.left.ikeSas().get(0).state(), t::describe);
@@ -92,6 +95,7 @@ class CookieTest {
         t.net.run(Duration.ofSeconds(40));
         t.assertOneTunnel();
         assertTrue(t.right.events(IkeEvent.Kind.IKE_SA_FAILED).size() >= THRESHOLD, "half-open timeouts reported");
+        assertEquals(0, t.right.engine.halfOpenSas());
 
         // Below the threshold again: no cookie needed for the next flood request.
         int before = cookiesToFlood.get();
