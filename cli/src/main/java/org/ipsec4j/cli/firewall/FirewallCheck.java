@@ -14,6 +14,10 @@ import java.util.Set;
  * fragment, and a later fragment has no ports. The local host's own datagrams are fragmented after OUTPUT, so
  * OUTPUT always sees them whole. An ASA decides on the first fragment and applies it to the rest (virtual
  * fragment reassembly, seed 004).
+ *
+ * <p>State: each packet is judged as if the packets before it in its scenario had got through (a blocked
+ * IKE_SA_INIT request still opens its connection for the packets after it), so one walk shows every problem
+ * rather than only the first, and each fix can be checked on its own.
  */
 public final class FirewallCheck {
 
@@ -130,8 +134,8 @@ public final class FirewallCheck {
             }
             seen = seen.withState(state);
             Decision d = ruleset.decide(seen, probe.traversal());
-            if (d.fate().passes() && state != ConnState.UNTRACKED && state != ConnState.INVALID && flow != null) {
-                after.passed(flow);
+            if (state != ConnState.UNTRACKED && state != ConnState.INVALID && flow != null) {
+                after.passed(flow); // judged as if it got through: see the class comment
             }
             return new Result(probe, seen, d, List.copyOf(notes));
         }
@@ -143,7 +147,7 @@ public final class FirewallCheck {
             return new Result(probe, seen, d, List.copyOf(notes));
         }
         Decision d = ruleset.decide(seen, probe.traversal());
-        if (tracking == Tracking.ASA && d.fate().passes() && flow != null
+        if (tracking == Tracking.ASA && flow != null
                 && (flow.protocol() == Protocols.UDP || flow.protocol() == Protocols.TCP)) {
             after.passed(flow);
         }

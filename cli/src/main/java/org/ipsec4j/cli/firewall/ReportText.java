@@ -42,6 +42,7 @@ public final class ReportText {
             case ASA -> "ASA connections: packets of a UDP connection pass both ways once it is built; fragments "
                     + "follow the first fragment (virtual fragment reassembly)";
         }).append('\n');
+        out.append("each packet is judged as if the packets before it in its scenario had got through\n");
         for (String note : report.ruleset().notes()) {
             out.append("note: ").append(note).append('\n');
         }
