@@ -114,6 +114,9 @@ public final class IptablesRuleset implements Ruleset {
             Packet seen = step[0].equals("raw") && conntrack ? p.withState(ConnState.INVALID) : p;
             Decision d = ChainWalker.walk(chain, ChainWalker.lookup(table), seen, trail, new boolean[1]);
             if (!d.fate().passes()) {
+                if (chosen != null && chosen.position() < chainSize(chosen)) {
+                    trail.add(chosen.decidedBy()); // an accept in an earlier table did not end the walk
+                }
                 return withTrail(d, trail);
             }
             boolean explicit = d.decidedBy() != null && d.position() < chain.rules.size();

@@ -163,6 +163,9 @@ public final class NftRuleset implements Ruleset {
             Decision d = ChainWalker.walk(c, ChainWalker.lookup(tableOf(c).chains), seen, trail, new boolean[1]);
             if (!d.fate().passes()) {
                 List<RuleRef> t = new ArrayList<>(trail);
+                if (chosen != null && chosen.position() < tableChain(chosen).rules.size()) {
+                    t.add(chosen.decidedBy()); // an accept in an earlier base chain did not end the walk
+                }
                 t.remove(d.decidedBy());
                 return new Decision(d.fate(), d.decidedBy(), t, d.table(), d.chain(), d.position());
             }
