@@ -142,7 +142,7 @@ class NftCheckTest {
         assertDecided(report, "local-starts.too-big-to-local", Fate.ACCEPT, 15);
         assertDecided(report, "peer-starts.ike-sa-init-request", Fate.ACCEPT, 3); // the last base chain's policy
         // The fix goes into the chain that drops, before the drop.
-        assertEquals("insert into chain in of table ip first, before line 4", report.fixes().getFirst().fix().where());
+        assertEquals("insert at the top of chain in of table ip first, before line 4", report.fixes().getFirst().fix().where());
         assertEquals(List.of(), report.unfixed());
     }
 
