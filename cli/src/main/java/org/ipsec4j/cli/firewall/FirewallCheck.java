@@ -11,8 +11,9 @@ import java.util.Set;
  *
  * <p>Fragments: a Linux firewall that uses connection tracking reassembles before its filter hooks (nf_defrag
  * at priority -400, seed 000's answer), so the whole datagram is judged once; one that does not sees every
- * fragment, and a later fragment has no ports. The local host's own datagrams are fragmented after OUTPUT, so
- * OUTPUT always sees them whole. An ASA decides on the first fragment and applies it to the rest (virtual
+ * fragment, and a later fragment has no ports. Two exceptions: IPv4 reassembles a datagram for the local host
+ * before INPUT even without conntrack (ip_local_deliver; IPv6 reassembles after INPUT, seed 000), and the local
+ * host's own datagrams are fragmented after OUTPUT, so OUTPUT always sees them whole. An ASA decides on the first fragment and applies it to the rest (virtual
  * fragment reassembly, seed 004).
  *
  * <p>State: each packet is judged as if the packets before it in its scenario had got through (a blocked
@@ -98,18 +99,23 @@ public final class FirewallCheck {
         Tracking tracking = ruleset.tracking(p.family());
         List<String> notes = new ArrayList<>();
         Packet seen = p;
+        Packet early = p;
         if (p.fragment() != Fragment.NONE) {
             if (probe.traversal() == Traversal.OUTPUT) {
-                seen = probe.whole();
+                seen = early = probe.whole();
                 notes.add("the local host fragments its own datagrams after the OUTPUT hooks: the firewall sees "
                         + "the whole datagram");
             } else if (tracking == Tracking.CONNTRACK) {
-                seen = probe.whole();
+                seen = early = probe.whole();
                 notes.add("connection tracking reassembles the fragments before the filter (nf_defrag): the whole "
                         + "datagram is judged");
             } else if (tracking == Tracking.ASA && p.fragment() == Fragment.LATER) {
-                seen = probe.firstFragment();
+                seen = early = probe.firstFragment();
                 notes.add("virtual fragment reassembly: a later fragment shares the first fragment's fate");
+            } else if (tracking == Tracking.NONE && probe.traversal() == Traversal.INPUT && p.family() == Family.IPV4) {
+                seen = probe.whole();
+                notes.add("IPv4 reassembles a datagram for the local host before INPUT (ip_local_deliver): INPUT "
+                        + "judges the whole datagram, PREROUTING each fragment");
             } else if (p.fragment() == Fragment.LATER) {
                 notes.add("no connection tracking: each fragment is filtered on its own, and this one has no UDP "
                         + "header (no ports to match)");
@@ -121,7 +127,7 @@ public final class FirewallCheck {
             if (probe.neighbourDiscovery()) {
                 state = ConnState.UNTRACKED;
                 notes.add("conntrack never tracks neighbour discovery: its state is UNTRACKED");
-            } else if (ruleset.untracked(seen, probe.traversal())) {
+            } else if (ruleset.untracked(early, probe.traversal())) {
                 state = ConnState.UNTRACKED;
                 notes.add("a rule before conntrack exempts it (NOTRACK)");
             } else if (probe.quotedFlow() != null) {
@@ -133,7 +139,8 @@ public final class FirewallCheck {
                 state = before.state(flow);
             }
             seen = seen.withState(state);
-            Decision d = ruleset.decide(seen, probe.traversal());
+            early = early.withState(state);
+            Decision d = ruleset.decide(early, seen, probe.traversal());
             if (state != ConnState.UNTRACKED && state != ConnState.INVALID && flow != null) {
                 after.passed(flow); // judged as if it got through: see the class comment
             }
@@ -146,7 +153,7 @@ public final class FirewallCheck {
             after.passed(flow);
             return new Result(probe, seen, d, List.copyOf(notes));
         }
-        Decision d = ruleset.decide(seen, probe.traversal());
+        Decision d = ruleset.decide(early, seen, probe.traversal());
         if (tracking == Tracking.ASA && flow != null
                 && (flow.protocol() == Protocols.UDP || flow.protocol() == Protocols.TCP)) {
             after.passed(flow);

@@ -102,6 +102,11 @@ public final class IptablesRuleset implements Ruleset {
 
     @Override
     public Decision decide(Packet p, Traversal traversal) {
+        return decide(p, p, traversal);
+    }
+
+    @Override
+    public Decision decide(Packet early, Packet p, Traversal traversal) {
         List<RuleRef> trail = new ArrayList<>();
         Decision chosen = null;
         for (String[] step : PATH.get(traversal)) {
@@ -111,7 +116,8 @@ public final class IptablesRuleset implements Ruleset {
                 continue;
             }
             // The raw table runs before conntrack has looked at the packet: no state yet.
-            Packet seen = step[0].equals("raw") && conntrack ? p.withState(ConnState.INVALID) : p;
+            Packet here = step[1].equals("PREROUTING") ? early : p;
+            Packet seen = step[0].equals("raw") && conntrack ? here.withState(ConnState.INVALID) : here;
             Decision d = ChainWalker.walk(chain, ChainWalker.lookup(table), seen, trail, new boolean[1]);
             if (!d.fate().passes()) {
                 if (chosen != null && chosen.position() < chainSize(chosen)) {

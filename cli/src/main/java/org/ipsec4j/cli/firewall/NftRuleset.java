@@ -156,10 +156,16 @@ public final class NftRuleset implements Ruleset {
 
     @Override
     public Decision decide(Packet p, Traversal traversal) {
+        return decide(p, p, traversal);
+    }
+
+    @Override
+    public Decision decide(Packet early, Packet p, Traversal traversal) {
         List<RuleRef> trail = new ArrayList<>();
         Decision chosen = null;
         for (Chain c : baseChains(p.family(), HOOKS.get(traversal))) {
-            Packet seen = c.priority < CONNTRACK_PRIORITY && p.state() != null ? p.withState(ConnState.INVALID) : p;
+            Packet here = c.hook.equals("prerouting") ? early : p;
+            Packet seen = c.priority < CONNTRACK_PRIORITY && here.state() != null ? here.withState(ConnState.INVALID) : here;
             Decision d = ChainWalker.walk(c, ChainWalker.lookup(tableOf(c).chains), seen, trail, new boolean[1]);
             if (!d.fate().passes()) {
                 List<RuleRef> t = new ArrayList<>(trail);

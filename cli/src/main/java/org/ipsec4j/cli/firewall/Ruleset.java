@@ -18,6 +18,15 @@ public sealed interface Ruleset permits IptablesRuleset, NftRuleset, AsaRuleset 
 
     Decision decide(Packet p, Traversal traversal);
 
+    /**
+     * As {@link #decide(Packet, Traversal)}, with the packet as the PREROUTING hooks see it ({@code early}) and
+     * as the later hooks see it: IPv4 reassembles datagrams for local delivery between the two
+     * (ip_local_deliver), so PREROUTING may see a fragment and INPUT the whole datagram.
+     */
+    default Decision decide(Packet early, Packet p, Traversal traversal) {
+        return decide(p, traversal);
+    }
+
     /** What the checker assumed or left out, one sentence each. */
     List<String> notes();
 

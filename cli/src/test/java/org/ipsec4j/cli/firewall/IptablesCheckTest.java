@@ -187,14 +187,50 @@ class IptablesCheckTest {
     }
 
     @Test
-    void statelessIpv4RulesDropLaterFragments() {
+    void ipv4ReassemblesForTheLocalHostBeforeInputEvenWithoutConntrack() {
+        // ip_local_deliver reassembles before NF_INET_LOCAL_IN (the lab cross-check showed it): INPUT sees the
+        // whole datagram, unlike IPv6's (seed 000).
         FirewallCheck.Report report = iptables(v4("esp"), "*filter", ":INPUT DROP [0:0]",
                 "-A INPUT -p udp -m udp --dport 500 -j ACCEPT", "-A INPUT -p esp -j ACCEPT", "COMMIT");
+        assertEquals(Tracking.NONE, report.tracking());
+        FirewallCheck.Result later = result(report, "peer-starts.ike-auth-request.later-fragment");
+        assertDecided(report, "peer-starts.ike-auth-request.later-fragment", Fate.ACCEPT, 3);
+        assertEquals(Fragment.NONE, later.seen().fragment());
+        assertTrue(later.notes().getFirst().contains("ip_local_deliver"), later.notes()::toString);
+        assertEquals(List.of("local-starts.too-big-to-local", "peer-starts.too-big-to-local"), blocked(report));
+    }
+
+    @Test
+    void ipv4PreroutingStillSeesEachFragment() {
+        FirewallCheck.Report report = iptables(v4("esp"),
+                "*raw", ":PREROUTING ACCEPT [0:0]",
+                "-A PREROUTING -p udp -m udp --dport 500 -j ACCEPT",
+                "-A PREROUTING -s 198.51.100.1/32 -j DROP", "COMMIT",
+                "*filter", ":INPUT ACCEPT [0:0]", "COMMIT");
+        // The first fragment passes raw PREROUTING (line 3) and INPUT's policy (line 7) lets the datagram in.
+        assertDecided(report, "peer-starts.ike-auth-request.first-fragment", Fate.ACCEPT, 7);
+        assertEquals(List.of(3), result(report, "peer-starts.ike-auth-request.first-fragment").decision().trail()
+                .stream().map(RuleRef::line).toList());
+        assertDecided(report, "peer-starts.ike-auth-request.later-fragment", Fate.DROP, 4);
+        assertEquals("raw", result(report, "peer-starts.ike-auth-request.later-fragment").decision().table());
+        assertTrue(rules(report).contains("-A PREROUTING -s 198.51.100.1 -d 192.0.2.1 -p udp -f -j ACCEPT"),
+                rules(report)::toString);
+        assertEquals("insert into chain PREROUTING of table raw, before line 4",
+                report.fixes().stream().filter(f -> f.fix().rule().contains(" -f ")).findFirst().orElseThrow()
+                        .fix().where());
+    }
+
+    @Test
+    void ipv4RouterWithoutConntrackDropsLaterFragments() {
+        Tunnel router = tunnel(V4_LOCAL, V4_PEER, false, false, Tunnel.Position.ROUTER, Tunnel.Initiator.BOTH);
+        FirewallCheck.Report report = iptables(router, "*filter", ":FORWARD DROP [0:0]",
+                "-A FORWARD -p udp -m udp --dport 500 -j ACCEPT", "-A FORWARD -p esp -j ACCEPT",
+                "-A FORWARD -p icmp -j ACCEPT", "COMMIT");
         assertDecided(report, "peer-starts.ike-auth-request.first-fragment", Fate.ACCEPT, 3);
         assertDecided(report, "peer-starts.ike-auth-request.later-fragment", Fate.DROP, 2);
-        assertDecided(report, "local-starts.ike-auth-response.later-fragment", Fate.DROP, 2);
+        assertDecided(report, "local-starts.ike-auth-request.later-fragment", Fate.DROP, 2);
         assertEquals(-1, result(report, "peer-starts.ike-auth-request.later-fragment").seen().destinationPort());
-        assertEquals("-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT", rules(report).getFirst());
+        assertEquals(List.of("-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT"), rules(report));
         assertEquals(List.of(), report.unfixed());
     }
 
@@ -204,7 +240,8 @@ class IptablesCheckTest {
                 "*filter", ":INPUT DROP [0:0]", "-A INPUT -p udp --dport 500 -j ACCEPT",
                 "-A INPUT -p udp --dport 4500 -j ACCEPT", "-A INPUT -f -j ACCEPT", "COMMIT");
         assertEquals(Tracking.NONE, report.tracking());
-        assertDecided(report, "local-starts.ike-auth-response.later-fragment", Fate.ACCEPT, 5);
+        // IPv4 INPUT sees the reassembled datagram, so the port rule takes it, not -f.
+        assertDecided(report, "local-starts.ike-auth-response.later-fragment", Fate.ACCEPT, 4);
         assertDecided(report, "local-starts.too-big-to-local", Fate.DROP, 2);
         assertEquals("degraded", report.verdict());
         // Conntrack's RELATED is the smallest fix for both scenarios' ICMP errors.
@@ -255,7 +292,7 @@ class IptablesCheckTest {
                 "COMMIT");
         assertAllPass(report);
         FirewallCheck.Result fragment = result(report, "peer-starts.ike-auth-request.later-fragment");
-        assertEquals(9, fragment.decision().decidedBy().line());
+        assertEquals(8, fragment.decision().decidedBy().line()); // reassembled for the local host: ports again
         assertEquals(List.of(5, 6), fragment.decision().trail().stream().map(RuleRef::line).toList());
         assertDecided(report, "local-starts.too-big-to-local", Fate.ACCEPT, 7);
     }
