@@ -25,10 +25,11 @@ public final class FirewallCheck {
     /**
      * One packet's outcome.
      *
+     * @param early the packet as the PREROUTING hooks saw it (a fragment that IPv4 reassembles before INPUT)
      * @param seen the packet as the firewall judged it (the whole datagram when reassembled)
      * @param notes how the walk got there (reassembly, state), one sentence each
      */
-    public record Result(Probe probe, Packet seen, Decision decision, List<String> notes) {
+    public record Result(Probe probe, Packet early, Packet seen, Decision decision, List<String> notes) {
 
         public boolean passed() {
             return decision.fate().passes();
@@ -144,21 +145,21 @@ public final class FirewallCheck {
             if (state != ConnState.UNTRACKED && state != ConnState.INVALID && flow != null) {
                 after.passed(flow); // judged as if it got through: see the class comment
             }
-            return new Result(probe, seen, d, List.copyOf(notes));
+            return new Result(probe, early, seen, d, List.copyOf(notes));
         }
         if (tracking == Tracking.ASA && flow != null && (flow.protocol() == Protocols.UDP
                 || flow.protocol() == Protocols.TCP) && before.knows(flow)) {
             Decision d = new Decision(Fate.ACCEPT, new RuleRef(0, "an existing UDP connection (the ASA lets a "
                     + "connection's packets through both ways without the access lists)", ""), List.of(), "", "", 0);
             after.passed(flow);
-            return new Result(probe, seen, d, List.copyOf(notes));
+            return new Result(probe, early, seen, d, List.copyOf(notes));
         }
         Decision d = ruleset.decide(early, seen, probe.traversal());
         if (tracking == Tracking.ASA && flow != null
                 && (flow.protocol() == Protocols.UDP || flow.protocol() == Protocols.TCP)) {
             after.passed(flow);
         }
-        return new Result(probe, seen, d, List.copyOf(notes));
+        return new Result(probe, early, seen, d, List.copyOf(notes));
     }
 
     // ---- fixes ----
@@ -194,7 +195,8 @@ public final class FirewallCheck {
             if (next == null) {
                 break;
             }
-            Fix fix = current.acceptFix(next.decision(), next.seen(), next.probe().traversal());
+            Packet view = current.decidedEarly(next.decision()) ? next.early() : next.seen();
+            Fix fix = current.acceptFix(next.decision(), view, next.probe().traversal());
             Ruleset candidate = apply(current, fix);
             List<Result> after = candidate == null ? null : walk(candidate, ProbePlan.of(tunnel,
                     candidate.tracking(tunnel.family()) != Tracking.NONE, candidate instanceof AsaRuleset));

@@ -85,6 +85,31 @@ public final class IptablesRuleset implements Ruleset {
     }
 
     @Override
+    public boolean decidedEarly(Decision d) {
+        Chain chain = tables.containsKey(d.table()) ? tables.get(d.table()).get(d.chain()) : null;
+        return chain != null && (chain.name.equals("PREROUTING") || !chain.base && d.chain() != null
+                && reachedOnlyFromPrerouting(d.table(), d.chain()));
+    }
+
+    /** A user chain jumped to from PREROUTING chains only. */
+    private boolean reachedOnlyFromPrerouting(String table, String chain) {
+        boolean fromPrerouting = false;
+        for (Chain c : tables.get(table).values()) {
+            for (Chain.Rule r : c.rules) {
+                boolean jumps = r.target() instanceof Target.Jump j && j.chain().equals(chain)
+                        || r.target() instanceof Target.Goto g && g.chain().equals(chain);
+                if (jumps) {
+                    if (!c.name.equals("PREROUTING")) {
+                        return false;
+                    }
+                    fromPrerouting = true;
+                }
+            }
+        }
+        return fromPrerouting;
+    }
+
+    @Override
     public boolean untracked(Packet p, Traversal traversal) {
         Map<String, Chain> raw = tables.get("raw");
         if (raw == null) {

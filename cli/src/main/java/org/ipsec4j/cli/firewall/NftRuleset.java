@@ -106,6 +106,15 @@ public final class NftRuleset implements Ruleset {
         return notes;
     }
 
+    @Override
+    public boolean decidedEarly(Decision d) {
+        if (d.table().isEmpty()) {
+            return false;
+        }
+        Chain c = tableChain(d);
+        return c != null && "prerouting".equals(c.hook);
+    }
+
     /** The base chains of these hooks that see the packet, in the order netfilter runs them. */
     private List<Chain> baseChains(Family family, List<String> hooks) {
         List<Chain> out = new ArrayList<>();

@@ -27,6 +27,11 @@ public sealed interface Ruleset permits IptablesRuleset, NftRuleset, AsaRuleset 
         return decide(p, traversal);
     }
 
+    /** Whether the chain that made this decision runs in PREROUTING, before IPv4's local reassembly. */
+    default boolean decidedEarly(Decision d) {
+        return false;
+    }
+
     /** What the checker assumed or left out, one sentence each. */
     List<String> notes();
 
