@@ -495,7 +495,12 @@ public final class IptablesRuleset implements Ruleset {
         }
 
         private void declareChain(String table, String text, int n, String raw) throws RulesetSyntaxException {
-            List<String> words = Words.split(text.substring(1));
+            List<String> words;
+            try {
+                words = Words.split(text.substring(1));
+            } catch (IllegalArgumentException e) {
+                throw new RulesetSyntaxException(n, raw, e.getMessage());
+            }
             if (words.size() < 2) {
                 throw new RulesetSyntaxException(n, raw, "chain declaration needs a name and a policy");
             }

@@ -627,11 +627,11 @@ public final class NftRuleset implements Ruleset {
             for (int i = 0; i < st.size(); i++) {
                 Tok t = st.get(i);
                 switch (t.text()) {
-                    case "type" -> type = st.get(++i).text();
-                    case "hook" -> hook = st.get(++i).text();
-                    case "device" -> i++;
+                    case "type" -> type = at(st, ++i, "a chain type").text();
+                    case "hook" -> hook = at(st, ++i, "a hook").text();
+                    case "device" -> at(st, ++i, "a device");
                     case "priority" -> {
-                        Tok v = st.get(++i);
+                        Tok v = at(st, ++i, "a priority");
                         Integer base = PRIORITIES.get(v.text());
                         int value;
                         try {
