@@ -78,6 +78,21 @@ class FirewallCheckLabTest {
         crossCheck(t, RulesetFormat.IPTABLES, lines, withFilterHeader(lines), 28);
     }
 
+    /** Each state has its own rule: ND must be UNTRACKED, packet-too-big RELATED, answers ESTABLISHED. */
+    @Test
+    void conntrackStatesOneRuleEach() throws Exception {
+        Tunnel t = Checks.tunnel(Checks.V6_LOCAL, Checks.V6_PEER);
+        List<String> lines = List.of("*filter", ":INPUT DROP [0:0]", ":FORWARD DROP [0:0]", ":OUTPUT ACCEPT [0:0]",
+                "-A INPUT -m conntrack --ctstate INVALID -j DROP",
+                "-A INPUT -p ipv6-icmp -m conntrack --ctstate NEW -j REJECT",
+                "-A INPUT -m conntrack --ctstate RELATED -j ACCEPT",
+                "-A INPUT -p ipv6-icmp -m conntrack --ctstate UNTRACKED -m icmp6 --icmpv6-type neighbour-solicitation -j ACCEPT",
+                "-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT",
+                "-A INPUT -p udp -m conntrack --ctstate NEW -m udp --dport 500 -j ACCEPT",
+                "COMMIT");
+        crossCheck(t, RulesetFormat.IPTABLES, lines, lines, 28);
+    }
+
     @Test
     void ipv4RawEspEstablishedWithoutRelated() throws Exception {
         Tunnel t = Checks.tunnel(Checks.V4_LOCAL, Checks.V4_PEER, false, false, Tunnel.Position.LOCAL_HOST,
