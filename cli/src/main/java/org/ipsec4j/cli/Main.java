@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "ipsec4j", mixinStandardHelpOptions = true, version = "ipsec4j 0.1.0",
         description = "A pure-Java IPsec VPN.",
         subcommands = {CommandLine.HelpCommand.class, CaptureCommand.class, DaemonCommand.class,
-            StatusCommand.class, ReloadCommand.class, UpCommand.class, DownCommand.class, RekeyCommand.class})
+            StatusCommand.class, ReloadCommand.class, UpCommand.class, DownCommand.class, RekeyCommand.class,
+            DumpCommand.class})
 public final class Main implements Runnable {
 
     @Override
