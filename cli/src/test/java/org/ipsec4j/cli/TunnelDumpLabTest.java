@@ -189,6 +189,93 @@ class TunnelDumpLabTest {
         assertEquals(0, right.stop(), right.stderr());
     }
 
+    /**
+     * A dump started on a tunnel that is up: with --rekey the IKE SA and the Child SA are rekeyed at once, the key
+     * log says which SAs predate the dump, holds the new ones' keys, and those open what follows; the IKE rekey
+     * itself (under the old keys) is in the clear in the decrypted dump all the same, from the engine.
+     */
+    @org.junit.jupiter.api.Test
+    void aDumpWithRekeyOnARunningTunnelGetsTheKeysOfTheNewSas(Lab lab) throws Exception {
+        TunnelLab tunnel = new TunnelLab(lab);
+        DaemonProcess[] daemons = IkeLab.startPair(tunnel, IkeLab.Options.plain().withEncap());
+        DaemonProcess left = daemons[0];
+        DaemonProcess right = daemons[1];
+        String control = left.control().toString();
+        DaemonLifecycleLabTest.Result up = DaemonLifecycleLabTest.run("up", "lab", "--control", control);
+        assertEquals(0, up.exitCode(), () -> up + "\n" + left.stderr());
+        Map<String, Object> before = IkeTunnelLabTest.onlyIkeSa(left.statusJson());
+        Map<String, Object> childBefore = IkeTunnelLabTest.onlyChild(before);
+        Path dir = tunnel.directory.resolve("running");
+
+        DaemonLifecycleLabTest.Result start = DaemonLifecycleLabTest.run("dump", "lab", "--dir", dir.toString(),
+                "--rekey", "--control", control);
+        assertEquals(0, start.exitCode(), () -> start + "\n" + left.stderr());
+        assertTrue(start.out().contains("rekeying its IKE SA and 1 Child SA(s)"), start.out());
+        Map<String, Object> after = awaitRekeyed(left, before, childBefore);
+        Map<String, Object> childAfter = IkeTunnelLabTest.onlyChild(after);
+        int replies = ping(tunnel, left, right);
+        DaemonLifecycleLabTest.Result stop = DaemonLifecycleLabTest.run("dump", "lab", "--stop", "--control",
+                control);
+        assertEquals(0, stop.exitCode(), () -> stop + "\n" + left.stderr());
+
+        String keyText = Files.readString(dir.resolve("lab.keys"));
+        assertTrue(keyText.contains("# IKE SA " + before.get("initiator_spi") + "_" + before.get("responder_spi")
+                + " (ESTABLISHED) predates the dump: no keys"), keyText);
+        assertTrue(keyText.contains("# Child SA net in " + childBefore.get("spi_in") + " out " + childBefore.get("spi_out")
+                + " predates the dump"), keyText);
+        KeyLog keys = KeyLog.read(dir.resolve("lab.keys"));
+        assertEquals(1, keys.ikeSas().size(), "the new IKE SA");
+        assertEquals(after.get("initiator_spi"), String.format("%016x", keys.ikeSas().getFirst().spiI()));
+        assertEquals(Set.of(hex(childAfter.get("spi_in")), hex(childAfter.get("spi_out"))),
+                new HashSet<>(keys.espSas().stream().map(e -> e.spi()).toList()));
+
+        List<IkeMessage> clear = new ArrayList<>();
+        for (byte[] m : udpPayloads(read(dir.resolve("lab-ike-decrypted.pcapng")), true)) {
+            clear.add(MessageCodec.decode(m, 0, m.length));
+        }
+        assertTrue(clear.stream().anyMatch(m -> m.header().exchange() == ExchangeType.CREATE_CHILD_SA
+                && m.first(org.ipsec4j.ike.message.KeyExchangePayload.class) != null
+                && m.header().initiatorSpi() == Long.parseUnsignedLong((String) before.get("initiator_spi"), 16)),
+                "the IKE rekey, in the old IKE SA, in the clear: " + clear);
+        int afterRekey = 0;
+        try (EspDecryptor d = new EspDecryptor(keys)) {
+            for (byte[] e : esp(read(dir.resolve("lab-esp.pcapng")))) {
+                EspDecryptor.Result r = d.decrypt(e, 0, e.length);
+                if (spi(e) == hex(childAfter.get("spi_in")) || spi(e) == hex(childAfter.get("spi_out"))) {
+                    assertInstanceOf(EspDecryptor.Decrypted.class, r);
+                    afterRekey++;
+                } else {
+                    EspDecryptor.Failed f = assertInstanceOf(EspDecryptor.Failed.class, r);
+                    assertTrue(f.reason().startsWith("no keys for ESP SPI"), f.reason());
+                }
+            }
+        }
+        assertTrue(afterRekey >= 2 * replies, afterRekey + " ESP packets on the new Child SA");
+        keys.destroy();
+        assertEquals(0, left.stop(), left.stderr());
+        assertEquals(0, right.stop(), right.stderr());
+    }
+
+    /** Waits until both the IKE SA and its Child SA have new SPIs; returns the IKE SA then. */
+    private static Map<String, Object> awaitRekeyed(DaemonProcess daemon, Map<String, Object> ikeBefore,
+                                                    Map<String, Object> childBefore) {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (true) {
+            List<Object> sas = MinimalJson.array(daemon.statusJson().get("ike_sas"));
+            if (sas.size() == 1) {
+                Map<String, Object> sa = MinimalJson.object(sas.getFirst());
+                List<Object> children = MinimalJson.array(sa.get("child_sas"));
+                if (!sa.get("initiator_spi").equals(ikeBefore.get("initiator_spi")) && children.size() == 1
+                        && !MinimalJson.object(children.getFirst()).get("spi_in").equals(childBefore.get("spi_in"))
+                        && "INSTALLED".equals(MinimalJson.object(children.getFirst()).get("state"))) {
+                    return sa;
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "rekeyed: " + daemon.statusJson() + "\n" + daemon.stderr());
+            IkeTunnelLabTest.sleep(100);
+        }
+    }
+
     /** Three echo requests through the tunnel; returns how many replies came back (at least one). */
     private static int ping(TunnelLab tunnel, DaemonProcess left, DaemonProcess right) {
         CommandResult ping = tunnel.left.exec("ping", "-n", "-c", "3", "-i", "0.2", "-W", "2", "-I",
