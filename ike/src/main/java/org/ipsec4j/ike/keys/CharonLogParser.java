@@ -28,7 +28,9 @@ import org.ipsec4j.ike.crypto.IntegrityTransform;
  *       SPIs of the same IKE SA name goes with the next key set. The IKE SA of a rekey has no NAT-D: its keys
  *       come out with SPIs 0 and {@link IkeDecryptor} finds their SA by trying them. The algorithm is the
  *       {@code selected proposal: IKE:…} line ({@code cfg = 2}); without it, it is inferred from the key
- *       lengths (a 36-byte SK_e is AES-GCM-256 or ChaCha20-Poly1305: both are kept as candidates).</li>
+ *       lengths (a 36-byte SK_e is AES-GCM-256 or ChaCha20-Poly1305: both are kept as candidates). A responder
+ *       logs the keys of a rekey under the new IKE SA's name and the proposal under the old one's: the proposal
+ *       selected last on the same thread counts first.</li>
  *   <li><b>Child SAs</b>: {@code encryption initiator key}, {@code encryption responder key}, {@code integrity
  *       …}, after {@code using AES_GCM_16 for encryption} (and {@code … for integrity}), then {@code adding
  *       inbound ESP SA} / {@code adding outbound ESP SA} each followed by {@code SPI 0x…, src A dst B}. The
@@ -97,6 +99,12 @@ final class CharonLogParser {
         Boolean initiatedExchange;
         /** "adding inbound/outbound ESP SA" seen, its SPI line next: true inbound, false outbound. */
         Boolean awaitingSpi;
+        /**
+         * The last "selected proposal: IKE:…" and "…: ESP:…" on this thread: the keys derived next on the same thread
+         * are of that proposal, even where charon logs them under the new IKE SA's name (a responder's rekey).
+         */
+        String ikeProposal;
+        String espProposal;
 
         void clearChild() {
             childKeys.values().forEach(k -> Arrays.fill(k, (byte) 0));
@@ -181,8 +189,10 @@ final class CharonLogParser {
                 if (p.find()) {
                     if (p.group(1).equals("IKE")) {
                         s.ikeProposal = p.group(2);
+                        t.ikeProposal = p.group(2);
                     } else {
                         s.espProposal = p.group(2);
+                        t.espProposal = p.group(2);
                     }
                 }
             }
@@ -317,7 +327,8 @@ final class CharonLogParser {
         long spiR = s.natdSpiR;
         s.natdSpiI = 0; // NAT-D is only in IKE_SA_INIT: a later key set of this name is a rekey's
         s.natdSpiR = 0;
-        String proposal = s.ikeProposal;
+        String proposal = t.ikeProposal != null ? t.ikeProposal : s.ikeProposal;
+        t.ikeProposal = null;
         s.ikeProposal = null;
         byte[] ei = keys.get("Sk_ei");
         byte[] er = keys.get("Sk_er");
@@ -403,7 +414,8 @@ final class CharonLogParser {
                     + " without its encryption keys in the log, skipped");
             return;
         }
-        List<EspTransform> transforms = espTransforms(t.usingEncryption, t.usingIntegrity, s.espProposal,
+        String espProposal = t.espProposal != null ? t.espProposal : s.espProposal;
+        List<EspTransform> transforms = espTransforms(t.usingEncryption, t.usingIntegrity, espProposal,
                 encI.length, intI.length);
         if (transforms.isEmpty()) {
             notes.add(source + ":" + number + ": ESP SA " + String.format("%08x", spi) + " with "
@@ -411,7 +423,7 @@ final class CharonLogParser {
                     + " and a " + encI.length + "-byte key: not an algorithm ipsec4j can decrypt, skipped");
             return;
         }
-        boolean esn = s.espProposal != null && Arrays.asList(s.espProposal.split("/")).contains("EXT_SEQ");
+        boolean esn = espProposal != null && Arrays.asList(espProposal.split("/")).contains("EXT_SEQ");
         // Whose keys: the initiator's protect what the exchange's initiator sends (RFC 7296 §2.17).
         List<Boolean> initiatorKeys = new ArrayList<>();
         if (t.initiatedExchange == null) {
