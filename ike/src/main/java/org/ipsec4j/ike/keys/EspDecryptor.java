@@ -55,6 +55,11 @@ public final class EspDecryptor implements AutoCloseable {
         this.keys = Objects.requireNonNull(keys, "keys");
     }
 
+    /** Opens one ESP packet, from its SPI to its ICV (the UDP payload of ESP in UDP, or the IP payload). */
+    public Result decrypt(byte[] esp) {
+        return decrypt(esp, 0, esp.length);
+    }
+
     /** Opens the ESP packet in {@code b[off, off+len)}, from its SPI to its ICV; {@code b} is not changed. */
     public Result decrypt(byte[] b, int off, int len) {
         Objects.checkFromIndexSize(off, len, b.length);

@@ -81,6 +81,11 @@ public final class IkeDecryptor implements AutoCloseable {
     }
 
     /** Opens one IKE message (the UDP payload, without the non-ESP marker of port 4500). */
+    public Result decrypt(byte[] message) {
+        return decrypt(message, 0, message.length);
+    }
+
+    /** Opens the IKE message in {@code b[off, off+len)}; {@code b} is not changed. */
     public Result decrypt(byte[] b, int off, int len) {
         IkeMessage message;
         try {
