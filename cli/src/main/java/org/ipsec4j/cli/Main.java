@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         description = "A pure-Java IPsec VPN.",
         subcommands = {CommandLine.HelpCommand.class, CaptureCommand.class, DaemonCommand.class,
             StatusCommand.class, ReloadCommand.class, UpCommand.class, DownCommand.class, RekeyCommand.class,
-            org.ipsec4j.cli.firewall.FirewallCheckCommand.class, org.ipsec4j.cli.mtu.MtuCommand.class})
+            DumpCommand.class, org.ipsec4j.cli.firewall.FirewallCheckCommand.class,
+            org.ipsec4j.cli.mtu.MtuCommand.class})
 public final class Main implements Runnable {
 
     @Override

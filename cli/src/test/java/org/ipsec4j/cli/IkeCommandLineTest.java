@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The up, down and rekey commands' arguments, without a daemon. */
+/** The up, down, rekey and dump commands' arguments, without a daemon. */
 class IkeCommandLineTest {
 
     @TempDir
@@ -21,7 +21,8 @@ class IkeCommandLineTest {
     @Test
     void withoutADaemonTheExitCodeIsThree() {
         for (String[] command : new String[][] {{"up", "home"}, {"down", "home"}, {"rekey", "home"},
-            {"rekey", "home", "--child", "net"}, {"up", "home", "--child", "net", "--timeout", "5"}}) {
+            {"rekey", "home", "--child", "net"}, {"up", "home", "--child", "net", "--timeout", "5"},
+            {"dump", "home", "--dir", "/tmp/d"}, {"dump", "home", "--stop"}}) {
             String[] arguments = java.util.stream.Stream.concat(java.util.Arrays.stream(command),
                     java.util.stream.Stream.of("--control", control())).toArray(String[]::new);
             DaemonLifecycleLabTest.Result r = DaemonLifecycleLabTest.run(arguments);
@@ -50,13 +51,22 @@ class IkeCommandLineTest {
         DaemonLifecycleLabTest.Result missing = DaemonLifecycleLabTest.run("up", "--control", control());
         assertEquals(2, missing.exitCode(), missing.toString());
         assertTrue(missing.err().contains("Missing required parameter: 'NAME'"), missing.err());
+
+        for (String[] dump : new String[][] {{"dump", "home"}, {"dump", "home", "--dir", "/d", "--stop"},
+            {"dump", "home", "--stop", "--rekey"}}) {
+            String[] arguments = java.util.stream.Stream.concat(java.util.Arrays.stream(dump),
+                    java.util.stream.Stream.of("--control", control())).toArray(String[]::new);
+            DaemonLifecycleLabTest.Result r = DaemonLifecycleLabTest.run(arguments);
+            assertEquals(2, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("--dir"), r.err());
+        }
     }
 
     @Test
     void helpNamesTheCommands() {
         DaemonLifecycleLabTest.Result help = DaemonLifecycleLabTest.run("--help");
         assertEquals(0, help.exitCode());
-        for (String command : new String[] {"up", "down", "rekey", "status", "reload", "daemon"}) {
+        for (String command : new String[] {"up", "down", "rekey", "status", "reload", "daemon", "dump"}) {
             assertTrue(help.out().contains("  " + command), command + " in\n" + help.out());
         }
         DaemonLifecycleLabTest.Result daemon = DaemonLifecycleLabTest.run("daemon", "--help");

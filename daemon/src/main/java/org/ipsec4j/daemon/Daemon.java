@@ -30,6 +30,7 @@ import org.ipsec4j.daemon.control.ControlServer;
 import org.ipsec4j.daemon.control.StatusJson;
 import org.ipsec4j.daemon.control.StatusReport;
 import org.ipsec4j.daemon.control.StatusText;
+import org.ipsec4j.daemon.dump.TunnelDumps;
 import org.ipsec4j.daemon.ike.IkeConfiguration;
 import org.ipsec4j.daemon.ike.IkeRuntime;
 import org.ipsec4j.daemon.ike.IkeService;
@@ -97,6 +98,7 @@ public final class Daemon implements AutoCloseable {
     private DataPlaneTimer timer;
     private ControlServer control;
     private volatile IkeRuntime ike;
+    private final TunnelDumps dumps;
     private final Object networkLock = new Object();
     private volatile boolean closing;
     private volatile boolean ready;
@@ -108,6 +110,7 @@ public final class Daemon implements AutoCloseable {
             Consumer<String> log) {
         this.options = options;
         this.log = log;
+        this.dumps = new TunnelDumps(log);
         // ESP in UDP leaves through a UDP socket, which fills in the UDP checksum itself.
         outboundPlane.setIpv6UdpChecksum(false);
         this.sockets = new OuterSocketSet(options.firewallMark(), log, this::socketOpened);
@@ -236,7 +239,7 @@ public final class Daemon implements AutoCloseable {
         timer = new DataPlaneTimer(sad, outboundPlane, sockets, gate, () -> loader.active().sequenceReservations(),
                 log);
         startThread("ipsec4j-outbound", new OutboundLoop(network.tun(), outboundPlane, sockets, gate, timer::wake,
-                log));
+                dumps, log));
         synchronized (lifecycle) {
             for (OuterSocketSet.Opened opened : waitingForTun) {
                 startInbound(opened);
@@ -246,7 +249,7 @@ public final class Daemon implements AutoCloseable {
         startThread("ipsec4j-timer", timer);
         if (ikeConfiguration != null) {
             try {
-                ike = IkeRuntime.start(ikeConfiguration, outboundPlane, gate, sockets, this::ikeChanged, log);
+                ike = IkeRuntime.start(ikeConfiguration, outboundPlane, gate, sockets, this::ikeChanged, dumps, log);
             } catch (SocketUnavailableException e) {
                 throw new DaemonException(DaemonException.Kind.SYSTEM, e.getMessage(), e);
             }
@@ -302,7 +305,7 @@ public final class Daemon implements AutoCloseable {
     private void startInbound(OuterSocketSet.Opened opened) {
         startThread("ipsec4j-inbound-" + opened.purpose(), new InboundLoop(opened.purpose(), opened.socket(),
                 network.tun(), inboundPlane, inboundLock, gate, options.swanctlFile() == null ? null
-                        : this::ikeReceived, log));
+                        : this::ikeReceived, dumps, log));
     }
 
     /** An IKE message on the NAT-traversal socket (from an inbound thread). */
@@ -354,6 +357,15 @@ public final class Daemon implements AutoCloseable {
             case ControlProtocol.VERSION -> ControlResponse.ok("ipsec4j " + VERSION + "\n");
             case ControlProtocol.RELOAD -> reload();
             default -> {
+                ControlProtocol.DumpCommand dump;
+                try {
+                    dump = ControlProtocol.DumpCommand.parse(request);
+                } catch (IllegalArgumentException e) {
+                    yield ControlResponse.error(e.getMessage());
+                }
+                if (dump != null) {
+                    yield dump(dump);
+                }
                 ControlProtocol.IkeCommand command;
                 try {
                     command = ControlProtocol.IkeCommand.parse(request);
@@ -362,11 +374,26 @@ public final class Daemon implements AutoCloseable {
                 }
                 if (command == null) {
                     yield ControlResponse.error("unknown request '" + request + "'; expected status, status json, "
-                            + "reload, version, up, down or rekey");
+                            + "reload, version, up, down, rekey or dump");
                 }
                 yield ike(command);
             }
         };
+    }
+
+    private ControlResponse dump(ControlProtocol.DumpCommand command) {
+        IkeRuntime i = ike;
+        if (i == null) {
+            return ControlResponse.error("tunnel dumps are per IKE connection, and this daemon runs without IKE (start"
+                    + " it with --conf FILE, a swanctl.conf)");
+        }
+        IkeService.Outcome outcome = command.directory() == null ? i.service().stopDump(command.connection())
+                : i.service().startDump(command.connection(), command.directory(), command.rekey());
+        if (outcome.ok()) {
+            log.accept("dump: " + (command.directory() == null ? outcome.message().lines().findFirst().orElse("")
+                    : command.connection() + " into " + command.directory()));
+        }
+        return outcome.ok() ? ControlResponse.ok(outcome.text()) : ControlResponse.error(outcome.message());
     }
 
     private ControlResponse ike(ControlProtocol.IkeCommand command) {
@@ -511,6 +538,9 @@ public final class Daemon implements AutoCloseable {
         IkeRuntime i = ike;
         if (i != null) {
             i.close(); // deletes go to the peers while the sockets are still open
+        }
+        for (org.ipsec4j.daemon.dump.TunnelDump.Summary s : dumps.stopAll()) { // after the deletes: they are in it
+            log.accept("dump: " + s.text().lines().findFirst().orElse(""));
         }
         if (timer != null) {
             timer.stop();

@@ -17,6 +17,10 @@ import java.util.Objects;
  *   up NAME [child CHILD] [timeout SECONDS]      initiate an IKE connection (its first child, or CHILD) and wait
  *   down NAME [timeout SECONDS]                  delete the IKE SAs of a connection and wait for the peer
  *   rekey NAME ike|child CHILD [timeout SECONDS] rekey the IKE SA or a Child SA and wait
+ *   dump NAME [rekey] dir DIRECTORY              start a tunnel dump of an IKE connection into DIRECTORY (an
+ *                                                absolute path, the rest of the line); rekey: rekey its SAs so
+ *                                                their keys go into the key log
+ *   dump NAME stop                               stop it and close its files
  * </pre>
  *
  * IKE commands answer {@code ok} with the connection's events and a summary, or {@code error SUMMARY} with the
@@ -32,8 +36,8 @@ public final class ControlProtocol {
     public static final String RELOAD = "reload";
     public static final String VERSION = "version";
 
-    /** A request line longer than this is refused (a request is a word or two). */
-    public static final int MAX_REQUEST_BYTES = 256;
+    /** A request line longer than this is refused (a request is a word or two, or a path: PATH_MAX and a bit). */
+    public static final int MAX_REQUEST_BYTES = 4096 + 256;
 
     /** How long {@code up}, {@code down} and {@code rekey} wait unless told. */
     public static final Duration DEFAULT_IKE_TIMEOUT = Duration.ofSeconds(30);
@@ -63,7 +67,7 @@ public final class ControlProtocol {
         }
 
         /** A name as swanctl.conf sections have them: no blanks, nothing that would break the line. */
-        private static void checkName(String name, String what) {
+        static void checkName(String name, String what) {
             if (name == null || name.isEmpty() || name.length() > 64 || !name.chars().allMatch(c -> c > 0x20
                     && c < 0x7F)) {
                 throw new IllegalArgumentException("a " + what + " name is 1..64 printable characters without "
@@ -144,6 +148,65 @@ public final class ControlProtocol {
                 throw new IllegalArgumentException("expected " + usage);
             }
             return new IkeCommand(verb, words[1], child, timeout);
+        }
+    }
+
+    /** {@code dump NAME [rekey] dir DIRECTORY} (directory non-null) or {@code dump NAME stop} (directory null). */
+    public record DumpCommand(String connection, Path directory, boolean rekey) {
+
+        private static final String USAGE = "dump NAME [rekey] dir DIRECTORY | dump NAME stop";
+
+        public DumpCommand {
+            IkeCommand.checkName(connection, "connection");
+            if (directory != null && !directory.isAbsolute()) {
+                throw new IllegalArgumentException("the dump directory must be an absolute path, not '" + directory
+                        + "'");
+            }
+            if (directory == null && rekey) {
+                throw new IllegalArgumentException("expected " + USAGE);
+            }
+        }
+
+        public String requestLine() {
+            return directory == null ? "dump " + connection + " stop"
+                    : "dump " + connection + (rekey ? " rekey" : "") + " dir " + directory;
+        }
+
+        /**
+         * The command in a request line, or null if the line is not a dump command.
+         *
+         * @throws IllegalArgumentException a dump command with wrong arguments
+         */
+        public static DumpCommand parse(String line) {
+            if (!line.startsWith("dump ") && !line.equals("dump")) {
+                return null;
+            }
+            String[] words = line.split(" ", 3);
+            if (words.length < 3) {
+                throw new IllegalArgumentException("expected " + USAGE);
+            }
+            String connection = words[1];
+            String rest = words[2];
+            if (rest.equals("stop")) {
+                return new DumpCommand(connection, null, false);
+            }
+            boolean rekey = false;
+            if (rest.startsWith("rekey ")) {
+                rekey = true;
+                rest = rest.substring("rekey ".length());
+            }
+            if (!rest.startsWith("dir ") || rest.length() == "dir ".length()) {
+                throw new IllegalArgumentException("expected " + USAGE);
+            }
+            String directory = rest.substring("dir ".length());
+            if (directory.indexOf('\0') >= 0 || directory.indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("a directory name without NUL or newline");
+            }
+            try {
+                return new DumpCommand(connection, Path.of(directory), rekey);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new IllegalArgumentException("not a path: " + e.getMessage());
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ package org.ipsec4j.daemon.ike;
 import java.net.InetAddress;
 import java.util.function.Consumer;
 
+import org.ipsec4j.daemon.dump.TunnelDumps;
 import org.ipsec4j.daemon.config.SocketUnavailableException;
 import org.ipsec4j.daemon.loop.DataPlaneGate;
 import org.ipsec4j.daemon.loop.OuterSocketSet;
@@ -34,6 +35,13 @@ public final class IkeRuntime implements AutoCloseable {
     public static IkeRuntime start(IkeConfiguration configuration, DataPlane plane, DataPlaneGate gate,
             OuterSocketSet outer, IkeService.NetworkListener network, Consumer<String> log)
             throws SocketUnavailableException {
+        return start(configuration, plane, gate, outer, network, new TunnelDumps(log), log);
+    }
+
+    /** As above, with the daemon's tunnel dumps. */
+    public static IkeRuntime start(IkeConfiguration configuration, DataPlane plane, DataPlaneGate gate,
+            OuterSocketSet outer, IkeService.NetworkListener network, TunnelDumps dumps, Consumer<String> log)
+            throws SocketUnavailableException {
         IkeService[] service = new IkeService[1];
         IkeSockets sockets = IkeSockets.open(outer, gate, d -> {
             IkeService s = service[0];
@@ -42,7 +50,7 @@ public final class IkeRuntime implements AutoCloseable {
             }
         }, log);
         service[0] = IkeService.start(configuration, new GatedKernel(new DataPlaneKernel(plane, System::nanoTime),
-                gate), sockets, network, log);
+                gate), sockets, network, dumps, log);
         return new IkeRuntime(service[0], sockets);
     }
 

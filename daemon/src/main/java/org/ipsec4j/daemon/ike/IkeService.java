@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.ipsec4j.daemon.control.StatusReport;
+import org.ipsec4j.daemon.dump.TunnelDump;
+import org.ipsec4j.daemon.dump.TunnelDumps;
 import org.ipsec4j.daemon.loop.RateLimitedLog;
 import org.ipsec4j.ike.sa.ChildConnection;
 import org.ipsec4j.ike.sa.ChildSaStatus;
@@ -81,6 +83,7 @@ public final class IkeService implements AutoCloseable {
             IkeEvent.Kind.PEER_DEAD, IkeEvent.Kind.IKE_SA_FAILED);
 
     private final IkeEngine engine;
+    private final TunnelDumps dumps;
     private final IkeTransport transport;
     private final NetworkListener network;
     private final Consumer<String> log;
@@ -134,8 +137,9 @@ public final class IkeService implements AutoCloseable {
     }
 
     private IkeService(IkeConfiguration configuration, IpsecKernel kernel, IkeTransport transport,
-            NetworkListener network, Consumer<String> log) {
+            NetworkListener network, TunnelDumps dumps, Consumer<String> log) {
         this.configuration = configuration;
+        this.dumps = dumps;
         this.transport = transport;
         this.network = network;
         this.log = log;
@@ -155,7 +159,13 @@ public final class IkeService implements AutoCloseable {
     /** Starts the IKE thread; nothing is initiated until {@link #startConfigured}. */
     public static IkeService start(IkeConfiguration configuration, IpsecKernel kernel, IkeTransport transport,
             NetworkListener network, Consumer<String> log) {
-        IkeService service = new IkeService(configuration, kernel, transport, network, log);
+        return start(configuration, kernel, transport, network, new TunnelDumps(log), log);
+    }
+
+    /** As above, with the daemon's tunnel dumps (the packet threads consult the same object). */
+    public static IkeService start(IkeConfiguration configuration, IpsecKernel kernel, IkeTransport transport,
+            NetworkListener network, TunnelDumps dumps, Consumer<String> log) {
+        IkeService service = new IkeService(configuration, kernel, transport, network, dumps, log);
         service.thread.start();
         return service;
     }
@@ -458,6 +468,99 @@ public final class IkeService implements AutoCloseable {
             waiters.add(w);
             return w.result;
         }, timeout, connection + ": the rekey did not finish within " + timeout.toSeconds() + " s");
+    }
+
+    /**
+     * Starts a tunnel dump of a connection into {@code directory}: from now on its IKE messages (in the clear
+     * and as on the wire), its ESP, its inner traffic and the keys of the SAs negotiated go there. SAs that are up
+     * already have their traffic dumped but their keys are not known (the engine keeps no copy); with
+     * {@code rekey} they are rekeyed at once (make-before-break, the tunnel carries on) so that the new ones are
+     * in the key log.
+     */
+    public Outcome startDump(String connection, java.nio.file.Path directory, boolean rekey) {
+        try {
+            return call(() -> {
+                if (connection(connection) == null) {
+                    return new Outcome(false, "no connection named '" + connection + "'" + names(), List.of());
+                }
+                TunnelDump dump;
+                try {
+                    dump = dumps.start(connection, directory);
+                } catch (IllegalStateException e) {
+                    return new Outcome(false, e.getMessage(), List.of());
+                } catch (IOException e) {
+                    return new Outcome(false, "cannot dump " + connection + " into " + directory + ": "
+                            + e.getMessage(), List.of());
+                }
+                engine.observe(dumps);
+                List<String> lines = new ArrayList<>();
+                List<IkeSaStatus> existing = engine.status().stream().filter(sa -> sa.connection().equals(connection))
+                        .toList();
+                for (IkeSaStatus sa : existing) {
+                    String spis = String.format("%016x_%016x", sa.initiatorSpi(), sa.responderSpi());
+                    dump.note("IKE SA " + spis + " (" + sa.state() + ") predates the dump: no keys");
+                    for (ChildSaStatus ch : sa.children()) {
+                        dump.watch(ch.inboundSpi());
+                        dump.watch(ch.outboundSpi());
+                        dump.note("Child SA " + ch.name() + String.format(" in %08x out %08x", ch.inboundSpi(),
+                                ch.outboundSpi()) + " predates the dump: its traffic is dumped, its keys are not known");
+                    }
+                }
+                long now = System.nanoTime();
+                int rekeyed = 0;
+                if (rekey) {
+                    for (IkeSaStatus sa : existing) {
+                        if (!sa.state().equals("ESTABLISHED")) {
+                            continue;
+                        }
+                        engine.rekeyIke(connection, now);
+                        rekeyed++;
+                        for (ChildSaStatus ch : sa.children()) {
+                            if (ch.state().equals("INSTALLED")) {
+                                engine.rekeyChild(connection, ch.name(), now);
+                                rekeyed++;
+                            }
+                        }
+                        break; // rekeyIke and rekeyChild act on the connection's established IKE SA
+                    }
+                }
+                lines.add("dumping " + connection + " into " + directory + ":");
+                for (java.nio.file.Path f : dump.files()) {
+                    lines.add("  " + f);
+                }
+                if (rekey) {
+                    lines.add(rekeyed == 0 ? "nothing to rekey: no SA is up" : "rekeying its IKE SA and "
+                            + (rekeyed - 1) + " Child SA(s) so that their keys go into the key log");
+                } else if (!existing.isEmpty()) {
+                    lines.add("its " + existing.size() + " IKE SA(s) and their Child SAs were up before: their traffic"
+                            + " is dumped, their keys are not in the key log (dump with rekey, or rekey them)");
+                }
+                return new Outcome(true, "ipsec4j dump " + connection + " --stop ends it", lines);
+            });
+        } catch (IllegalStateException e) {
+            return new Outcome(false, e.getMessage(), List.of());
+        }
+    }
+
+    /** Stops a connection's tunnel dump and closes its files. */
+    public Outcome stopDump(String connection) {
+        TunnelDump dump;
+        try {
+            dump = call(() -> {
+                TunnelDump d = dumps.detach(connection);
+                if (dumps.isEmpty()) {
+                    engine.observe(null);
+                }
+                return d;
+            });
+        } catch (IllegalStateException e) {
+            dump = dumps.detach(connection); // the IKE thread is gone: nothing observes any more
+        }
+        if (dump == null) {
+            return new Outcome(false, "no dump of " + connection + " runs", List.of());
+        }
+        TunnelDump.Summary summary = dump.close();
+        return new Outcome(true, summary.text().stripTrailing(), List.of());
     }
 
     /** The IKE SAs now, for {@code status}. */

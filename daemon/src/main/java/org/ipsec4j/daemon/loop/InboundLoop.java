@@ -7,10 +7,14 @@ import java.util.concurrent.locks.Lock;
 import java.util.function.Consumer;
 
 import org.ipsec4j.daemon.config.OuterSocket;
+import org.ipsec4j.daemon.dump.TunnelDump;
+import org.ipsec4j.daemon.dump.TunnelDumps;
 import org.ipsec4j.esp.DataPlane;
 import org.ipsec4j.esp.InboundMetadata;
 import org.ipsec4j.esp.InboundResult;
+import org.ipsec4j.esp.selector.IpAddress;
 import org.ipsec4j.esp.selector.IpFamily;
+import org.ipsec4j.wire.IpProtocol;
 import org.ipsec4j.linux.DatagramBatch;
 import org.ipsec4j.linux.InetDatagramSocket;
 import org.ipsec4j.linux.TunDevice;
@@ -47,6 +51,11 @@ public final class InboundLoop implements Runnable {
     private final IkeReceiver ikeReceiver;
     /** The batch slot being processed (IKE messages need its addresses). */
     private int slot;
+    /** The tunnel dumps, or null; {@link #dumping} is what runs during the current batch. */
+    private final TunnelDumps dumps;
+    private TunnelDump[] dumping = new TunnelDump[0];
+    /** While a dump runs: the datagram before the data plane decrypts it in place. */
+    private byte[] wireCopy;
 
     public InboundLoop(OuterSocket purpose, InetDatagramSocket socket, TunDevice tun, DataPlane plane, Lock planeLock,
             DataPlaneGate gate, Consumer<String> log) {
@@ -56,6 +65,13 @@ public final class InboundLoop implements Runnable {
     /** @param ikeReceiver takes the IKE messages of a UDP socket; null: they are logged and dropped */
     public InboundLoop(OuterSocket purpose, InetDatagramSocket socket, TunDevice tun, DataPlane plane, Lock planeLock,
             DataPlaneGate gate, IkeReceiver ikeReceiver, Consumer<String> log) {
+        this(purpose, socket, tun, plane, planeLock, gate, ikeReceiver, null, log);
+    }
+
+    /** @param dumps the tunnel dumps whose connections' packets this thread copies out, or null */
+    public InboundLoop(OuterSocket purpose, InetDatagramSocket socket, TunDevice tun, DataPlane plane, Lock planeLock,
+            DataPlaneGate gate, IkeReceiver ikeReceiver, TunnelDumps dumps, Consumer<String> log) {
+        this.dumps = dumps;
         this.ikeReceiver = ikeReceiver;
         this.purpose = purpose;
         this.socket = socket;
@@ -82,6 +98,9 @@ public final class InboundLoop implements Runnable {
                 planeLock.lock();
                 try {
                     long now = System.nanoTime();
+                    if (dumps != null) {
+                        dumping = dumps.active(); // one volatile read per batch; empty while no dump runs
+                    }
                     for (int i = 0; i < received; i++) {
                         slot(i, now);
                     }
@@ -115,13 +134,66 @@ public final class InboundLoop implements Runnable {
             // it lies; the bytes before it (its headroom) belong to datagrams already delivered.
             for (int start = 0; start < length; start += size) {
                 int datagram = Math.min(size, length - start);
-                deliver(process(DataPlane.HEADROOM + start, datagram, now), now);
+                processAndDeliver(DataPlane.HEADROOM + start, datagram, now);
             }
         } else {
             if (purpose.family() == IpFamily.IPV6) {
                 setIpv6Metadata(i, 0, 0); // IPv6 raw sockets hand over ESP or AH without the IP header
             }
-            deliver(process(DataPlane.HEADROOM, length, now), now);
+            processAndDeliver(DataPlane.HEADROOM, length, now);
+        }
+    }
+
+    private void processAndDeliver(int off, int len, long now) throws ClosedChannelException {
+        if (dumping.length == 0) {
+            deliver(process(off, len, now), now);
+            return;
+        }
+        if (wireCopy == null) {
+            wireCopy = new byte[65_535];
+        }
+        System.arraycopy(buffer, off, wireCopy, 0, len);
+        InboundResult r = process(off, len, now);
+        dump(len, r);
+        deliver(r, now);
+    }
+
+    /** Copies an ESP packet of a dumped connection, as it arrived, and what it carried, into the dump. */
+    private void dump(int len, InboundResult r) {
+        int spiAt;
+        if (purpose.isUdp()) {
+            boolean esp = len >= 8 && (wireCopy[0] | wireCopy[1] | wireCopy[2] | wireCopy[3]) != 0;
+            spiAt = esp ? 0 : -1;
+        } else if (purpose.family() == IpFamily.IPV4) {
+            int ihl = (wireCopy[0] & 0x0F) * 4;
+            spiAt = len >= ihl + 8 && (wireCopy[9] & 0xFF) == IpProtocol.ESP ? ihl : -1;
+        } else {
+            spiAt = purpose.ipProtocol() == IpProtocol.ESP && len >= 8 ? 0 : -1;
+        }
+        if (spiAt < 0) {
+            return;
+        }
+        int spi = (wireCopy[spiAt] & 0xFF) << 24 | (wireCopy[spiAt + 1] & 0xFF) << 16
+                | (wireCopy[spiAt + 2] & 0xFF) << 8 | wireCopy[spiAt + 3] & 0xFF;
+        TunnelDump d = TunnelDumps.forSpi(dumping, spi);
+        if (d == null) {
+            return;
+        }
+        if (!purpose.isUdp() && purpose.family() == IpFamily.IPV4) {
+            d.esp(wireCopy, 0, len); // the raw IPv4 socket gave the whole packet
+        } else {
+            IpAddress source = IpAddress.of(batch.source(slot).address());
+            InetAddress local = batch.localAddress(slot);
+            IpAddress destination = local != null ? IpAddress.of(local)
+                    : r != null && r.sa() != null ? r.sa().localAddress() : IpAddress.zero(source.family());
+            if (purpose.isUdp()) {
+                d.espReceived(source, batch.sourcePort(slot), destination, purpose.udpPort(), wireCopy, 0, len);
+            } else {
+                d.espReceived(source, -1, destination, -1, wireCopy, 0, len);
+            }
+        }
+        if (r != null && r.action() == InboundResult.Action.DELIVER) {
+            d.inner(r.buffer(), r.offset(), r.length());
         }
     }
 

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import org.ipsec4j.daemon.config.OuterSocket;
+import org.ipsec4j.daemon.dump.TunnelDump;
+import org.ipsec4j.daemon.dump.TunnelDumps;
 import org.ipsec4j.esp.DataPlane;
 import org.ipsec4j.esp.OutboundResult;
 import org.ipsec4j.esp.sad.SecurityAssociation;
@@ -58,12 +60,24 @@ public final class OutboundLoop implements Runnable {
     private final OutboundResult result = new OutboundResult();
     private final Map<OuterSocket, SendQueue> queues = new LinkedHashMap<>();
     private final Map<SecurityAssociation, SocketEndpoint> peers = new IdentityHashMap<>();
+    /** The tunnel dumps, or null; {@link #dumping} is what runs during the current batch. */
+    private final TunnelDumps dumps;
+    private TunnelDump[] dumping = new TunnelDump[0];
+    /** While a dump runs: the inner packet before the data plane encrypts it in place. */
+    private byte[] innerCopy;
 
     /**
      * @param reservationUsedUp called when an SA's reserved sequence numbers ran out (the timer should extend)
      */
     public OutboundLoop(TunDevice tun, DataPlane plane, OuterSocketSet sockets, DataPlaneGate gate,
             Runnable reservationUsedUp, Consumer<String> log) {
+        this(tun, plane, sockets, gate, reservationUsedUp, null, log);
+    }
+
+    /** @param dumps the tunnel dumps whose connections' packets this thread copies out, or null */
+    public OutboundLoop(TunDevice tun, DataPlane plane, OuterSocketSet sockets, DataPlaneGate gate,
+            Runnable reservationUsedUp, TunnelDumps dumps, Consumer<String> log) {
+        this.dumps = dumps;
         this.tun = tun;
         this.plane = plane;
         this.sockets = sockets;
@@ -86,6 +100,9 @@ public final class OutboundLoop implements Runnable {
                 gate.enter();
                 try {
                     now = System.nanoTime();
+                    if (dumps != null) {
+                        dumping = dumps.active(); // one volatile read per batch; empty while no dump runs
+                    }
                     int packets = 0;
                     while (length > 0) {
                         read(length - vnet);
@@ -139,12 +156,26 @@ public final class OutboundLoop implements Runnable {
     }
 
     private void process(byte[] packet, int offset, int length) {
+        boolean dump = dumping.length > 0;
+        if (dump) {
+            if (innerCopy == null) {
+                innerCopy = new byte[MAX_PACKET];
+            }
+            System.arraycopy(packet, offset, innerCopy, 0, length);
+        }
         OutboundResult r;
         try {
             r = plane.processOutbound(packet, offset, length, now, result);
         } catch (RuntimeException e) {
             problems.log("outbound packet of " + length + " bytes not processed: " + e, now);
             return;
+        }
+        if (dump && r.action() == OutboundResult.Action.SEND && r.sa() != null) {
+            TunnelDump d = TunnelDumps.forSpi(dumping, r.sa().spi());
+            if (d != null) {
+                d.inner(innerCopy, 0, length);
+                d.esp(r.buffer(), r.packetOffset(), r.packetLength());
+            }
         }
         try {
             switch (r.action()) {

@@ -83,8 +83,9 @@ class ControlServerTest {
         Path path = directory.resolve("control.sock");
         try (ControlServer server = ControlServer.start(path, ControlServerTest::echo, log::add)) {
             assertEquals(path, server.path());
-            assertEquals("error a request is one line of at most 256 bytes\n", raw(path, "x".repeat(10_000) + "\n"));
-            assertEquals("error a request is one line of at most 256 bytes\n", raw(path, "sta\u0001tus\n"));
+            String tooLong = "error a request is one line of at most " + ControlProtocol.MAX_REQUEST_BYTES + " bytes\n";
+            assertEquals(tooLong, raw(path, "x".repeat(10_000) + "\n"));
+            assertEquals(tooLong, raw(path, "sta\u0001tus\n"));
             assertEquals("ok\nyou said status\n", raw(path, "status"), "end of stream ends the line too");
         }
     }

@@ -412,6 +412,7 @@ final class ChildCreateTask implements Task {
                 SelectorRange.policies(local, remote));
         // The responder of a rekey keeps sending on the old SA until the initiator deletes it: until then it
         // cannot know its response arrived (RFC 7296 §2.8), and the kernel switches on that removal.
+        sa.engine.observeChildKeys(sa, pair); // before the data plane: a dump sees the SA's first packet
         sa.engine.kernel().install(pair, weInitiatedExchange || !rekey);
         ChildSa child = new ChildSa(config, reqid, inbound, outbound, suite, local, remote, encap);
         child.installedAt = now;

@@ -13,6 +13,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
+import org.ipsec4j.esp.selector.IpAddress;
+import org.ipsec4j.ike.crypto.IkeKeyMaterial;
+import org.ipsec4j.ike.keys.EspSaSecrets;
+import org.ipsec4j.ike.keys.IkeSaSecrets;
 import org.ipsec4j.ike.message.ExchangeType;
 import org.ipsec4j.ike.message.IkeHeader;
 import org.ipsec4j.ike.message.IkeMessage;
@@ -59,6 +63,8 @@ public final class IkeEngine {
     private final Map<Long, Tombstone> tombstones = new HashMap<>();
     private final byte[] cookieSecret = new byte[COOKIE_SECRET_LENGTH];
     private int nextReqid = 1;
+    /** Set only while a tunnel dump runs. */
+    private IkeObserver observer;
     private long droppedMessages;
     private long cookiesDemanded;
 
@@ -221,6 +227,14 @@ public final class IkeEngine {
         }
     }
 
+    /**
+     * Hands the traffic and the new keys of the connections the observer asks for to it, from now on (null:
+     * nobody watches any more). Set one only while it is needed: keys reach it.
+     */
+    public void observe(IkeObserver observer) {
+        this.observer = observer;
+    }
+
     public List<IkeSaStatus> status() {
         List<IkeSaStatus> out = new ArrayList<>();
         for (IkeSa sa : byOurSpi.values()) {
@@ -266,7 +280,7 @@ public final class IkeEngine {
         }
         long ourSpi = h.initiator() ? h.responderSpi() : h.initiatorSpi();
         IkeSa sa = byOurSpi.get(ourSpi);
-        if (sa == null && !h.response() && answerFromTombstone(ourSpi, h, from, to, now)) {
+        if (sa == null && !h.response() && answerFromTombstone(ourSpi, h, datagram, now)) {
             return;
         }
         if (sa == null || (h.initiator() ? sa.spiI != h.initiatorSpi() : (sa.spiR != 0 && sa.spiR != h.responderSpi()))) {
@@ -279,6 +293,7 @@ public final class IkeEngine {
             droppedMessages++; // our own role's flag: a reflected or forged message
             return;
         }
+        observeReceived(sa.config, datagram, sa.local);
         sa.receive(message, data, data.length, from, to, now);
     }
 
@@ -286,6 +301,7 @@ public final class IkeEngine {
         IkeHeader h = message.header();
         IkeSa known = byInitRequest.get(halfOpenKey(h.initiatorSpi(), from));
         if (known != null) {
+            observeReceived(known.config, new IkeDatagram(to, from, data), known.local);
             // A retransmission: the same answer while the SA is half-open, silence once IKE_AUTH went through.
             known.receive(message, data, data.length, from, to, now);
             return;
@@ -316,6 +332,8 @@ public final class IkeEngine {
             answerInitError(h, from, to, NotifyType.NO_PROPOSAL_CHOSEN, new byte[0]);
             return;
         }
+        observeReceived(config, new IkeDatagram(to, from, data), to);
+        observeMessage(config, false, to, from, h, message.payloads());
         IkeSaInitTask.respond(this, config, message, data, from, to, now);
     }
 
@@ -341,31 +359,42 @@ public final class IkeEngine {
 
     /** A stateless answer to an IKE_SA_INIT request: one notify, responder SPI zero (§2.6, §1.2). */
     void answerInitError(IkeHeader request, Endpoint from, Endpoint to, int notifyType, byte[] data) {
+        answerInitError(request, from, to, notifyType, data, null);
+    }
+
+    /** As above, for a request of a known connection (a tunnel dump of it shows the answer). */
+    void answerInitError(IkeHeader request, Endpoint from, Endpoint to, int notifyType, byte[] data,
+                         IkeConnection config) {
         IkeHeader h = new IkeHeader(request.initiatorSpi(), 0, 0, 2, 0, ExchangeType.IKE_SA_INIT.value(), false, true,
                 false, 0, 0);
-        send(new IkeDatagram(to, from, MessageCodec.encode(h, List.of(new NotifyPayload(0, new byte[0], notifyType,
-                data)))));
+        List<Payload> payloads = List.of(new NotifyPayload(0, new byte[0], notifyType, data));
+        send(config, new IkeDatagram(to, from, MessageCodec.encode(h, payloads)));
+        observeMessage(config, true, to, from, h, payloads);
     }
 
     /** A record of an IKE SA the peer deleted: enough to answer its retransmitted Delete again. */
-    private record Tombstone(long spiI, long spiR, int messageId, List<byte[]> response, long until) {
+    private record Tombstone(long spiI, long spiR, int messageId, List<byte[]> response, long until,
+                             IkeConnection config) {
     }
 
     /** Remembers the response that ended an IKE SA (a Delete we answered). */
     void bury(IkeSa sa, int messageId, List<byte[]> response, long now) {
         tombstones.values().removeIf(t -> t.until() <= now);
         tombstones.put(sa.ourSpi(), new Tombstone(sa.spiI, sa.spiR, messageId, response,
-                now + settings.retransmitGiveUpNanos()));
+                now + settings.retransmitGiveUpNanos(), sa.config));
     }
 
-    private boolean answerFromTombstone(long ourSpi, IkeHeader h, Endpoint from, Endpoint to, long now) {
+    private boolean answerFromTombstone(long ourSpi, IkeHeader h, IkeDatagram datagram, long now) {
+        Endpoint from = datagram.remote();
+        Endpoint to = datagram.local();
         Tombstone t = tombstones.get(ourSpi);
         if (t == null || t.until() <= now || t.spiI() != h.initiatorSpi() || t.spiR() != h.responderSpi()
                 || t.messageId() != h.messageId()) {
             return false;
         }
+        observeReceived(t.config(), datagram, null);
         for (byte[] d : t.response()) {
-            send(new IkeDatagram(to, from, d));
+            send(t.config(), new IkeDatagram(to, from, d));
         }
         return true;
     }
@@ -398,6 +427,101 @@ public final class IkeEngine {
 
     void send(IkeDatagram d) {
         outgoing.add(d);
+    }
+
+    /** Sends a datagram of a connection's IKE SA (null: of none); an observer of the connection sees it. */
+    void send(IkeConnection config, IkeDatagram d) {
+        outgoing.add(d);
+        IkeObserver o = observerOf(config);
+        if (o != null) {
+            try {
+                o.datagram(config.name(), true, d);
+            } catch (RuntimeException e) {
+                // an observer's problem is not the IKE SA's
+            }
+        }
+    }
+
+    // ---- observation (tunnel dumps) ------------------------------------------------------------------------
+
+    private IkeObserver observerOf(IkeConnection config) {
+        IkeObserver o = observer;
+        if (o == null || config == null) {
+            return null;
+        }
+        try {
+            return o.observes(config.name()) ? o : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A datagram that arrived for a connection; {@code local} fills in an address the socket did not tell. */
+    void observeReceived(IkeConnection config, IkeDatagram d, Endpoint local) {
+        IkeObserver o = observerOf(config);
+        if (o == null) {
+            return;
+        }
+        IkeDatagram seen = d.local().address().isZero() && local != null
+                ? new IkeDatagram(new Endpoint(local.address(), d.local().port()), d.remote(), d.data()) : d;
+        try {
+            o.datagram(config.name(), false, seen);
+        } catch (RuntimeException e) {
+            // an observer's problem is not the IKE SA's
+        }
+    }
+
+    /** A whole message in the clear (see {@link IkeObserver#message}). */
+    void observeMessage(IkeConnection config, boolean outbound, Endpoint local, Endpoint remote, IkeHeader h,
+                        List<Payload> payloads) {
+        IkeObserver o = observerOf(config);
+        if (o == null) {
+            return;
+        }
+        try {
+            o.message(config.name(), outbound, local, remote, h, payloads);
+        } catch (RuntimeException e) {
+            // an observer's problem is not the IKE SA's
+        }
+    }
+
+    /** The keys of a new IKE SA, copied, for an observer of its connection. */
+    void observeIkeKeys(IkeSa sa, IkeSuite suite, IkeKeyMaterial keys) {
+        IkeObserver o = observerOf(sa.config);
+        if (o == null) {
+            return;
+        }
+        IkeSaSecrets copy = new IkeSaSecrets(sa.spiI, sa.spiR, suite.encryption(), suite.keyBits(), suite.integrity(),
+                keys.skEi().clone(), keys.skEr().clone(), keys.skAi().clone(), keys.skAr().clone());
+        try {
+            o.ikeSaKeys(sa.config.name(), copy);
+        } catch (RuntimeException e) {
+            copy.destroy();
+        }
+    }
+
+    /** The keys of a new Child SA pair, copied, for an observer of its connection. */
+    void observeChildKeys(IkeSa sa, ChildSaInstallation pair) {
+        IkeObserver o = observerOf(sa.config);
+        if (o == null) {
+            return;
+        }
+        IpAddress local = pair.localAddress();
+        IpAddress remote = pair.remoteAddress();
+        EspSaSecrets out = new EspSaSecrets(pair.outboundSpi(), local, remote, pair.transform(),
+                pair.extendedSequenceNumbers(), copy(pair.outboundEncryptionKey()), copy(pair.outboundIntegrityKey()));
+        EspSaSecrets in = new EspSaSecrets(pair.inboundSpi(), remote, local, pair.transform(),
+                pair.extendedSequenceNumbers(), copy(pair.inboundEncryptionKey()), copy(pair.inboundIntegrityKey()));
+        try {
+            o.childSaKeys(sa.config.name(), pair.name(), sa.spiI, sa.spiR, out, in);
+        } catch (RuntimeException e) {
+            out.destroy();
+            in.destroy();
+        }
+    }
+
+    private static byte[] copy(byte[] key) {
+        return key == null ? new byte[0] : key.clone();
     }
 
     IkeSettings settings() {

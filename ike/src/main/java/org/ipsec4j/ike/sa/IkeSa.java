@@ -115,6 +115,7 @@ final class IkeSa {
 
     /** Installs the keys of a new or rekeyed IKE SA (§2.14 / §2.18). */
     void installKeys(IkeSuite s, IkeKeyMaterial keys) {
+        engine.observeIkeKeys(this, s, keys);
         suite = s;
         skD = keys.skD();
         skPi = keys.skPi();
@@ -244,6 +245,7 @@ final class IkeSa {
         } else {
             activeDatagrams = protection.seal(h, payloads, fragmentation, maxMessageLength());
         }
+        engine.observeMessage(config, true, local, remote, h, payloads);
         retransmits = 0;
         retransmitAt = now + engine.settings().retransmitDelayNanos(0);
         transmit(activeDatagrams);
@@ -256,7 +258,7 @@ final class IkeSa {
 
     private void transmit(List<byte[]> datagrams) {
         for (byte[] d : datagrams) {
-            engine.send(new IkeDatagram(local, remote, d));
+            engine.send(config, new IkeDatagram(local, remote, d));
         }
     }
 
@@ -294,6 +296,7 @@ final class IkeSa {
                 return;
             }
         }
+        engine.observeMessage(config, false, local, from, h, inClear(message, payloads));
         authenticated(from, now);
         Task t = active;
         active = null;
@@ -337,6 +340,7 @@ final class IkeSa {
         if (payloads == null) {
             return;
         }
+        engine.observeMessage(config, false, to, from, h, inClear(message, payloads));
         if (state == State.CONNECTING) {
             // §2.23: the initiator moved to port 4500 for IKE_AUTH; answer where it now talks from.
             local = to;
@@ -353,6 +357,7 @@ final class IkeSa {
         }
         IkeHeader rh = new IkeHeader(spiI, spiR, 0, 2, 0, h.exchangeType(), initiator, true, false, h.messageId(), 0);
         cachedResponse = protection.seal(rh, answer.payloads(), fragmentation, maxMessageLength());
+        engine.observeMessage(config, true, local, remote, rh, answer.payloads());
         cachedResponseId = h.messageId();
         peerNextRequestId++;
         transmit(cachedResponse);
@@ -386,6 +391,16 @@ final class IkeSa {
     void initCompletedAsInitiator() {
         nextRequestId = 1;
         peerNextRequestId = 0;
+    }
+
+    /** A received message's payloads in the clear: those before its SK (or SKF) payload, then the ones inside. */
+    private static List<Payload> inClear(IkeMessage message, List<Payload> inner) {
+        if (message.encrypted() == null) {
+            return inner;
+        }
+        List<Payload> all = new ArrayList<>(message.payloads().subList(0, message.payloads().size() - 1));
+        all.addAll(inner);
+        return all;
     }
 
     private List<Payload> open(IkeMessage message, byte[] datagram, int length) {
@@ -529,6 +544,7 @@ final class IkeSa {
             List<Payload> p = f.notifyPayload() != null ? List.of(f.notifyPayload())
                     : List.of(new NotifyPayload(0, new byte[0], NotifyType.AUTHENTICATION_FAILED, new byte[0]));
             transmit(protection.seal(h, p, fragmentation, maxMessageLength()));
+            engine.observeMessage(config, true, local, remote, h, p);
         }
         destroy(now, false);
     }

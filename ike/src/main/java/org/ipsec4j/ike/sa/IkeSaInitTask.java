@@ -158,7 +158,7 @@ final class IkeSaInitTask implements Task {
         KeyExchangePayload ke = Notifies.first(payloads, KeyExchangePayload.class);
         NoncePayload nonce = Notifies.first(payloads, NoncePayload.class);
         if (saPayload == null || ke == null || nonce == null) {
-            engine.answerInitError(h, from, to, NotifyType.INVALID_SYNTAX, new byte[0]);
+            engine.answerInitError(h, from, to, NotifyType.INVALID_SYNTAX, new byte[0], config);
             return;
         }
         List<Proposal> ours = numbered(config.proposals());
@@ -171,12 +171,12 @@ final class IkeSaInitTask implements Task {
             engine.eventFor(config, IkeEvent.Kind.IKE_SA_FAILED, "no acceptable IKE proposal from " + from
                     + " (it offered " + ProposalNegotiation.describe(saPayload.proposals())
                     + "), answered NO_PROPOSAL_CHOSEN");
-            engine.answerInitError(h, from, to, NotifyType.NO_PROPOSAL_CHOSEN, new byte[0]);
+            engine.answerInitError(h, from, to, NotifyType.NO_PROPOSAL_CHOSEN, new byte[0], config);
             return;
         }
         if (ke.dhGroup() != suite.dhGroup().id()) {
             int g = suite.dhGroup().id();
-            engine.answerInitError(h, from, to, NotifyType.INVALID_KE_PAYLOAD, new byte[] {(byte) (g >>> 8), (byte) g});
+            engine.answerInitError(h, from, to, NotifyType.INVALID_KE_PAYLOAD, new byte[] {(byte) (g >>> 8), (byte) g}, config);
             return;
         }
         long spiR = engine.newSpi();
@@ -190,7 +190,7 @@ final class IkeSaInitTask implements Task {
         } catch (InvalidKeyExchangeException e) {
             dh.destroy();
             engine.eventFor(config, IkeEvent.Kind.IKE_SA_FAILED, "invalid KE value from " + from + ": " + e.getMessage());
-            engine.answerInitError(h, from, to, NotifyType.INVALID_SYNTAX, new byte[0]);
+            engine.answerInitError(h, from, to, NotifyType.INVALID_SYNTAX, new byte[0], config);
             return;
         }
         detectNat(sa, payloads, h.initiatorSpi(), 0, from, to);
@@ -222,7 +222,8 @@ final class IkeSaInitTask implements Task {
         sa.installKeys(suite, keys);
         sa.cacheInitResponse(response);
         engine.adopt(sa);
-        engine.send(new IkeDatagram(to, from, response));
+        engine.send(config, new IkeDatagram(to, from, response));
+        engine.observeMessage(config, true, to, from, rh, out);
     }
 
     /**
