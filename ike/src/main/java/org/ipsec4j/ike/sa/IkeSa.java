@@ -90,6 +90,24 @@ final class IkeSa {
     /** For a responder: the initiator's SPI and address its IKE_SA_INIT came with (the engine's key). */
     String initRequestKey;
 
+    /** ESP in UDP whatever NAT detection finds: {@code encap = yes}, or learnt from an ESP path failure. */
+    boolean forceEncapsulation;
+    /** Whether IKE_AUTH says INITIAL_CONTACT: not when this SA is to replace a live one of ours. */
+    boolean initialContact = true;
+    /** The IKE SA built to take over from this one (ESP path repair), or null. */
+    IkeSa replacedBy;
+    /** The IKE SA this one is built to take over from, or null. */
+    IkeSa replacing;
+    final PathMtuDiscovery pathMtu = new PathMtuDiscovery(this);
+    final EspPathMonitor espPath = new EspPathMonitor(this);
+    /** Round trip of the last exchange answered at the first try, nanoseconds; 0 before one. */
+    long roundTrip;
+    private long requestSentAt;
+    private IkeHeader activeHeader;
+    private List<Payload> activePayloads;
+    private boolean activeDontFragment;
+    private boolean probeRefragmented;
+
     IkeSa(IkeEngine engine, IkeConnection config, boolean initiator, long spiI, long spiR, Endpoint local,
           Endpoint remote, long now) {
         this.engine = engine;
@@ -101,6 +119,7 @@ final class IkeSa {
         this.remote = remote;
         this.createdAt = now;
         this.lastInboundAt = now;
+        this.forceEncapsulation = config.forceEncapsulation();
     }
 
     long ourSpi() {
@@ -127,7 +146,7 @@ final class IkeSa {
 
     /** After IKE_SA_INIT: move to port 4500 if a NAT is in the way or encapsulation is forced (§2.23). */
     void floatToNatTraversalPort() {
-        if ((natLocal || natRemote || config.forceEncapsulation()) && local.port() == 500) {
+        if ((natLocal || natRemote || forceEncapsulation) && local.port() == 500) {
             local = local.withPort(UdpEncapsulation.NAT_T_PORT);
             if (remote.port() == 500) {
                 remote = remote.withPort(UdpEncapsulation.NAT_T_PORT);
@@ -136,7 +155,7 @@ final class IkeSa {
     }
 
     boolean encapsulateEsp() {
-        return natLocal || natRemote || config.forceEncapsulation();
+        return natLocal || natRemote || forceEncapsulation;
     }
 
     UdpEncapsulation udpEncapsulation() {
@@ -237,16 +256,33 @@ final class IkeSa {
     private void sendRequest(ExchangeType exchange, List<Payload> payloads, long now) {
         int id = exchange == ExchangeType.IKE_SA_INIT ? 0 : nextRequestId;
         IkeHeader h = new IkeHeader(spiI, spiR, 0, 2, 0, exchange.value(), initiator, false, false, id, 0);
+        activeHeader = h;
+        activePayloads = payloads;
+        activeDontFragment = false;
+        probeRefragmented = false;
+        retransmits = 0;
+        retransmitAt = now + engine.settings().retransmitDelayNanos(0);
         if (exchange == ExchangeType.IKE_SA_INIT) {
             byte[] m = org.ipsec4j.ike.message.MessageCodec.encode(h, payloads);
             initRequest = m;
             activeDatagrams = List.of(m);
+        } else if (active instanceof PathProbeTask probe && probe.sizesThePath()) {
+            // One IP packet of exactly the probed size, DF set; a short wait, then the same message in fragments.
+            activeDatagrams = protection.seal(h, payloads, false, Integer.MAX_VALUE);
+            activeDontFragment = true;
+            retransmitAt = now + probeTimeout();
         } else {
             activeDatagrams = protection.seal(h, payloads, fragmentation, maxMessageLength());
         }
-        retransmits = 0;
-        retransmitAt = now + engine.settings().retransmitDelayNanos(0);
+        requestSentAt = now;
         transmit(activeDatagrams);
+        activeDontFragment = false;
+    }
+
+    /** How long an unfragmented probe may go unanswered: a few round trips, 0.5 to 3 s (1 s before we know). */
+    long probeTimeout() {
+        long rtt = roundTrip == 0 ? 250_000_000L : roundTrip;
+        return Math.clamp(4 * rtt, 500_000_000L, 3_000_000_000L);
     }
 
     /** Puts a task at the head of the queue: a retried IKE_SA_INIT, or IKE_AUTH right after it. */
@@ -256,7 +292,7 @@ final class IkeSa {
 
     private void transmit(List<byte[]> datagrams) {
         for (byte[] d : datagrams) {
-            engine.send(new IkeDatagram(local, remote, d));
+            engine.send(new IkeDatagram(local, remote, d, activeDontFragment));
         }
     }
 
@@ -295,9 +331,14 @@ final class IkeSa {
             }
         }
         authenticated(from, now);
+        if (retransmits == 0 && !(active instanceof PathProbeTask)) {
+            roundTrip = now - requestSentAt;
+        }
         Task t = active;
         active = null;
         activeDatagrams = null;
+        activeHeader = null;
+        activePayloads = null;
         retransmitAt = Long.MAX_VALUE;
         if (t.exchange() != ExchangeType.IKE_SA_INIT) {
             nextRequestId++;
@@ -438,6 +479,10 @@ final class IkeSa {
         }
         if (state == State.ESTABLISHED) {
             d = Math.min(d, Math.min(rekeyAt, dpdAt));
+            d = Math.min(d, espPath.nextDeadline());
+            if (!busy() && queue.isEmpty() && replacedBy == null) {
+                d = Math.min(d, pathMtu.nextProbeAt()); // probes go only when nothing else waits
+            }
             for (ChildSa c : children) {
                 if (c.state == ChildSa.State.INSTALLED) {
                     d = Math.min(d, c.rekeyAt);
@@ -451,6 +496,16 @@ final class IkeSa {
     void onTimer(long now) {
         if (state == State.DEAD) {
             return;
+        }
+        if (now >= retransmitAt && active instanceof PathProbeTask probe && probe.sizesThePath()
+                && !probeRefragmented) {
+            // The unfragmented probe got no answer: its size did not pass. Send the same message in IKE fragments
+            // (RFC 7383 §2.5.2 allows re-fragmenting a retransmission), which tells whether the peer is there.
+            probe.firstTransmissionLost();
+            probeRefragmented = true;
+            activeDatagrams = protection.seal(activeHeader, activePayloads, true, maxMessageLength());
+            retransmitAt = now + engine.settings().retransmitDelayNanos(0);
+            transmit(activeDatagrams);
         }
         if (now >= retransmitAt) {
             if (retransmits >= engine.settings().retransmitTries()) {
@@ -491,6 +546,17 @@ final class IkeSa {
                 scheduleDpd(now);
             }
         }
+        espPath.onTimer(now);
+        if (now >= pathMtu.nextProbeAt() && !busy() && queue.isEmpty() && replacedBy == null
+                && state == State.ESTABLISHED) {
+            int size = pathMtu.nextSize();
+            pathMtu.probeQueued();
+            if (size > 0) {
+                queue(new PathProbeTask(PathProbeTask.Purpose.PATH_MTU, size), now);
+            } else {
+                pathMtu.result(0, true, now); // nothing left to narrow: the search is over
+            }
+        }
         for (ChildSa c : List.copyOf(children)) {
             if (now >= c.expireAt) {
                 // Hard lifetime: the pair stops carrying traffic now, and the peer hears of it (§1.4.1) so that it
@@ -505,6 +571,17 @@ final class IkeSa {
                 queue(ChildCreateTask.rekey(c), now);
             }
         }
+    }
+
+    /** The established IKE SA starts watching its path: path MTU probes and ESP path checks. */
+    void startPathWatch(long now) {
+        pathMtu.start(now);
+        espPath.start(now);
+    }
+
+    /** The peer answered an ESP path check ({@link EspPathMonitor}). */
+    void espPathChecked(boolean fullSizeLost, int size, long now) {
+        espPath.checked(fullSizeLost, size, now);
     }
 
     /** Retransmissions exhausted: the peer is gone. Children and SA go without a message (§2.4). */
@@ -559,6 +636,9 @@ final class IkeSa {
         active = null;
         queue.clear();
         retransmitAt = Long.MAX_VALUE;
+        if (replacing != null && replacing.replacedBy == this && was != State.ESTABLISHED) {
+            replacing.replacedBy = null; // the repair failed; the old SA goes on (and may try again later)
+        }
         engine.forget(this);
         if (was == State.ESTABLISHED || was == State.DELETING) {
             engine.event(IkeEvent.Kind.IKE_SA_DELETED, this, "");
@@ -598,6 +678,6 @@ final class IkeSa {
                 config.local().id().toString(), peerId != null ? peerId.toString() : config.remote().id().toString(),
                 suite != null ? suite.toString() : null, natLocal, natRemote, encapsulateEsp(), fragmentation,
                 virtualIp != null ? virtualIp.toString() : assignedVirtualIp != null ? assignedVirtualIp.toString()
-                        : null, cs);
+                        : null, cs, pathMtu.pathMtu(), pathMtu.describe());
     }
 }
