@@ -78,6 +78,8 @@ public final class IkeService implements AutoCloseable {
             IkeEvent.Kind.CHILD_SA_REKEYED, IkeEvent.Kind.CHILD_SA_DELETED, IkeEvent.Kind.IKE_SA_DELETED,
             IkeEvent.Kind.IKE_SA_ESTABLISHED, IkeEvent.Kind.VIRTUAL_IP_ASSIGNED, IkeEvent.Kind.PEER_ADDRESS_CHANGED,
             IkeEvent.Kind.PEER_DEAD, IkeEvent.Kind.IKE_SA_FAILED);
+    /** How often traffic on a trap child's hold may start an initiation. */
+    private static final long ACQUIRE_INTERVAL_NANOS = 1_000_000_000L;
 
     private final IkeEngine engine;
     private final IkeTransport transport;
@@ -91,6 +93,9 @@ public final class IkeService implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong overflowed = new java.util.concurrent.atomic.AtomicLong();
     private final Thread thread;
     private volatile boolean stopped;
+    /** Set by the kernel when IKE's holds changed (the routes follow); read and cleared on the IKE thread. */
+    private final java.util.function.BooleanSupplier holdsChanged;
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> lastAcquire = new java.util.concurrent.ConcurrentHashMap<>();
 
     // IKE thread only:
     private IkeConfiguration configuration;
@@ -131,7 +136,8 @@ public final class IkeService implements AutoCloseable {
     }
 
     private IkeService(IkeConfiguration configuration, IpsecKernel kernel, IkeTransport transport,
-            NetworkListener network, Consumer<String> log) {
+            NetworkListener network, Consumer<String> log, java.util.function.BooleanSupplier holdsChanged) {
+        this.holdsChanged = holdsChanged;
         this.configuration = configuration;
         this.transport = transport;
         this.network = network;
@@ -152,7 +158,16 @@ public final class IkeService implements AutoCloseable {
     /** Starts the IKE thread; nothing is initiated until {@link #startConfigured}. */
     public static IkeService start(IkeConfiguration configuration, IpsecKernel kernel, IkeTransport transport,
             NetworkListener network, Consumer<String> log) {
-        IkeService service = new IkeService(configuration, kernel, transport, network, log);
+        return start(configuration, kernel, transport, network, log, () -> false);
+    }
+
+    /**
+     * As {@link #start(IkeConfiguration, IpsecKernel, IkeTransport, NetworkListener, Consumer)}; {@code holdsChanged}
+     * says (and forgets) whether the kernel's fail-closed holds changed, so that the routes follow them too.
+     */
+    public static IkeService start(IkeConfiguration configuration, IpsecKernel kernel, IkeTransport transport,
+            NetworkListener network, Consumer<String> log, java.util.function.BooleanSupplier holdsChanged) {
+        IkeService service = new IkeService(configuration, kernel, transport, network, log, holdsChanged);
         service.thread.start();
         return service;
     }
@@ -203,7 +218,7 @@ public final class IkeService implements AutoCloseable {
                 sendProblems.log("ike: sending " + datagram + " failed: " + e.getMessage(), now);
             }
         }
-        if (networkChanged) {
+        if (networkChanged | holdsChanged.getAsBoolean()) {
             updateNetwork();
         }
     }
@@ -322,6 +337,40 @@ public final class IkeService implements AutoCloseable {
         });
     }
 
+    /**
+     * An outbound packet hit the hold {@code key} and was dropped for want of an SA (from a packet thread; at most
+     * once a second per hold reaches the IKE thread): a child that traps (start_action or dpd_action = trap) is
+     * initiated, unless it is up or on its way.
+     */
+    public void acquire(String key) {
+        if (stopped) {
+            return;
+        }
+        long now = System.nanoTime();
+        Long last = lastAcquire.get(key);
+        if (last != null && now - last < ACQUIRE_INTERVAL_NANOS) {
+            return;
+        }
+        lastAcquire.put(key, now);
+        queue.add(() -> {
+            IkeEngine.HoldOwner owner = engine.acquire(key);
+            if (owner == null) {
+                return;
+            }
+            log.accept("ike: traffic for " + key + " (held, trap): initiating " + owner.connection());
+            try {
+                initiate(owner.connection(), owner.child(), System.nanoTime());
+            } catch (IllegalArgumentException e) {
+                log.accept("ike: cannot initiate " + key + ": " + e.getMessage());
+            }
+        });
+    }
+
+    /** The MTU of the link that holds a local address: the upper end of the path MTU probes. */
+    public void setLinkMtu(java.util.function.ToIntFunction<org.ipsec4j.esp.selector.IpAddress> linkMtu) {
+        queue.add(() -> engine.setLinkMtu(linkMtu));
+    }
+
     /** Initiates every child with {@code start_action = start}. */
     public void startConfigured() {
         queue.add(() -> {
@@ -392,6 +441,8 @@ public final class IkeService implements AutoCloseable {
                 return done(false, "no connection named '" + connection + "'" + names());
             }
             if (!any) {
+                // What it held (fail closed) is released all the same: the operator wants it down.
+                engine.terminate(connection, System.nanoTime());
                 return done(false, connection + " has no IKE SA");
             }
             boolean established = engine.status().stream().anyMatch(sa -> sa.connection().equals(connection)
@@ -623,14 +674,14 @@ public final class IkeService implements AutoCloseable {
             children.add(new StatusReport.ChildSaReport(ch.name(), ch.state(), ch.reqid(), ch.mode(),
                     String.format("%08x", ch.inboundSpi()), String.format("%08x", ch.outboundSpi()), ch.suite(),
                     ch.udpEncapsulation(), ch.localSelectors(), ch.remoteSelectors(), ch.inboundBytes(),
-                    ch.inboundPackets(), ch.outboundBytes(), ch.outboundPackets()));
+                    ch.inboundPackets(), ch.outboundBytes(), ch.outboundPackets(), ch.espPathFailure()));
         }
         return new StatusReport.IkeSaReport(sa.connection(), sa.state(), String.format("%016x", sa.initiatorSpi()),
                 String.format("%016x", sa.responderSpi()), sa.initiator(), sa.local().address().toString(),
                 sa.local().port(), sa.remote().address().toString(), sa.remote().port(), sa.localId(), sa.remoteId(),
-                sa.suite(), sa.natLocal(), sa.natRemote(), sa.udpEncapsulation(), c != null && c.forceEncapsulation(),
+                sa.suite(), sa.natLocal(), sa.natRemote(), sa.udpEncapsulation(), sa.natFaked(),
                 sa.fragmentation(),
-                ours ? sa.virtualIp() : null, ours ? null : sa.virtualIp(), children);
+                ours ? sa.virtualIp() : null, ours ? null : sa.virtualIp(), children, sa.pathMtu(), sa.pathMtuState());
     }
 
     private static StatusReport.IkeSummary summary(IkeConfiguration configuration, long dropped) {

@@ -678,6 +678,6 @@ final class IkeSa {
                 config.local().id().toString(), peerId != null ? peerId.toString() : config.remote().id().toString(),
                 suite != null ? suite.toString() : null, natLocal, natRemote, encapsulateEsp(), fragmentation,
                 virtualIp != null ? virtualIp.toString() : assignedVirtualIp != null ? assignedVirtualIp.toString()
-                        : null, cs, pathMtu.pathMtu(), pathMtu.describe());
+                        : null, cs, pathMtu.pathMtu(), pathMtu.describe(), forceEncapsulation);
     }
 }
