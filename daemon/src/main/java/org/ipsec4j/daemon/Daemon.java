@@ -571,7 +571,8 @@ public final class Daemon implements AutoCloseable {
         if (net != null) {
             // The device and its routes go (the outbound thread wakes and ends); the prohibit routes and the rule
             // stay unless told otherwise: fail closed until a daemon runs again.
-            heldClosed = net.close(options.onExit() == DaemonOptions.OnExit.HOLD);
+            // A daemon that never got ready leaves nothing of its own, but what a previous one left stays.
+            heldClosed = net.close(options.onExit() == DaemonOptions.OnExit.HOLD && (ready || net.inherited()));
         }
         sockets.close(); // the inbound threads wake and end
         List<Thread> all;

@@ -62,6 +62,8 @@ public final class TunnelNetwork implements AutoCloseable {
     private final Set<IpPrefix> leftovers = new LinkedHashSet<>();
     private final java.nio.file.Path stateFile;
     private boolean closed;
+    /** Whether a previous daemon left this table fail closed (its rule or prohibit routes were here). */
+    private boolean inherited;
     private int mtu;
 
     private TunnelNetwork(TunDevice tun, NetlinkRouteSocket netlink, int table, int mark, int rulePriority,
@@ -170,6 +172,7 @@ public final class TunnelNetwork implements AutoCloseable {
                 if (e.errno() == EEXIST) {
                     log.accept("kept the routing rule a previous daemon left: " + rule);
                     rules.add(rule);
+                    inherited = true;
                     continue;
                 }
                 throw e;
@@ -187,6 +190,7 @@ public final class TunnelNetwork implements AutoCloseable {
                     IpPrefix prefix = IpPrefix.parse(line.strip());
                     leftovers.add(prefix);
                     prohibited.add(prefix);
+                    inherited = true;
                 }
             }
             if (!leftovers.isEmpty()) {
@@ -301,6 +305,11 @@ public final class TunnelNetwork implements AutoCloseable {
         if (changed) {
             writeState();
         }
+    }
+
+    /** Whether a previous daemon left the table fail closed: a daemon that fails to start then keeps it so. */
+    public synchronized boolean inherited() {
+        return inherited;
     }
 
     /** The prefixes that have a fail-closed prohibit route now. */
