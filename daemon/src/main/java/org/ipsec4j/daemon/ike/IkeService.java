@@ -146,13 +146,40 @@ public final class IkeService implements AutoCloseable {
         this.sendProblems = new RateLimitedLog(log, 10_000_000_000L);
         this.floodLog = new RateLimitedLog(log, 10_000_000_000L);
         // The keys are looked up on the IKE thread, always in the configuration in force.
-        this.engine = new IkeEngine(IkeSettings.DEFAULT, kernel,
+        this.engine = new IkeEngine(settings(log), kernel,
                 (local, remote) -> this.configuration.sharedKeys().find(local, remote), new SecureRandom(),
                 Clock.systemUTC(), events::add);
         for (IkeConnection c : configuration.connections()) {
             engine.addConnection(c);
         }
         this.thread = Thread.ofPlatform().name("ipsec4j-ike").daemon().unstarted(this::run);
+    }
+
+    /**
+     * System property {@value #RETRANSMIT_PROPERTY}: strongSwan's charon.retransmit_timeout, _base and _tries as
+     * {@code SECONDS,BASE,TRIES} (e.g. {@code 1,1.2,3}: a silent peer is given up after about 5 s instead of the
+     * default 2,1.8,5's 80 s); for impatient networks and tests.
+     */
+    public static final String RETRANSMIT_PROPERTY = "ipsec4j.ike.retransmit";
+
+    private static IkeSettings settings(Consumer<String> log) {
+        String value = System.getProperty(RETRANSMIT_PROPERTY);
+        if (value == null || value.isBlank()) {
+            return IkeSettings.DEFAULT;
+        }
+        try {
+            String[] parts = value.split(",");
+            IkeSettings d = IkeSettings.DEFAULT;
+            IkeSettings s = new IkeSettings(Duration.ofMillis((long) (Double.parseDouble(parts[0].strip()) * 1000)),
+                    Double.parseDouble(parts[1].strip()), Integer.parseInt(parts[2].strip()), d.cookieThreshold(),
+                    d.halfOpenTimeout(), d.natKeepalive());
+            log.accept("ike: retransmissions after " + s.retransmitTimeout().toMillis() + " ms, each "
+                    + s.retransmitBase() + " times later, " + s.retransmitTries() + " times (" + RETRANSMIT_PROPERTY + ")");
+            return s;
+        } catch (RuntimeException e) {
+            log.accept("ike: ignoring " + RETRANSMIT_PROPERTY + "=" + value + " (expected SECONDS,BASE,TRIES): " + e);
+            return IkeSettings.DEFAULT;
+        }
     }
 
     /** Starts the IKE thread; nothing is initiated until {@link #startConfigured}. */
@@ -264,6 +291,12 @@ public final class IkeService implements AutoCloseable {
         String connection = connectionOf(event);
         Attempts a = attempts.get(connection);
         if (a == null) {
+            if (event.kind() == IkeEvent.Kind.PEER_DEAD && connectingNow(connection)) {
+                // dpd_action = restart: the engine initiated again; keyingtries governs that attempt as any other.
+                IkeConfiguration.Extras extras = configuration.extras(connection);
+                attempts.put(connection, new Attempts(null, extras == null ? 1 : extras.keyingTries(), 1));
+                log.accept("ike: " + connection + ": peer dead, initiating again (dpd_action = restart)");
+            }
             return false;
         }
         switch (event.kind()) {
@@ -291,6 +324,11 @@ public final class IkeService implements AutoCloseable {
             default -> { }
         }
         return false;
+    }
+
+    private boolean connectingNow(String connection) {
+        return engine.status().stream().anyMatch(sa -> sa.connection().equals(connection)
+                && sa.state().equals("CONNECTING"));
     }
 
     private void notifyWaiters(IkeEvent event, boolean superseded) {
