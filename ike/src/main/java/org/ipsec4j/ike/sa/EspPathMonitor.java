@@ -100,15 +100,15 @@ final class EspPathMonitor {
     /**
      * The peer answered the check.
      *
-     * @param fullSizeLost the check was padded to the path MTU and only its fragmented copy arrived
+     * @param fullSizeLost the check was padded to the path MTU and only its small stand-in arrived
      */
     void checked(boolean fullSizeLost, int size, long now) {
         checkInFlight = false;
         if (fullSizeLost) {
             // Large packets vanish, small ones pass: a path MTU black hole, not filtered ESP. Give the smaller
             // path MTU time to work before suspecting ESP again.
-            sa.pathMtu.blackHole("no ESP arrives, and a " + size + " byte probe was lost while its fragments "
-                    + "arrived", now);
+            sa.pathMtu.blackHole("no ESP arrives, and a " + size + " byte probe was lost while its small "
+                    + "stand-in arrived", now);
             for (ChildSa c : sa.children) {
                 c.espInboundAt = now;
             }

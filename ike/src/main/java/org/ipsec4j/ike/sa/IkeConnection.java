@@ -36,8 +36,7 @@ public record IkeConnection(String name, List<IpAddress> localAddresses, List<Ip
     /**
      * What an IKE SA does about its path, beyond RFC 7296.
      *
-     * @param pmtuDiscovery     probe the path MTU with padded INFORMATIONAL requests (RFC 8899 in spirit; needs
-     *                          the peer's IKE fragmentation to retransmit a lost probe in pieces)
+     * @param pmtuDiscovery     probe the path MTU with padded INFORMATIONAL requests (RFC 8899 in spirit)
      * @param pmtuProbeInterval how often the discovered value is confirmed (black-hole detection); every tenth
      *                          time a search for a larger one starts
      * @param encapFallback     when ESP sent as IP protocol 50 gets no answer while IKE does, negotiate a new IKE

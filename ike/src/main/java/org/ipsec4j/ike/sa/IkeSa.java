@@ -106,7 +106,8 @@ final class IkeSa {
     private IkeHeader activeHeader;
     private List<Payload> activePayloads;
     private boolean activeDontFragment;
-    private boolean probeRefragmented;
+    /** A path MTU probe's first, full-size transmission (resent beside its small stand-in), or null. */
+    private List<byte[]> probeOriginal;
 
     IkeSa(IkeEngine engine, IkeConnection config, boolean initiator, long spiI, long spiR, Endpoint local,
           Endpoint remote, long now) {
@@ -259,7 +260,7 @@ final class IkeSa {
         activeHeader = h;
         activePayloads = payloads;
         activeDontFragment = false;
-        probeRefragmented = false;
+        probeOriginal = null;
         retransmits = 0;
         retransmitAt = now + engine.settings().retransmitDelayNanos(0);
         if (exchange == ExchangeType.IKE_SA_INIT) {
@@ -269,6 +270,7 @@ final class IkeSa {
         } else if (active instanceof PathProbeTask probe && probe.sizesThePath()) {
             // One IP packet of exactly the probed size, DF set; a short wait, then the same message in fragments.
             activeDatagrams = protection.seal(h, payloads, false, Integer.MAX_VALUE);
+            probeOriginal = activeDatagrams;
             activeDontFragment = true;
             retransmitAt = now + probeTimeout();
         } else {
@@ -498,14 +500,24 @@ final class IkeSa {
             return;
         }
         if (now >= retransmitAt && active instanceof PathProbeTask probe && probe.sizesThePath()
-                && !probeRefragmented) {
-            // The unfragmented probe got no answer: its size did not pass. Send the same message in IKE fragments
-            // (RFC 7383 §2.5.2 allows re-fragmenting a retransmission), which tells whether the peer is there.
+                && !probe.standingIn()) {
+            // The probe got no answer in time: its size did not pass. Its stand-in carries the same request without
+            // the padding (its private notify shortened, which the peer ignores either way), small enough for any
+            // path: an answer says the peer is there, and costs neither the exchange nor the IKE SA. (Re-sending
+            // the probe in IKE fragments, as RFC 7383 §2.5.2 would allow, does not work with strongSwan 5.9,
+            // which takes an INFORMATIONAL whose first payload is SKF for an unencrypted one and drops it.)
             probe.firstTransmissionLost();
-            probeRefragmented = true;
-            activeDatagrams = protection.seal(activeHeader, activePayloads, true, maxMessageLength());
+            activeDatagrams = protection.seal(activeHeader, probe.standIn(), fragmentation, maxMessageLength());
             retransmitAt = now + engine.settings().retransmitDelayNanos(0);
             transmit(activeDatagrams);
+        }
+        if (now >= retransmitAt && probeOriginal != null && retransmits > 0) {
+            // Should the probe itself have arrived and only its answer been lost, a peer that checks that a
+            // retransmission is bitwise the request it answered (newer strongSwan) ignores the stand-in: send the
+            // probe too, unchanged, from the second retransmission on.
+            activeDontFragment = true;
+            transmit(probeOriginal);
+            activeDontFragment = false;
         }
         if (now >= retransmitAt) {
             if (retransmits >= engine.settings().retransmitTries()) {

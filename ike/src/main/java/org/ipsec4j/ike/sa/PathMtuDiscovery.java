@@ -5,9 +5,9 @@ import org.ipsec4j.esp.selector.IpFamily;
 /**
  * Path MTU discovery without ICMP for one IKE SA, in the spirit of RFC 8899 (DPLPMTUD): probes are INFORMATIONAL
  * requests padded to the size being tried and sent with DF set ({@link PathProbeTask}); the answer acknowledges
- * the size. A probe that is not answered in time is sent again in IKE fragments of the safe size (RFC 7383 §2.5.2
- * lets a retransmission re-fragment), which the peer answers if it is alive: so a lost probe costs nothing but
- * the knowledge that its size did not get through, and never the IKE SA.
+ * the size. A probe that is not answered in time is followed by a small stand-in for the same request, which the
+ * peer answers if it is alive: so a lost probe costs nothing but the knowledge that its size did not get
+ * through, and never the IKE SA. Any RFC 7296 peer will do; IKE fragmentation is not needed.
  *
  * <p>The search: the largest size first (the local link's MTU; the common case takes one probe), then binary
  * search between the largest acknowledged and the smallest lost size until they are {@value #GRANULARITY} bytes
@@ -53,10 +53,6 @@ final class PathMtuDiscovery {
     void start(long now) {
         if (!sa.config.path().pmtuDiscovery()) {
             disable("off (pmtu_discovery = no)");
-            return;
-        }
-        if (!sa.fragmentation) {
-            disable("off: the peer does not support IKE fragmentation (RFC 7383), which a lost probe needs");
             return;
         }
         IpFamily family = sa.remote.address().family();
@@ -130,7 +126,7 @@ final class PathMtuDiscovery {
      * A probe's outcome.
      *
      * @param size     the IP size the probe really had (padding granularity may make it smaller than asked)
-     * @param answered whether its unfragmented first transmission was answered (false: only the retransmission)
+     * @param answered whether its full-size first transmission was answered (false: only its stand-in)
      */
     void result(int size, boolean answered, long now) {
         if (state == State.OFF) {
@@ -169,7 +165,7 @@ final class PathMtuDiscovery {
             nextProbeAt = now; // once more at once: one loss may be chance
             return;
         }
-        blackHole(pathMtu + " byte probes lost " + BLACK_HOLE_LOSSES + " times while their fragmented copies "
+        blackHole(pathMtu + " byte probes lost " + BLACK_HOLE_LOSSES + " times while their small stand-ins "
                 + "arrived", now);
     }
 

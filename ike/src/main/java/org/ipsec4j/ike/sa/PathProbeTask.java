@@ -10,10 +10,12 @@ import org.ipsec4j.ike.message.Payload;
 
 /**
  * An INFORMATIONAL request that tests the path (RFC 7296 §1.4: every INFORMATIONAL is answered). Padded with a
- * private status notify ({@link NotifyType#PRIVATE_PATH_MTU_PROBE}, which peers ignore) to an exact outer IP size
- * and sent unfragmented with DF set, it is a path MTU probe; the IKE SA sends it first that way and, if no answer
- * comes within the probe timeout, retransmits the very same message in IKE fragments (RFC 7383), so that only the
- * size is lost, not the exchange. Without padding it is a plain liveness check.
+ * private status notify ({@link NotifyType#PRIVATE_PATH_MTU_PROBE}, which peers must ignore, RFC 7296 §3.10.1) to
+ * an exact outer IP size and sent unfragmented with DF set, it is a path MTU probe. If no answer comes within the
+ * probe timeout, the IKE SA retransmits its {@linkplain #standIn() stand-in}: the same request with the notify cut
+ * to two bytes, so small that any path carries it. For the peer the two are the same request (an INFORMATIONAL
+ * with a status notify it ignores): it processes whichever arrives first and answers a copy of the other as a
+ * retransmission, so only the size is lost, never the exchange. Without padding it is a plain liveness check.
  */
 final class PathProbeTask implements Task {
 
@@ -31,7 +33,7 @@ final class PathProbeTask implements Task {
     private final Purpose purpose;
     private final int target;
     private int size;
-    private boolean fragmentedRetransmission;
+    private boolean lost;
 
     /** @param target the outer IP size to probe, or 0 for an unpadded liveness check */
     PathProbeTask(Purpose purpose, int target) {
@@ -54,9 +56,20 @@ final class PathProbeTask implements Task {
         return size;
     }
 
-    /** The unfragmented first transmission got no answer in time; the rest go as IKE fragments. */
+    /** The full-size first transmission got no answer in time; the stand-in is retransmitted from now on. */
     void firstTransmissionLost() {
-        fragmentedRetransmission = true;
+        lost = true;
+    }
+
+    /** Whether the stand-in has taken over. */
+    boolean standingIn() {
+        return lost;
+    }
+
+    /** The request without its padding: the notify's first two bytes only (the size that was asked for). */
+    List<Payload> standIn() {
+        byte[] data = {(byte) (target >>> 8), (byte) target};
+        return List.of(new NotifyPayload(0, new byte[0], NotifyType.PRIVATE_PATH_MTU_PROBE, data));
     }
 
     @Override
@@ -91,7 +104,7 @@ final class PathProbeTask implements Task {
     @Override
     public void processResponse(IkeSa sa, IkeMessage message, List<Payload> payloads, long now) {
         sa.scheduleDpd(now);
-        boolean sizeArrived = size > 0 && !fragmentedRetransmission;
+        boolean sizeArrived = size > 0 && !lost;
         switch (purpose) {
             case PATH_MTU -> sa.pathMtu.result(size, sizeArrived, now);
             case ESP_PATH -> sa.espPathChecked(size > 0 && !sizeArrived, size, now);
