@@ -130,7 +130,7 @@ public final class TunnelNetwork implements AutoCloseable {
             return network;
         } catch (IOException | RuntimeException e) {
             if (network != null) {
-                network.close();
+                network.close(network.inherited()); // what a previous daemon left stays
             } else {
                 if (netlink != null) {
                     netlink.close();
