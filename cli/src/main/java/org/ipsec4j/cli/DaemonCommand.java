@@ -30,8 +30,10 @@ import picocli.CommandLine.Spec;
                 + "own marked packets skip), IKE on UDP ports 500 and 4500, ESP in UDP on port 4500 or raw ESP, "
                 + "and a control socket for 'ipsec4j status', 'reload', 'up', 'down' and 'rekey'. AH SAs (setkey "
                 + "only) travel as raw IP protocol 51.",
-            "Logs one line per event on stderr. SIGTERM or SIGINT stops it and removes the routes, rules, "
-                + "TUN device and control socket. Needs root (CAP_NET_ADMIN, CAP_NET_RAW)."},
+            "Logs one line per event on stderr. SIGTERM or SIGINT stops it and removes the TUN device, its routes "
+                + "and the control socket; the tunnel's prefixes keep prohibit routes (and the rule) so that "
+                + "protected traffic is refused, not sent in the clear, until the daemon runs again (--on-exit "
+                + "release removes them too). Needs root (CAP_NET_ADMIN, CAP_NET_RAW)."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {
             "0:stopped by SIGTERM or SIGINT",
@@ -95,13 +97,25 @@ public final class DaemonCommand implements Callable<Integer> {
                 + "peer (default: ${DEFAULT-VALUE}; created mode 0700)")
     private Path stateDirectory;
 
+    @Option(names = "--on-exit", paramLabel = "hold|release", defaultValue = "hold", converter = OnExitConverter.class,
+            description = "what stays when the daemon stops: hold = a prohibit route for every tunnel prefix and the "
+                + "routing rule (fail closed: protected traffic is refused until a daemon runs again, which "
+                + "removes those it no longer needs); release = nothing (default: ${DEFAULT-VALUE})")
+    private DaemonOptions.OnExit onExit;
+
+    @Option(names = "--bypass", paramLabel = "ike,nd|none", defaultValue = "ike,nd", converter = BypassConverter.class,
+            description = "the built-in SPD bypasses, ahead of every policy: ike = this host's own IKE (UDP 500 and "
+                + "4500 from its addresses), nd = IPv6 neighbour and router discovery (ICMPv6 133-137); none "
+                + "for neither (default: ${DEFAULT-VALUE}; more in swanctl.conf as mode = pass children)")
+    private java.util.Set<DaemonOptions.BuiltInBypass> bypass;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         DaemonOptions options;
         try {
             options = new DaemonOptions(setkeyFile, swanctlFile, tunName, controlPath, allowLegacy, encapsulation, table, mark,
-                    DaemonOptions.DEFAULT_RULE_PRIORITY, tunOffload, stateDirectory);
+                    DaemonOptions.DEFAULT_RULE_PRIORITY, tunOffload, stateDirectory, onExit, bypass);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -145,6 +159,39 @@ public final class DaemonCommand implements Callable<Integer> {
                 case "none" -> DefaultEncapsulation.NONE;
                 default -> throw new CommandLine.TypeConversionException("expected udp or none, not '" + value + "'");
             };
+        }
+    }
+
+    /** {@code hold} or {@code release}. */
+    static final class OnExitConverter implements CommandLine.ITypeConverter<DaemonOptions.OnExit> {
+        @Override
+        public DaemonOptions.OnExit convert(String value) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "hold" -> DaemonOptions.OnExit.HOLD;
+                case "release" -> DaemonOptions.OnExit.RELEASE;
+                default -> throw new CommandLine.TypeConversionException("expected hold or release, not '" + value
+                        + "'");
+            };
+        }
+    }
+
+    /** {@code ike}, {@code nd}, both comma separated, or {@code none}. */
+    static final class BypassConverter implements CommandLine.ITypeConverter<java.util.Set<DaemonOptions.BuiltInBypass>> {
+        @Override
+        public java.util.Set<DaemonOptions.BuiltInBypass> convert(String value) {
+            java.util.Set<DaemonOptions.BuiltInBypass> out = java.util.EnumSet.noneOf(DaemonOptions.BuiltInBypass.class);
+            if (value.equalsIgnoreCase("none")) {
+                return out;
+            }
+            for (String item : value.split(",")) {
+                switch (item.strip().toLowerCase(Locale.ROOT)) {
+                    case "ike" -> out.add(DaemonOptions.BuiltInBypass.IKE);
+                    case "nd" -> out.add(DaemonOptions.BuiltInBypass.ND);
+                    default -> throw new CommandLine.TypeConversionException("expected ike, nd, both (ike,nd) or none, "
+                            + "not '" + item.strip() + "'");
+                }
+            }
+            return out;
         }
     }
 

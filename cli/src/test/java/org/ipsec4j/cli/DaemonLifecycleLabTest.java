@@ -92,7 +92,8 @@ class DaemonLifecycleLabTest {
     void whatTheSystemRefusesIsOneLineAndExitStatusFour(Lab lab) {
         TunnelLab tunnel = new TunnelLab(lab);
         Path file = tunnel.write("tunnel.setkey", SETUP.setkey());
-        DaemonProcess first = DaemonProcess.start(tunnel.left, file, tunnel.control("first"));
+        DaemonProcess first = DaemonProcess.start(tunnel.left, file, tunnel.control("first"), "--on-exit",
+                "release");
 
         // UDP port 4500 is the first daemon's.
         DaemonProcess port = DaemonProcess.launch(tunnel.left, file, tunnel.control("second"), List.of(), "--tun",
@@ -134,20 +135,38 @@ class DaemonLifecycleLabTest {
     }
 
     @Test
-    void sigtermRemovesRoutesRulesTunAndSocket(Lab lab) {
+    void sigtermLeavesTheTunnelFailClosedUnlessToldToRelease(Lab lab) {
         TunnelLab tunnel = new TunnelLab(lab);
         Path file = tunnel.write("tunnel.setkey", SETUP.setkey());
         DaemonProcess left = DaemonProcess.start(tunnel.left, file, tunnel.control("left"));
         String rules = tunnel.left.ip("rule").stdout();
         assertTrue(rules.contains("4500:\tnot from all fwmark 0x4500 lookup 4500"), rules);
         assertTrue(tunnel.left.ip("-6", "rule").stdout().contains("not from all fwmark 0x4500 lookup 4500"));
-        assertEquals("10.0.2.0/24 dev ipsec4j0 scope link src 10.0.1.1",
+        assertEquals("10.0.2.0/24 dev ipsec4j0 scope link src 10.0.1.1 \nprohibit 10.0.2.0/24 metric 65535",
                 tunnel.left.ip("route", "show", "table", "4500").stdout().strip());
         assertTrue(Files.exists(left.control()));
         assertEquals(0, left.stop(), left.stderr());
-        assertTrue(left.stderr().strip().endsWith("stopped; removed ipsec4j0, its routes and rules and "
-                + left.control()), left.stderr());
-        assertNothingLeft(tunnel.left, left.control());
+        assertTrue(left.stderr().strip().endsWith("stopped; removed ipsec4j0 and its routes and " + left.control()
+                + "; kept 1 prohibit route and the rule in table 4500 (fail closed until a daemon runs again; "
+                + "--on-exit release removes them)"), left.stderr());
+        // The daemon is gone; what the tunnel carried is refused, not sent in the clear by the main table.
+        assertFalse(tunnel.left.ip("link").stdout().contains("ipsec4j0"), "TUN device removed");
+        assertFalse(Files.exists(left.control()), "control socket removed");
+        assertEquals("prohibit 10.0.2.0/24 metric 65535", tunnel.left.ip("route", "show", "table", "4500").stdout()
+                .strip());
+        assertTrue(tunnel.left.ip("rule").stdout().contains("not from all fwmark 0x4500 lookup 4500"));
+        CommandResult ping = tunnel.left.exec("ping", "-n", "-c", "1", "-W", "1", "-I", TunnelLab.LEFT_INNER,
+                TunnelLab.RIGHT_INNER);
+        assertFalse(ping.succeeded(), ping.stdout());
+
+        // The next daemon takes over (keeping the rule) and, told so, releases everything when it stops.
+        DaemonProcess again = DaemonProcess.start(tunnel.left, file, tunnel.control("left"), "--on-exit", "release");
+        assertTrue(again.stderr().contains("kept the routing rule a previous daemon left"), again.stderr());
+        assertEquals(0, again.stop(), again.stderr());
+        assertTrue(again.stderr().strip().endsWith("stopped; removed ipsec4j0, its routes and rules and "
+                + again.control()), again.stderr());
+        assertNothingLeft(tunnel.left, again.control());
+        assertEquals("", IkeTunnelLabTest.tunnelRoutes(tunnel.left));
     }
 
     @Test

@@ -42,13 +42,12 @@ class IkeDaemonLabTest {
         assertEquals(1, bad.stderr().lines().count(), bad.stderr());
 
         Path translation = tunnel.write("translation.conf", good.replace("start_action = none",
-                "start_action = trap"));
-        DaemonProcess trap = DaemonProcess.launchDaemon(tunnel.left, tunnel.control("left"), List.of(), "--conf",
+                "close_action = start"));
+        DaemonProcess refused = DaemonProcess.launchDaemon(tunnel.left, tunnel.control("left"), List.of(), "--conf",
                 translation.toString());
-        assertEquals(DaemonCommand.EXIT_CONFIGURATION, trap.process().waitFor(Duration.ofSeconds(30)));
-        assertEquals("ipsec4j daemon: " + translation + ":20:9: connections.lab.children.net.start_action: "
-                + "start_action = trap is not supported by ipsec4j (no trap policies yet): use start, or 'ipsec4j up'\n",
-                trap.stderr());
+        assertEquals(DaemonCommand.EXIT_CONFIGURATION, refused.process().waitFor(Duration.ofSeconds(30)));
+        assertEquals("ipsec4j daemon: " + translation + ":20:9: connections.lab.children.net.close_action: "
+                + "close_action = start is not supported by ipsec4j (only none)\n", refused.stderr());
 
         Path missing = tunnel.directory.resolve("missing.conf");
         DaemonProcess none = DaemonProcess.launchDaemon(tunnel.left, tunnel.control("left"), List.of(), "--conf",

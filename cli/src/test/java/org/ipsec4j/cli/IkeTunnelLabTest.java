@@ -130,11 +130,18 @@ class IkeTunnelLabTest {
                 left.control().toString());
         assertEquals(1, up.exitCode(), up.toString());
         assertTrue(up.err().startsWith("ipsec4j up: lab: AUTHENTICATION_FAILED"), up.toString());
-        assertTrue(right.stderr().lines().anyMatch(l -> l.contains("ike: AUTHENTICATION_FAILED lab[")), right.stderr());
+        right.process().awaitStderrLine("ike: AUTHENTICATION_FAILED lab[", Duration.ofSeconds(5)); // its log may lag
         assertTrue(left.stderr().lines().anyMatch(l -> l.contains("ike: AUTHENTICATION_FAILED lab[")), left.stderr());
         assertEquals(List.of(), MinimalJson.array(left.statusJson().get("ike_sas")));
         awaitNoIkeSa(right);
-        assertEquals("", tunnelRoutes(tunnel.left));
+        // Fail closed: what 'up' asked to protect stays held (dropped, never sent in the clear) until 'down'.
+        assertEquals("10.0.2.0/24 dev ipsec4j0 scope link src 10.0.1.1 \nprohibit 10.0.2.0/24 metric 65535",
+                tunnelRoutes(tunnel.left));
+        DaemonLifecycleLabTest.Result down = DaemonLifecycleLabTest.run("down", "lab", "--control",
+                left.control().toString());
+        assertEquals(1, down.exitCode(), down.toString());
+        assertTrue(down.err().contains("lab has no IKE SA"), down.toString());
+        assertEquals("", tunnelRoutes(tunnel.left), "down released the hold");
         assertTrue(left.process().isAlive() && right.process().isAlive());
         assertTrue(left.request("version").ok());
         assertEquals(0, left.stop(), left.stderr());
@@ -156,7 +163,7 @@ class IkeTunnelLabTest {
         String address = tunnel.left.ip("addr", "show", "dev", "ipsec4j0").stdout();
         assertTrue(address.contains("inet 10.3.0.1/32"), address);
         String route = tunnel.left.ip("route", "show", "table", "4500").stdout().strip();
-        assertEquals("10.0.2.0/24 dev ipsec4j0 scope link src 10.3.0.1", route);
+        assertEquals("10.0.2.0/24 dev ipsec4j0 scope link src 10.3.0.1 \nprohibit 10.0.2.0/24 metric 65535", route);
         CommandResult ping = tunnel.left.exec("ping", "-n", "-c", "2", "-i", "0.3", "-W", "2", TunnelLab.RIGHT_INNER);
         assertTrue(ping.succeeded(), () -> ping.stdout() + ping.stderr() + "\nleft:\n" + left.stderr() + "\nright:\n"
                 + right.stderr());

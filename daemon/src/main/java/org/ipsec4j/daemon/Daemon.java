@@ -114,6 +114,8 @@ public final class Daemon implements AutoCloseable {
         // ESP in UDP leaves through a UDP socket, which fills in the UDP checksum itself.
         outboundPlane.setIpv6UdpChecksum(false);
         this.sockets = new OuterSocketSet(options.firewallMark(), log, this::socketOpened);
+        spd.setIkeBypass(options.builtInBypasses().contains(DaemonOptions.BuiltInBypass.IKE));
+        spd.setNeighborDiscoveryBypass(options.builtInBypasses().contains(DaemonOptions.BuiltInBypass.ND));
         TranslationOptions translation = TranslationOptions.defaults().withAllowLegacy(options.allowLegacy())
                 .withEncapsulation(options.encapsulation());
         this.loader = new SecurityDatabaseLoader(sad, spd, translation, localAddresses, sequenceState, new Hooks(),
@@ -228,7 +230,8 @@ public final class Daemon implements AutoCloseable {
         try {
             synchronized (lifecycle) {
                 network = TunnelNetwork.open(tunOptions, mtu, options.routingTable(), options.firewallMark(),
-                        options.rulePriority(), log);
+                        options.rulePriority(), TunnelNetwork.stateFile(options.stateDirectory(),
+                                options.routingTable()), log);
             }
         } catch (IOException e) {
             throw new DaemonException(DaemonException.Kind.SYSTEM, e.getMessage(), e);
@@ -238,8 +241,9 @@ public final class Daemon implements AutoCloseable {
         refreshNetwork();
         timer = new DataPlaneTimer(sad, outboundPlane, sockets, gate, () -> loader.active().sequenceReservations(),
                 log);
-        startThread("ipsec4j-outbound", new OutboundLoop(network.tun(), outboundPlane, sockets, gate, timer::wake,
-                dumps, log));
+        OutboundLoop outbound = new OutboundLoop(network.tun(), outboundPlane, sockets, gate, timer::wake, dumps, log);
+        outbound.onHeld(this::held);
+        startThread("ipsec4j-outbound", outbound);
         synchronized (lifecycle) {
             for (OuterSocketSet.Opened opened : waitingForTun) {
                 startInbound(opened);
@@ -248,12 +252,18 @@ public final class Daemon implements AutoCloseable {
         }
         startThread("ipsec4j-timer", timer);
         if (ikeConfiguration != null) {
+            spd.setShunts(ikeConfiguration.shunts());
             try {
                 ike = IkeRuntime.start(ikeConfiguration, outboundPlane, gate, sockets, this::ikeChanged, dumps, log);
             } catch (SocketUnavailableException e) {
                 throw new DaemonException(DaemonException.Kind.SYSTEM, e.getMessage(), e);
             }
+            ike.service().setLinkMtu(address -> pathMtu(address.toInetAddress()));
         }
+        // Everything this daemon protects has its routes (setkey policies, IKE's holds, drop shunts): only now
+        // may the prohibit routes a previous daemon left for prefixes nobody protects any more go.
+        refreshNetwork();
+        network.releaseLeftovers();
         try {
             control = ControlServer.start(options.controlPath(), this::handle, log);
         } catch (IOException e) {
@@ -267,6 +277,26 @@ public final class Daemon implements AutoCloseable {
         refreshNetwork();
     }
 
+    /** An outbound packet hit one of IKE's holds (on the outbound thread): a trap child may want initiating. */
+    private void held(org.ipsec4j.esp.spd.SecurityPolicy hold) {
+        IkeRuntime i = ike;
+        String key = org.ipsec4j.ike.kernel.DataPlaneKernel.holdKey(hold);
+        if (i != null && key != null) {
+            i.service().acquire(key);
+        }
+    }
+
+    /**
+     * The outbound policies that route into the tunnel: the ordered ones (setkey's, IKE's Child SAs'), IKE's
+     * fail-closed holds, and the drop shunts.
+     */
+    private List<org.ipsec4j.esp.spd.SecurityPolicy> routedPolicies() {
+        List<org.ipsec4j.esp.spd.SecurityPolicy> all = new ArrayList<>(spd.policies(Direction.OUT));
+        all.addAll(spd.holds());
+        all.addAll(spd.shunts());
+        return all;
+    }
+
     /**
      * Makes the TUN device's MTU, addresses and routes fit what runs now: every outbound SA, the virtual IPs
      * IKE peers gave us, and every outbound PROTECT policy (setkey's and IKE's).
@@ -274,17 +304,22 @@ public final class Daemon implements AutoCloseable {
     private void refreshNetwork() {
         synchronized (networkLock) {
             TunnelNetwork net = network;
-            if (net == null) {
-                return;
+            if (net == null || closing) {
+                return; // stopping: what stays is decided by close (fail closed)
             }
             IkeRuntime i = ike;
             Set<java.net.InetAddress> virtualIps = i == null ? Set.of() : i.service().virtualIps();
             Set<java.net.InetAddress> addresses = new LinkedHashSet<>(LocalAddresses.system().addresses());
             addresses.addAll(virtualIps);
+            // The built-in IKE bypass: UDP 500/4500 of this host's own addresses (not only the setkey SAs').
+            Set<org.ipsec4j.esp.selector.IpAddress> ikeAddresses = new LinkedHashSet<>();
+            addresses.forEach(a -> ikeAddresses.add(org.ipsec4j.esp.selector.IpAddress.of(a)));
+            sad.list().forEach(sa -> ikeAddresses.add(sa.localAddress()));
+            spd.setIkeAddresses(ikeAddresses);
             try {
                 net.setMtu(tunnelMtu(sad.list()));
                 net.addAddresses(virtualIps);
-                net.setRoutes(TunnelRoutes.of(spd.policies(Direction.OUT), addresses));
+                net.setRoutes(TunnelRoutes.of(routedPolicies(), addresses));
                 net.retainAddresses(virtualIps);
             } catch (IOException | RuntimeException e) {
                 log.accept("routes, addresses or MTU not updated: " + e.getMessage());
@@ -429,7 +464,19 @@ public final class Daemon implements AutoCloseable {
             return report;
         }
         return new StatusReport(report.daemon(), report.sas(), report.policies(), report.global(),
-                i.service().summary(), i.service().status());
+                i.service().summary(), i.service().status(), failClosed());
+    }
+
+    /** IKE's holds and the shunts, with their hits. */
+    private List<StatusReport.HeldPolicy> failClosed() {
+        List<StatusReport.HeldPolicy> out = new ArrayList<>();
+        for (org.ipsec4j.esp.spd.SecurityPolicy p : spd.holds()) {
+            out.add(new StatusReport.HeldPolicy(p.name(), p.selector().toString(), "drop (no SA)", p.hits()));
+        }
+        for (org.ipsec4j.esp.spd.SecurityPolicy p : spd.shunts()) {
+            out.add(new StatusReport.HeldPolicy(p.name(), p.selector().toString(), p.action().toString(), p.hits()));
+        }
+        return out;
     }
 
     /**
@@ -476,6 +523,7 @@ public final class Daemon implements AutoCloseable {
             answer.append(summary).append('\n');
         }
         if (fresh != null) {
+            spd.setShunts(fresh.shunts());
             String summary = "reloaded " + swanctl + ": " + i.service().replace(fresh);
             log.accept(summary);
             answer.append(summary).append('\n');
@@ -549,8 +597,12 @@ public final class Daemon implements AutoCloseable {
         synchronized (lifecycle) {
             net = network;
         }
+        boolean heldClosed = false;
         if (net != null) {
-            net.close(); // routes, rules, and the device: the outbound thread wakes and ends
+            // The device and its routes go (the outbound thread wakes and ends); the prohibit routes and the rule
+            // stay unless told otherwise: fail closed until a daemon runs again.
+            // A daemon that never got ready leaves nothing of its own, but what a previous one left stays.
+            heldClosed = net.close(options.onExit() == DaemonOptions.OnExit.HOLD && (ready || net.inherited()));
         }
         sockets.close(); // the inbound threads wake and end
         List<Thread> all;
@@ -572,8 +624,11 @@ public final class Daemon implements AutoCloseable {
             spd.flush();
         });
         if (ready) {
-            log.accept("stopped" + (net != null ? "; removed " + net.name() + ", its routes and rules" : "")
-                    + (control != null ? " and " + control.path() : ""));
+            log.accept("stopped" + (net != null ? "; removed " + net.name() + (heldClosed ? " and its routes"
+                    : ", its routes and rules") : "") + (control != null ? " and " + control.path() : "")
+                    + (heldClosed ? "; kept " + net.prohibited().size() + " prohibit route"
+                    + (net.prohibited().size() == 1 ? "" : "s") + " and the rule in table " + net.table()
+                    + " (fail closed until a daemon runs again; --on-exit release removes them)" : ""));
         }
         stopped.countDown();
     }

@@ -22,10 +22,38 @@ import org.ipsec4j.daemon.control.ControlProtocol;
  * @param tunOffloads   let the kernel hand over 64 KB TCP segments through the TUN device (IFF_VNET_HDR)
  * @param stateDirectory where outbound SAs reserve their sequence numbers, so that a restart with the same
  *                       manual keys never repeats one (created mode 0700 if missing)
+ * @param onExit         what happens to the tunnel's routes when the daemon stops: {@link OnExit#HOLD} leaves
+ *                       prohibit routes and the rule, so protected traffic is refused until it runs again
+ * @param builtInBypasses which built-in SPD bypasses are on (both by default)
  */
 public record DaemonOptions(Path setkeyFile, Path swanctlFile, String tunName, Path controlPath,
         boolean allowLegacy, DefaultEncapsulation encapsulation, int routingTable, int firewallMark, int rulePriority,
-        boolean tunOffloads, Path stateDirectory) {
+        boolean tunOffloads, Path stateDirectory, OnExit onExit, java.util.Set<BuiltInBypass> builtInBypasses) {
+
+    /** {@code --on-exit}. */
+    public enum OnExit {
+        /** Fail closed: prohibit routes and the rule stay until a daemon runs again (the default). */
+        HOLD,
+        /** Remove everything the daemon added; protected traffic then leaves by the main table. */
+        RELEASE
+    }
+
+    /** {@code --bypass}: the SPD's built-in bypasses (seed 002). */
+    public enum BuiltInBypass {
+        /** The gateway's own IKE: UDP 500 and 4500 from its own addresses. */
+        IKE,
+        /** IPv6 neighbour and router discovery, ICMPv6 133-137. */
+        ND
+    }
+
+    /** The options before fail-closed exits and bypass switches: hold on exit, both bypasses on. */
+    public DaemonOptions(Path setkeyFile, Path swanctlFile, String tunName, Path controlPath, boolean allowLegacy,
+            DefaultEncapsulation encapsulation, int routingTable, int firewallMark, int rulePriority,
+            boolean tunOffloads, Path stateDirectory) {
+        this(setkeyFile, swanctlFile, tunName, controlPath, allowLegacy, encapsulation, routingTable, firewallMark,
+                rulePriority, tunOffloads, stateDirectory, OnExit.HOLD,
+                java.util.EnumSet.allOf(BuiltInBypass.class));
+    }
 
     public static final String DEFAULT_TUN = "ipsec4j0";
     /** 4500, after the NAT-T port, for the table, the mark and the rule alike; easy to spot in {@code ip rule}. */
@@ -42,6 +70,8 @@ public record DaemonOptions(Path setkeyFile, Path swanctlFile, String tunName, P
         Objects.requireNonNull(controlPath, "controlPath");
         Objects.requireNonNull(encapsulation, "encapsulation");
         Objects.requireNonNull(stateDirectory, "stateDirectory");
+        Objects.requireNonNull(onExit, "onExit");
+        builtInBypasses = java.util.Set.copyOf(builtInBypasses);
         if (firewallMark == 0) {
             throw new IllegalArgumentException("the firewall mark must not be 0");
         }

@@ -72,6 +72,12 @@ public final class StatusJson {
         }
         json.endArray();
         ike(json, report);
+        json.name("fail_closed").beginArray();
+        for (StatusReport.HeldPolicy p : report.failClosed()) {
+            json.beginObject().member("name", p.name()).member("direction", "out").member("selector", p.selector())
+                    .member("action", p.action()).member("hits", p.hits()).endObject();
+        }
+        json.endArray();
         StatusReport.GlobalCounters g = report.global();
         json.name("global").beginObject();
         json.name("outbound").beginObject().member("packets", g.outboundPackets()).member("bytes", g.outboundBytes());
@@ -130,7 +136,9 @@ public final class StatusJson {
                     .member("nat_fake", sa.natFaked())
                     .member("fragmentation", sa.fragmentation())
                     .member("local_virtual_ip", sa.localVirtualIp())
-                    .member("remote_virtual_ip", sa.remoteVirtualIp());
+                    .member("remote_virtual_ip", sa.remoteVirtualIp())
+                    .member("path_mtu", sa.pathMtu())
+                    .member("path_mtu_state", sa.pathMtuState());
             json.name("child_sas").beginArray();
             for (StatusReport.ChildSaReport child : sa.children()) {
                 json.beginObject()
@@ -149,6 +157,8 @@ public final class StatusJson {
                         .member("packets_out", child.outboundPackets());
                 strings(json, "local_ts", child.localSelectors());
                 strings(json, "remote_ts", child.remoteSelectors());
+                json.member("esp_path", child.espPathFailure() == null ? "ok" : "failed")
+                        .member("esp_path_failure", child.espPathFailure());
                 json.endObject();
             }
             json.endArray().endObject();

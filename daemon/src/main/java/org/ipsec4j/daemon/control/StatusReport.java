@@ -15,17 +15,34 @@ import java.util.Map;
  * @param ikeSas   the IKE SAs, empty without IKE
  */
 public record StatusReport(DaemonSummary daemon, List<SaStatus> sas, List<PolicyStatus> policies,
-        GlobalCounters global, IkeSummary ike, List<IkeSaReport> ikeSas) {
+        GlobalCounters global, IkeSummary ike, List<IkeSaReport> ikeSas, List<HeldPolicy> failClosed) {
 
     public StatusReport {
         sas = List.copyOf(sas);
         policies = List.copyOf(policies);
         ikeSas = List.copyOf(ikeSas);
+        failClosed = List.copyOf(failClosed);
     }
+
+    /** Without holds or shunts. */
+    public StatusReport(DaemonSummary daemon, List<SaStatus> sas, List<PolicyStatus> policies, GlobalCounters global,
+            IkeSummary ike, List<IkeSaReport> ikeSas) {
+        this(daemon, sas, policies, global, ike, ikeSas, List.of());
+    }
+
+    /**
+     * A policy outside the ordered SPD: a fail-closed hold (outbound, protect, no SA: what it selects is dropped
+     * while no Child SA carries it) or a shunt (swanctl {@code mode = pass | drop}, ahead of every tunnel).
+     *
+     * @param name   {@code hold CONNECTION/CHILD} or {@code shunt CONNECTION/CHILD}
+     * @param action {@code drop (no SA)}, {@code bypass} or {@code discard}
+     * @param hits   packets it decided
+     */
+    public record HeldPolicy(String name, String selector, String action, long hits) {}
 
     /** Without IKE. */
     public StatusReport(DaemonSummary daemon, List<SaStatus> sas, List<PolicyStatus> policies, GlobalCounters global) {
-        this(daemon, sas, policies, global, null, List.of());
+        this(daemon, sas, policies, global, null, List.of(), List.of());
     }
 
     /**
@@ -129,15 +146,28 @@ public record StatusReport(DaemonSummary daemon, List<SaStatus> sas, List<Policy
      *                        us behind a NAT; with encap = yes on both ends, each sees the other so)
      * @param localVirtualIp  the virtual IP the peer gave us, or null
      * @param remoteVirtualIp the virtual IP we gave the peer from a pool, or null
+     * @param pathMtu         the path MTU towards the peer that IKE probes found (outer IP bytes), 0 if none
+     * @param pathMtuState    {@code confirmed}, {@code searching between A and B}, or why probing is off
      */
     public record IkeSaReport(String connection, String state, String initiatorSpi, String responderSpi,
             boolean initiator, String localAddress, int localPort, String remoteAddress, int remotePort,
             String localId, String remoteId, String algorithms, boolean localBehindNat, boolean remoteBehindNat,
             boolean udpEncapsulation, boolean natFaked, boolean fragmentation, String localVirtualIp,
-            String remoteVirtualIp, List<ChildSaReport> children) {
+            String remoteVirtualIp, List<ChildSaReport> children, int pathMtu, String pathMtuState) {
 
         public IkeSaReport {
             children = List.copyOf(children);
+        }
+
+        /** Without path MTU knowledge. */
+        public IkeSaReport(String connection, String state, String initiatorSpi, String responderSpi,
+                boolean initiator, String localAddress, int localPort, String remoteAddress, int remotePort,
+                String localId, String remoteId, String algorithms, boolean localBehindNat, boolean remoteBehindNat,
+                boolean udpEncapsulation, boolean natFaked, boolean fragmentation, String localVirtualIp,
+                String remoteVirtualIp, List<ChildSaReport> children) {
+            this(connection, state, initiatorSpi, responderSpi, initiator, localAddress, localPort, remoteAddress,
+                    remotePort, localId, remoteId, algorithms, localBehindNat, remoteBehindNat, udpEncapsulation,
+                    natFaked, fragmentation, localVirtualIp, remoteVirtualIp, children, 0, "off");
         }
     }
 
@@ -148,11 +178,20 @@ public record StatusReport(DaemonSummary daemon, List<SaStatus> sas, List<Policy
     public record ChildSaReport(String name, String state, int reqid, String mode, String inboundSpi,
             String outboundSpi, String algorithms, boolean udpEncapsulation, List<String> localSelectors,
             List<String> remoteSelectors, long inboundBytes, long inboundPackets, long outboundBytes,
-            long outboundPackets) {
+            long outboundPackets, String espPathFailure) {
 
         public ChildSaReport {
             localSelectors = List.copyOf(localSelectors);
             remoteSelectors = List.copyOf(remoteSelectors);
+        }
+
+        /** With a working (or unknown) ESP path. */
+        public ChildSaReport(String name, String state, int reqid, String mode, String inboundSpi,
+                String outboundSpi, String algorithms, boolean udpEncapsulation, List<String> localSelectors,
+                List<String> remoteSelectors, long inboundBytes, long inboundPackets, long outboundBytes,
+                long outboundPackets) {
+            this(name, state, reqid, mode, inboundSpi, outboundSpi, algorithms, udpEncapsulation, localSelectors,
+                    remoteSelectors, inboundBytes, inboundPackets, outboundBytes, outboundPackets, null);
         }
     }
 }

@@ -39,6 +39,13 @@ public final class StatusText {
         if (report.ike() != null) {
             ike(out, report);
         }
+        if (!report.failClosed().isEmpty()) {
+            out.append('\n').append("Fail closed (held while no Child SA carries them) and shunts:\n");
+            for (StatusReport.HeldPolicy p : report.failClosed()) {
+                out.append("  ").append(p.name()).append(": out ").append(p.selector()).append("  ")
+                        .append(p.action()).append("  hits ").append(p.hits()).append('\n');
+            }
+        }
         if (d.setkeyFile() != null) {
             setkey(out, report);
         }
@@ -136,6 +143,8 @@ public final class StatusText {
             }
             out.append("    NAT: ").append(nat(sa)).append(sa.fragmentation() ? ", IKE fragmentation" : "")
                     .append('\n');
+            out.append("    path MTU: ").append(sa.pathMtu() > 0 ? sa.pathMtu() + " (" + sa.pathMtuState() + ")"
+                    : sa.pathMtuState()).append('\n');
             for (StatusReport.ChildSaReport child : sa.children()) {
                 out.append("    ").append(child.name()).append(": ").append(child.state()).append(", reqid ")
                         .append(child.reqid()).append(", ").append(child.mode())
@@ -147,6 +156,9 @@ public final class StatusText {
                         .append(" bytes, ").append(child.outboundPackets()).append(" packets\n");
                 out.append("      local  ").append(String.join(" ", child.localSelectors())).append('\n');
                 out.append("      remote ").append(String.join(" ", child.remoteSelectors())).append('\n');
+                if (child.espPathFailure() != null) {
+                    out.append("      ESP path FAILED: ").append(child.espPathFailure()).append('\n');
+                }
             }
         }
     }
@@ -164,7 +176,8 @@ public final class StatusText {
             parts.add("remote behind NAT");
         }
         if (sa.udpEncapsulation()) {
-            parts.add(sa.natFaked() ? "ESP in UDP (encap = yes: NAT detection faked)" : "ESP in UDP");
+            parts.add(sa.natFaked() ? "ESP in UDP (NAT detection faked: encap = yes, or raw ESP found blocked)"
+                    : "ESP in UDP");
         }
         return parts.length() == 0 ? "none" : parts.toString();
     }

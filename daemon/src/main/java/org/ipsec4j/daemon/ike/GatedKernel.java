@@ -18,10 +18,34 @@ final class GatedKernel implements IpsecKernel {
 
     private final IpsecKernel kernel;
     private final DataPlaneGate gate;
+    private final java.util.concurrent.atomic.AtomicBoolean holdsChanged = new java.util.concurrent.atomic.AtomicBoolean(true);
 
     GatedKernel(IpsecKernel kernel, DataPlaneGate gate) {
         this.kernel = Objects.requireNonNull(kernel, "kernel");
         this.gate = Objects.requireNonNull(gate, "gate");
+    }
+
+    /** Whether holds were added or released since the last call (true the first time: routes to set up). */
+    boolean holdsChanged() {
+        return holdsChanged.getAndSet(false);
+    }
+
+    // Holds live in the SPD's own tier, published atomically: no gate needed.
+    @Override
+    public void hold(String key, java.util.List<org.ipsec4j.esp.selector.TrafficSelector> selectors) {
+        kernel.hold(key, selectors);
+        holdsChanged.set(true);
+    }
+
+    @Override
+    public void release(String key) {
+        kernel.release(key);
+        holdsChanged.set(true);
+    }
+
+    @Override
+    public void updatePathMtu(int reqid, int pathMtu) {
+        kernel.updatePathMtu(reqid, pathMtu);
     }
 
     @Override

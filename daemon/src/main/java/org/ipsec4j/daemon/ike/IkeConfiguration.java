@@ -37,9 +37,11 @@ public final class IkeConfiguration {
     private final Map<String, Extras> extras;
     private final SwanctlConfig swanctl;
     private final Map<PoolConfig, AddressPool> pools;
+    private final List<org.ipsec4j.esp.spd.SecurityPolicy> shunts;
 
     IkeConfiguration(Path file, List<IkeConnection> connections, Map<String, Extras> extras, SwanctlConfig swanctl,
-            Map<PoolConfig, AddressPool> pools) {
+            Map<PoolConfig, AddressPool> pools, List<org.ipsec4j.esp.spd.SecurityPolicy> shunts) {
+        this.shunts = List.copyOf(shunts);
         this.file = Objects.requireNonNull(file, "file");
         this.connections = List.copyOf(connections);
         this.extras = Collections.unmodifiableMap(new LinkedHashMap<>(extras));
@@ -49,7 +51,15 @@ public final class IkeConfiguration {
 
     /** The same configuration with other connection objects (a reload keeps the unchanged ones running). */
     IkeConfiguration withConnections(List<IkeConnection> replacement) {
-        return new IkeConfiguration(file, replacement, extras, swanctl, pools);
+        return new IkeConfiguration(file, replacement, extras, swanctl, pools, shunts);
+    }
+
+    /**
+     * The shunt policies of the children with {@code mode = pass} or {@code drop} (and {@code start_action =
+     * trap}): outbound BYPASS or DISCARD for their selectors, ahead of every tunnel.
+     */
+    public List<org.ipsec4j.esp.spd.SecurityPolicy> shunts() {
+        return shunts;
     }
 
     /** The file it came from, as given. */

@@ -49,8 +49,8 @@ public final class IkeRuntime implements AutoCloseable {
                 s.receive(d);
             }
         }, log);
-        service[0] = IkeService.start(configuration, new GatedKernel(new DataPlaneKernel(plane, System::nanoTime),
-                gate), sockets, network, dumps, log);
+        GatedKernel kernel = new GatedKernel(new DataPlaneKernel(plane, System::nanoTime), gate);
+        service[0] = IkeService.start(configuration, kernel, sockets, network, dumps, log, kernel::holdsChanged);
         return new IkeRuntime(service[0], sockets);
     }
 

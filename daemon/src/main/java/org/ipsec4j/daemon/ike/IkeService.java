@@ -81,6 +81,8 @@ public final class IkeService implements AutoCloseable {
             IkeEvent.Kind.CHILD_SA_REKEYED, IkeEvent.Kind.CHILD_SA_DELETED, IkeEvent.Kind.IKE_SA_DELETED,
             IkeEvent.Kind.IKE_SA_ESTABLISHED, IkeEvent.Kind.VIRTUAL_IP_ASSIGNED, IkeEvent.Kind.PEER_ADDRESS_CHANGED,
             IkeEvent.Kind.PEER_DEAD, IkeEvent.Kind.IKE_SA_FAILED);
+    /** How often traffic on a trap child's hold may start an initiation. */
+    private static final long ACQUIRE_INTERVAL_NANOS = 1_000_000_000L;
 
     private final IkeEngine engine;
     private final TunnelDumps dumps;
@@ -95,6 +97,9 @@ public final class IkeService implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong overflowed = new java.util.concurrent.atomic.AtomicLong();
     private final Thread thread;
     private volatile boolean stopped;
+    /** Set by the kernel when IKE's holds changed (the routes follow); read and cleared on the IKE thread. */
+    private final java.util.function.BooleanSupplier holdsChanged;
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> lastAcquire = new java.util.concurrent.ConcurrentHashMap<>();
 
     // IKE thread only:
     private IkeConfiguration configuration;
@@ -137,7 +142,9 @@ public final class IkeService implements AutoCloseable {
     }
 
     private IkeService(IkeConfiguration configuration, IpsecKernel kernel, IkeTransport transport,
-            NetworkListener network, TunnelDumps dumps, Consumer<String> log) {
+            NetworkListener network, TunnelDumps dumps, Consumer<String> log,
+            java.util.function.BooleanSupplier holdsChanged) {
+        this.holdsChanged = holdsChanged;
         this.configuration = configuration;
         this.dumps = dumps;
         this.transport = transport;
@@ -147,7 +154,7 @@ public final class IkeService implements AutoCloseable {
         this.sendProblems = new RateLimitedLog(log, 10_000_000_000L);
         this.floodLog = new RateLimitedLog(log, 10_000_000_000L);
         // The keys are looked up on the IKE thread, always in the configuration in force.
-        this.engine = new IkeEngine(IkeSettings.DEFAULT, kernel,
+        this.engine = new IkeEngine(settings(log), kernel,
                 (local, remote) -> this.configuration.sharedKeys().find(local, remote), new SecureRandom(),
                 Clock.systemUTC(), events::add);
         for (IkeConnection c : configuration.connections()) {
@@ -156,16 +163,59 @@ public final class IkeService implements AutoCloseable {
         this.thread = Thread.ofPlatform().name("ipsec4j-ike").daemon().unstarted(this::run);
     }
 
+    /**
+     * System property {@value #RETRANSMIT_PROPERTY}: strongSwan's charon.retransmit_timeout, _base and _tries as
+     * {@code SECONDS,BASE,TRIES} (e.g. {@code 1,1.2,3}: a silent peer is given up after about 5 s instead of the
+     * default 2,1.8,5's 80 s); for impatient networks and tests.
+     */
+    public static final String RETRANSMIT_PROPERTY = "ipsec4j.ike.retransmit";
+
+    private static IkeSettings settings(Consumer<String> log) {
+        String value = System.getProperty(RETRANSMIT_PROPERTY);
+        if (value == null || value.isBlank()) {
+            return IkeSettings.DEFAULT;
+        }
+        try {
+            String[] parts = value.split(",");
+            IkeSettings d = IkeSettings.DEFAULT;
+            IkeSettings s = new IkeSettings(Duration.ofMillis((long) (Double.parseDouble(parts[0].strip()) * 1000)),
+                    Double.parseDouble(parts[1].strip()), Integer.parseInt(parts[2].strip()), d.cookieThreshold(),
+                    d.halfOpenTimeout(), d.natKeepalive());
+            log.accept("ike: retransmissions after " + s.retransmitTimeout().toMillis() + " ms, each "
+                    + s.retransmitBase() + " times later, " + s.retransmitTries() + " times (" + RETRANSMIT_PROPERTY + ")");
+            return s;
+        } catch (RuntimeException e) {
+            log.accept("ike: ignoring " + RETRANSMIT_PROPERTY + "=" + value + " (expected SECONDS,BASE,TRIES): " + e);
+            return IkeSettings.DEFAULT;
+        }
+    }
+
     /** Starts the IKE thread; nothing is initiated until {@link #startConfigured}. */
     public static IkeService start(IkeConfiguration configuration, IpsecKernel kernel, IkeTransport transport,
             NetworkListener network, Consumer<String> log) {
-        return start(configuration, kernel, transport, network, new TunnelDumps(log), log);
+        return start(configuration, kernel, transport, network, new TunnelDumps(log), log, () -> false);
     }
 
     /** As above, with the daemon's tunnel dumps (the packet threads consult the same object). */
     public static IkeService start(IkeConfiguration configuration, IpsecKernel kernel, IkeTransport transport,
             NetworkListener network, TunnelDumps dumps, Consumer<String> log) {
-        IkeService service = new IkeService(configuration, kernel, transport, network, dumps, log);
+        return start(configuration, kernel, transport, network, dumps, log, () -> false);
+    }
+
+    /** As above, without tunnel dumps, telling the routes about fail-closed holds (see below). */
+    public static IkeService start(IkeConfiguration configuration, IpsecKernel kernel, IkeTransport transport,
+            NetworkListener network, Consumer<String> log, java.util.function.BooleanSupplier holdsChanged) {
+        return start(configuration, kernel, transport, network, new TunnelDumps(log), log, holdsChanged);
+    }
+
+    /**
+     * The daemon's IKE service with its tunnel dumps; {@code holdsChanged} says (and forgets) whether the
+     * kernel's fail-closed holds changed, so that the routes follow them too.
+     */
+    public static IkeService start(IkeConfiguration configuration, IpsecKernel kernel, IkeTransport transport,
+            NetworkListener network, TunnelDumps dumps, Consumer<String> log,
+            java.util.function.BooleanSupplier holdsChanged) {
+        IkeService service = new IkeService(configuration, kernel, transport, network, dumps, log, holdsChanged);
         service.thread.start();
         return service;
     }
@@ -216,7 +266,7 @@ public final class IkeService implements AutoCloseable {
                 sendProblems.log("ike: sending " + datagram + " failed: " + e.getMessage(), now);
             }
         }
-        if (networkChanged) {
+        if (networkChanged | holdsChanged.getAsBoolean()) {
             updateNetwork();
         }
         logCookies(now);
@@ -280,6 +330,12 @@ public final class IkeService implements AutoCloseable {
         String connection = connectionOf(event);
         Attempts a = attempts.get(connection);
         if (a == null) {
+            if (event.kind() == IkeEvent.Kind.PEER_DEAD && connectingNow(connection)) {
+                // dpd_action = restart: the engine initiated again; keyingtries governs that attempt as any other.
+                IkeConfiguration.Extras extras = configuration.extras(connection);
+                attempts.put(connection, new Attempts(null, extras == null ? 1 : extras.keyingTries(), 1));
+                log.accept("ike: " + connection + ": peer dead, initiating again (dpd_action = restart)");
+            }
             return false;
         }
         switch (event.kind()) {
@@ -307,6 +363,11 @@ public final class IkeService implements AutoCloseable {
             default -> { }
         }
         return false;
+    }
+
+    private boolean connectingNow(String connection) {
+        return engine.status().stream().anyMatch(sa -> sa.connection().equals(connection)
+                && sa.state().equals("CONNECTING"));
     }
 
     private void notifyWaiters(IkeEvent event, boolean superseded) {
@@ -351,6 +412,40 @@ public final class IkeService implements AutoCloseable {
             queuedDatagrams.decrementAndGet();
             engine.receive(datagram, System.nanoTime());
         });
+    }
+
+    /**
+     * An outbound packet hit the hold {@code key} and was dropped for want of an SA (from a packet thread; at most
+     * once a second per hold reaches the IKE thread): a child that traps (start_action or dpd_action = trap) is
+     * initiated, unless it is up or on its way.
+     */
+    public void acquire(String key) {
+        if (stopped) {
+            return;
+        }
+        long now = System.nanoTime();
+        Long last = lastAcquire.get(key);
+        if (last != null && now - last < ACQUIRE_INTERVAL_NANOS) {
+            return;
+        }
+        lastAcquire.put(key, now);
+        queue.add(() -> {
+            IkeEngine.HoldOwner owner = engine.acquire(key);
+            if (owner == null) {
+                return;
+            }
+            log.accept("ike: traffic for " + key + " (held, trap): initiating " + owner.connection());
+            try {
+                initiate(owner.connection(), owner.child(), System.nanoTime());
+            } catch (IllegalArgumentException e) {
+                log.accept("ike: cannot initiate " + key + ": " + e.getMessage());
+            }
+        });
+    }
+
+    /** The MTU of the link that holds a local address: the upper end of the path MTU probes. */
+    public void setLinkMtu(java.util.function.ToIntFunction<org.ipsec4j.esp.selector.IpAddress> linkMtu) {
+        queue.add(() -> engine.setLinkMtu(linkMtu));
     }
 
     /** Initiates every child with {@code start_action = start}. */
@@ -423,6 +518,8 @@ public final class IkeService implements AutoCloseable {
                 return done(false, "no connection named '" + connection + "'" + names());
             }
             if (!any) {
+                // What it held (fail closed) is released all the same: the operator wants it down.
+                engine.terminate(connection, System.nanoTime());
                 return done(false, connection + " has no IKE SA");
             }
             boolean established = engine.status().stream().anyMatch(sa -> sa.connection().equals(connection)
@@ -748,14 +845,14 @@ public final class IkeService implements AutoCloseable {
             children.add(new StatusReport.ChildSaReport(ch.name(), ch.state(), ch.reqid(), ch.mode(),
                     String.format("%08x", ch.inboundSpi()), String.format("%08x", ch.outboundSpi()), ch.suite(),
                     ch.udpEncapsulation(), ch.localSelectors(), ch.remoteSelectors(), ch.inboundBytes(),
-                    ch.inboundPackets(), ch.outboundBytes(), ch.outboundPackets()));
+                    ch.inboundPackets(), ch.outboundBytes(), ch.outboundPackets(), ch.espPathFailure()));
         }
         return new StatusReport.IkeSaReport(sa.connection(), sa.state(), String.format("%016x", sa.initiatorSpi()),
                 String.format("%016x", sa.responderSpi()), sa.initiator(), sa.local().address().toString(),
                 sa.local().port(), sa.remote().address().toString(), sa.remote().port(), sa.localId(), sa.remoteId(),
-                sa.suite(), sa.natLocal(), sa.natRemote(), sa.udpEncapsulation(), c != null && c.forceEncapsulation(),
+                sa.suite(), sa.natLocal(), sa.natRemote(), sa.udpEncapsulation(), sa.natFaked(),
                 sa.fragmentation(),
-                ours ? sa.virtualIp() : null, ours ? null : sa.virtualIp(), children);
+                ours ? sa.virtualIp() : null, ours ? null : sa.virtualIp(), children, sa.pathMtu(), sa.pathMtuState());
     }
 
     private static StatusReport.IkeSummary summary(IkeConfiguration configuration, long dropped, long cookies,

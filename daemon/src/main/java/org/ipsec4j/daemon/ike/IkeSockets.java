@@ -157,6 +157,10 @@ final class IkeSockets implements IkeTransport, AutoCloseable {
             System.arraycopy(data, 0, marked, 4, data.length);
             data = marked;
         }
+        if (d.dontFragment()) {
+            sendUnfragmented(d, data);
+            return;
+        }
         SocketEndpoint to = SocketEndpoint.of(d.remote().address().toInetAddress(), d.remote().port());
         if (port == IKE_PORT) {
             socket.send(data, 0, data.length, to);
@@ -175,6 +179,33 @@ final class IkeSockets implements IkeTransport, AutoCloseable {
         if (failed[0] != null) {
             throw failed[0];
         }
+    }
+
+    /**
+     * A path MTU probe: one IP packet of exactly its size, DF set (IPv6 routers never fragment), never fragmented
+     * here. It leaves whole, header included, through the daemon's marked raw socket (the kernel refuses with
+     * EMSGSIZE what exceeds the interface MTU, rather than fragmenting it), from the IKE port it belongs to, so
+     * that the answer comes back to that port like any other.
+     */
+    private void sendUnfragmented(IkeDatagram d, byte[] payload) throws IOException {
+        IpFamily family = d.remote().address().family();
+        IpAddress source = d.local().address();
+        if (source.equals(IpAddress.zero(family))) {
+            throw new IOException("no local address to send a path MTU probe from (" + d + ")");
+        }
+        boolean v4 = family == IpFamily.IPV4;
+        int headers = (v4 ? 20 : 40) + 8;
+        byte[] packet = new byte[headers + payload.length];
+        System.arraycopy(payload, 0, packet, headers, payload.length);
+        if (v4) {
+            org.ipsec4j.wire.UdpDatagram.writeIpv4(packet, 0, source.ipv4Value(), d.remote().address().ipv4Value(),
+                    d.local().port(), d.remote().port(), 64, 0, true, payload.length);
+        } else {
+            org.ipsec4j.wire.UdpDatagram.writeIpv6(packet, 0, source.toBytes(), 0, d.remote().address().toBytes(), 0,
+                    d.local().port(), d.remote().port(), 64, payload.length);
+        }
+        outer.bypass(family).send(packet, 0, packet.length,
+                SocketEndpoint.of(d.remote().address().toInetAddress(), 0));
     }
 
     @Override

@@ -78,6 +78,7 @@ public final class SwanctlTranslator {
     private final SourceAddressResolver resolver;
     private final Map<PoolConfig, AddressPool> reusablePools;
     private final Map<PoolConfig, AddressPool> pools = new LinkedHashMap<>();
+    private final List<org.ipsec4j.esp.spd.SecurityPolicy> shunts = new ArrayList<>();
     private MessageDigest fileDigest;
 
     private SwanctlTranslator(Path file, String text, SwanctlConfig config, SourceAddressResolver resolver,
@@ -130,7 +131,7 @@ public final class SwanctlTranslator {
                     connection.localAddresses());
             extras.put(c.name(), new IkeConfiguration.Extras(fingerprint, c.keyingTries()));
         }
-        return new IkeConfiguration(file, connections, extras, config, pools);
+        return new IkeConfiguration(file, connections, extras, config, pools, shunts);
     }
 
     /** What makes two loads of a connection the same connection. */
@@ -196,13 +197,18 @@ public final class SwanctlTranslator {
         }
         List<ChildConnection> children = new ArrayList<>();
         for (ChildConfig child : c.children().values()) {
+            if (child.shunt() != ChildConfig.Shunt.NONE) {
+                shunt(c.name(), child, path + ".children." + child.name());
+                continue;
+            }
             children.add(child(child, path + ".children." + child.name()));
         }
         try {
             return new IkeConnection(c.name(), local, remote, c.localPort(), c.remotePort(),
                     proposals(c.proposals(), ProtocolId.IKE), localAuth, remoteAuth, c.encap(),
                     c.fragmentation() != ConnectionConfig.Fragmentation.NO, FRAGMENT_SIZE_IPV4, FRAGMENT_SIZE_IPV6,
-                    c.dpdDelay(), c.rekeyTime(), c.randTime(), pool, requestVirtualIp, children);
+                    c.dpdDelay(), c.rekeyTime(), c.randTime(), pool, requestVirtualIp, children,
+                    new IkeConnection.PathOptions(c.pmtuDiscovery(), c.pmtuProbeInterval(), c.encapFallback()));
         } catch (IllegalArgumentException e) {
             throw error(path, e.getMessage());
         }
@@ -246,12 +252,30 @@ public final class SwanctlTranslator {
 
     // ---- children ----
 
+    /**
+     * A {@code mode = pass | drop} child: outbound BYPASS or DISCARD policies for local_ts × remote_ts, the way
+     * swanctl installs shunts (start_action = trap, which the parser demands).
+     */
+    private void shunt(String connection, ChildConfig child, String path) throws ConfigException {
+        List<SelectorRange> local = selectors(child.localTs(), path + ".local_ts");
+        List<SelectorRange> remote = selectors(child.remoteTs(), path + ".remote_ts");
+        List<org.ipsec4j.esp.selector.TrafficSelector> selectors = SelectorRange.policies(local, remote);
+        if (selectors.isEmpty()) {
+            throw error(path + ".remote_ts", "local_ts and remote_ts share no address family (and protocol)");
+        }
+        org.ipsec4j.esp.spd.PolicyAction action = child.shunt() == ChildConfig.Shunt.PASS
+                ? org.ipsec4j.esp.spd.PolicyAction.BYPASS : org.ipsec4j.esp.spd.PolicyAction.DISCARD;
+        for (org.ipsec4j.esp.selector.TrafficSelector s : selectors) {
+            shunts.add(new org.ipsec4j.esp.spd.SecurityPolicy(org.ipsec4j.esp.spd.Direction.OUT, s, action,
+                    "shunt " + connection + "/" + child.name()));
+        }
+    }
+
     private ChildConnection child(ChildConfig child, String path) throws ConfigException {
         ChildConnection.StartAction start = switch (child.startAction()) {
             case NONE -> ChildConnection.StartAction.NONE;
             case START -> ChildConnection.StartAction.START;
-            case TRAP -> throw error(path + ".start_action", "start_action = trap is not supported by ipsec4j "
-                    + "(no trap policies yet): use start, or 'ipsec4j up'");
+            case TRAP -> ChildConnection.StartAction.TRAP;
         };
         if (child.closeAction() != ChildConfig.CloseAction.NONE) {
             throw error(path + ".close_action", "close_action = " + name(child.closeAction()) + " is not "
@@ -261,8 +285,7 @@ public final class SwanctlTranslator {
             case CLEAR -> ChildConnection.DpdAction.CLEAR;
             case RESTART -> ChildConnection.DpdAction.RESTART;
             case NONE -> ChildConnection.DpdAction.NONE;
-            case TRAP -> throw error(path + ".dpd_action", "dpd_action = trap is not supported by ipsec4j (no "
-                    + "trap policies yet): use clear or restart");
+            case TRAP -> ChildConnection.DpdAction.TRAP;
         };
         List<SelectorRange> local = selectors(child.localTs(), path + ".local_ts");
         List<SelectorRange> remote = selectors(child.remoteTs(), path + ".remote_ts");

@@ -65,6 +65,12 @@ public final class OutboundLoop implements Runnable {
     private TunnelDump[] dumping = new TunnelDump[0];
     /** While a dump runs: the inner packet before the data plane encrypts it in place. */
     private byte[] innerCopy;
+    private Consumer<org.ipsec4j.esp.spd.SecurityPolicy> held = p -> { };
+
+    /** Told of every packet dropped for want of an SA (a fail-closed hold, say): IKE may want to acquire one. */
+    public void onHeld(Consumer<org.ipsec4j.esp.spd.SecurityPolicy> callback) {
+        this.held = java.util.Objects.requireNonNull(callback, "callback");
+    }
 
     /**
      * @param reservationUsedUp called when an SA's reserved sequence numbers ran out (the timer should extend)
@@ -185,6 +191,8 @@ public final class OutboundLoop implements Runnable {
                     drops.dropped(r.dropReason(), r.sa(), now);
                     if (r.dropReason() == DropReason.SEQUENCE_NOT_RESERVED) {
                         reservationUsedUp.run();
+                    } else if (r.dropReason() == DropReason.NO_SA && r.policy() != null) {
+                        held.accept(r.policy());
                     }
                 }
             }

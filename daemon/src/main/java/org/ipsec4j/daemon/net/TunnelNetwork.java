@@ -30,11 +30,23 @@ import org.ipsec4j.linux.TunOptions;
  * peer's own subnet) win over a tunnel route, and traffic the SPD says to protect would leave in the clear.
  * Destinations no policy protects find no route in the table and fall through to main as before.
  *
- * <p>{@link #close()} deletes the rules and routes it added and the TUN device (by closing it).
+ * <p>Fail closed: next to each tunnel route there is a {@code prohibit} route to the same prefix in the same
+ * table, with a higher metric ({@value #FAIL_CLOSED_METRIC}): while the TUN device lives its route wins; when the
+ * daemon is gone — stopped, crashed, killed, restarting — the device and its routes vanish with it, and the
+ * prohibit route refuses what the tunnel would have carried (the sender gets EACCES, a forwarded packet an ICMP
+ * "administratively prohibited") instead of letting it leave in the clear by the main table. The rule stays too.
+ * Which prohibit routes exist is written to a file in the state directory, so that the next daemon can remove
+ * those it no longer wants, after it has put its own in place.
+ *
+ * <p>{@link #close(boolean)} deletes the tunnel routes and the TUN device (by closing it), and, unless told to
+ * keep them (the default on exit: fail closed until the daemon runs again), the prohibit routes and rules.
  */
 public final class TunnelNetwork implements AutoCloseable {
 
     private static final int EAFNOSUPPORT = 97; // asm-generic/errno.h: no IPv6 in this kernel/namespace
+    private static final int EEXIST = 17;
+    /** The metric of the fail-closed prohibit routes: above the tunnel routes' (0 for IPv4, 1024 for IPv6). */
+    public static final int FAIL_CLOSED_METRIC = 65535;
 
     private final TunDevice tun;
     private final NetlinkRouteSocket netlink;
@@ -45,16 +57,29 @@ public final class TunnelNetwork implements AutoCloseable {
     private final List<RoutingRule> rules = new ArrayList<>();
     private final Set<TunnelRoute> routes = new LinkedHashSet<>();
     private final Set<InetAddress> addresses = new LinkedHashSet<>();
+    /** Prefixes with a fail-closed prohibit route: ours, and those a previous daemon left. */
+    private final Set<IpPrefix> prohibited = new LinkedHashSet<>();
+    private final Set<IpPrefix> leftovers = new LinkedHashSet<>();
+    private final java.nio.file.Path stateFile;
+    private boolean closed;
+    /** Whether a previous daemon left this table fail closed (its rule or prohibit routes were here). */
+    private boolean inherited;
     private int mtu;
 
     private TunnelNetwork(TunDevice tun, NetlinkRouteSocket netlink, int table, int mark, int rulePriority,
-            Consumer<String> log) {
+            java.nio.file.Path stateFile, Consumer<String> log) {
         this.tun = tun;
         this.netlink = netlink;
         this.table = table;
         this.mark = mark;
         this.rulePriority = rulePriority;
+        this.stateFile = stateFile;
         this.log = log;
+    }
+
+    /** The file in {@code stateDirectory} that lists the prohibit routes of {@code table}. */
+    public static java.nio.file.Path stateFile(java.nio.file.Path stateDirectory, int table) {
+        return stateDirectory.resolve("fail-closed-routes." + table);
     }
 
     /**
@@ -64,6 +89,16 @@ public final class TunnelNetwork implements AutoCloseable {
      */
     public static TunnelNetwork open(TunOptions tunOptions, int mtu, int table, int mark, int rulePriority,
             Consumer<String> log) throws IOException {
+        return open(tunOptions, mtu, table, mark, rulePriority, null, log);
+    }
+
+    /**
+     * As {@link #open(TunOptions, int, int, int, int, Consumer)}, remembering the fail-closed prohibit routes in
+     * {@code stateFile} (null: nowhere); those a previous daemon left there are kept until
+     * {@link #releaseLeftovers()}.
+     */
+    public static TunnelNetwork open(TunOptions tunOptions, int mtu, int table, int mark, int rulePriority,
+            java.nio.file.Path stateFile, Consumer<String> log) throws IOException {
         Objects.requireNonNull(tunOptions, "tunOptions");
         TunDevice tun;
         try {
@@ -86,7 +121,8 @@ public final class TunnelNetwork implements AutoCloseable {
         TunnelNetwork network = null;
         try {
             netlink = NetlinkRouteSocket.open();
-            network = new TunnelNetwork(tun, netlink, table, mark, rulePriority, log);
+            network = new TunnelNetwork(tun, netlink, table, mark, rulePriority, stateFile, log);
+            network.readLeftovers();
             network.setMtu(mtu);
             withoutIpv6LinkLocal(tun.name());
             netlink.setUp(tun.name());
@@ -94,7 +130,7 @@ public final class TunnelNetwork implements AutoCloseable {
             return network;
         } catch (IOException | RuntimeException e) {
             if (network != null) {
-                network.close();
+                network.close(network.inherited()); // what a previous daemon left stays
             } else {
                 if (netlink != null) {
                     netlink.close();
@@ -118,10 +154,13 @@ public final class TunnelNetwork implements AutoCloseable {
         }
     }
 
+    /**
+     * The rules, one per family. A previous daemon's rule (left on exit to fail closed, or by a crash) is kept as
+     * it is: deleting and adding it again would let packets past the tunnel's table for a moment.
+     */
     private void addRules() throws IOException {
         for (StandardProtocolFamily family : List.of(StandardProtocolFamily.INET, StandardProtocolFamily.INET6)) {
             RoutingRule rule = RoutingRule.lookup(family, table).notFwmark(mark).priority(rulePriority);
-            removeLeftovers(rule);
             try {
                 netlink.addRule(rule);
                 rules.add(rule);
@@ -130,20 +169,74 @@ public final class TunnelNetwork implements AutoCloseable {
                     log.accept("IPv6 is off here; no IPv6 routing rule");
                     continue;
                 }
+                if (e.errno() == EEXIST) {
+                    log.accept("kept the routing rule a previous daemon left: " + rule);
+                    rules.add(rule);
+                    inherited = true;
+                    continue;
+                }
                 throw e;
             }
         }
     }
 
-    /** A daemon killed with SIGKILL leaves its rules behind (its routes died with its TUN device). */
-    private void removeLeftovers(RoutingRule rule) {
-        for (int i = 0; i < 16; i++) {
-            try {
-                netlink.deleteRule(rule);
-                log.accept("removed a leftover routing rule: " + rule);
-            } catch (IOException e) {
-                return;
+    private void readLeftovers() {
+        if (stateFile == null || !java.nio.file.Files.isRegularFile(stateFile)) {
+            return;
+        }
+        try {
+            for (String line : java.nio.file.Files.readAllLines(stateFile)) {
+                if (!line.isBlank()) {
+                    IpPrefix prefix = IpPrefix.parse(line.strip());
+                    leftovers.add(prefix);
+                    prohibited.add(prefix);
+                    inherited = true;
+                }
             }
+            if (!leftovers.isEmpty()) {
+                log.accept("fail closed: " + leftovers.size() + " prohibit route" + (leftovers.size() == 1 ? "" : "s")
+                        + " left by the previous daemon in table " + table + " stay until ours are in place");
+            }
+        } catch (IOException | RuntimeException e) {
+            log.accept("could not read " + stateFile + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Removes the prohibit routes a previous daemon left that this one does not want: call once the routes of
+     * everything this daemon protects are in place.
+     */
+    public synchronized void releaseLeftovers() {
+        Set<IpPrefix> wanted = new LinkedHashSet<>();
+        routes.forEach(r -> wanted.add(r.destination()));
+        boolean changed = false;
+        for (IpPrefix prefix : List.copyOf(leftovers)) {
+            if (!wanted.contains(prefix)) {
+                deleteProhibitQuietly(prefix);
+                prohibited.remove(prefix);
+                log.accept("fail closed: released " + prefix + ", which nothing protects any more");
+                changed = true;
+            }
+        }
+        leftovers.clear();
+        if (changed) {
+            writeState();
+        }
+    }
+
+    private void writeState() {
+        if (stateFile == null) {
+            return;
+        }
+        try {
+            StringBuilder text = new StringBuilder();
+            prohibited.forEach(p -> text.append(p).append('\n'));
+            java.nio.file.Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
+            java.nio.file.Files.writeString(tmp, text);
+            java.nio.file.Files.move(tmp, stateFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            log.accept("could not write " + stateFile + ": " + e.getMessage());
         }
     }
 
@@ -174,21 +267,65 @@ public final class TunnelNetwork implements AutoCloseable {
         }
     }
 
-    /** Makes the tunnel routes exactly {@code wanted}: adds the new ones, deletes the ones gone. */
+    /**
+     * Makes the tunnel routes exactly {@code wanted}: adds the new ones (each with its fail-closed prohibit route
+     * first), deletes the ones gone (and their prohibit routes, unless a previous daemon's leftover).
+     */
     public synchronized void setRoutes(List<TunnelRoute> wanted) throws IOException {
         Set<TunnelRoute> target = new LinkedHashSet<>(wanted);
+        Set<IpPrefix> prefixes = new LinkedHashSet<>();
+        target.forEach(r -> prefixes.add(r.destination()));
+        boolean changed = false;
         for (TunnelRoute route : List.copyOf(routes)) {
             if (!target.contains(route)) {
                 deleteQuietly(route);
                 routes.remove(route);
             }
         }
+        for (IpPrefix prefix : List.copyOf(prohibited)) {
+            if (!prefixes.contains(prefix) && !leftovers.contains(prefix)) {
+                deleteProhibitQuietly(prefix);
+                prohibited.remove(prefix);
+                changed = true;
+            }
+        }
         for (TunnelRoute route : target) {
+            if (!prohibited.contains(route.destination())) {
+                netlink.replaceRoute(prohibitRoute(route.destination()));
+                prohibited.add(route.destination());
+                changed = true;
+            }
             if (!routes.contains(route)) {
                 netlink.replaceRoute(kernelRoute(route));
                 routes.add(route);
-                log.accept("route " + route + " dev " + tun.name() + " table " + table);
+                log.accept("route " + route + " dev " + tun.name() + " table " + table + " (prohibit when the "
+                        + "daemon is gone)");
             }
+        }
+        if (changed) {
+            writeState();
+        }
+    }
+
+    /** Whether a previous daemon left the table fail closed: a daemon that fails to start then keeps it so. */
+    public synchronized boolean inherited() {
+        return inherited;
+    }
+
+    /** The prefixes that have a fail-closed prohibit route now. */
+    public synchronized Set<IpPrefix> prohibited() {
+        return Set.copyOf(prohibited);
+    }
+
+    private Route prohibitRoute(IpPrefix prefix) {
+        return Route.to(prefix).type(Route.Type.PROHIBIT).table(table).metric(FAIL_CLOSED_METRIC);
+    }
+
+    private void deleteProhibitQuietly(IpPrefix prefix) {
+        try {
+            netlink.deleteRoute(prohibitRoute(prefix));
+        } catch (IOException e) {
+            log.accept("could not delete prohibit route " + prefix + ": " + e.getMessage());
         }
     }
 
@@ -249,22 +386,54 @@ public final class TunnelNetwork implements AutoCloseable {
         }
     }
 
-    /** Deletes routes and rules, then the TUN device. Idempotent; never throws. */
+    /** Deletes everything: routes, prohibit routes, rules, the TUN device. Idempotent; never throws. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        close(false);
+    }
+
+    /**
+     * Deletes the tunnel routes and the TUN device; with {@code failClosed} the prohibit routes and the rules
+     * stay, so that until a daemon runs again what the tunnel carried is refused rather than sent in the clear.
+     * Idempotent; never throws.
+     *
+     * @return whether anything stays behind to keep it closed
+     */
+    public synchronized boolean close(boolean failClosed) {
+        if (closed) {
+            return false;
+        }
+        closed = true;
         for (TunnelRoute route : List.copyOf(routes)) {
             deleteQuietly(route);
         }
         routes.clear();
-        for (RoutingRule rule : List.copyOf(rules)) {
-            try {
-                netlink.deleteRule(rule);
-            } catch (IOException e) {
-                log.accept("could not delete routing rule " + rule + ": " + e.getMessage());
+        boolean keep = failClosed && !prohibited.isEmpty();
+        if (!keep) {
+            for (IpPrefix prefix : List.copyOf(prohibited)) {
+                deleteProhibitQuietly(prefix);
             }
+            prohibited.clear();
+            for (RoutingRule rule : List.copyOf(rules)) {
+                try {
+                    netlink.deleteRule(rule);
+                } catch (IOException e) {
+                    log.accept("could not delete routing rule " + rule + ": " + e.getMessage());
+                }
+            }
+            rules.clear();
+            if (stateFile != null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(stateFile);
+                } catch (IOException e) {
+                    log.accept("could not delete " + stateFile + ": " + e.getMessage());
+                }
+            }
+        } else {
+            writeState();
         }
-        rules.clear();
         netlink.close();
         tun.close();
+        return keep;
     }
 }

@@ -21,8 +21,11 @@ import org.ipsec4j.linux.IpPrefix;
 
 /**
  * Which destinations go into the TUN device: the remote address range of every outbound PROTECT policy (from
- * the setkey file or installed by IKE for a Child SA), cut into prefixes (a selector may be any range, RFC 4301 §4.4.1.1; a route is a prefix). The first policy to
- * name a prefix gives it its source address.
+ * the setkey file, installed by IKE for a Child SA, or one of IKE's fail-closed holds) and of every outbound
+ * DISCARD policy (a setkey {@code discard}, a swanctl {@code mode = drop} shunt: only a route into the device lets
+ * the data plane drop what the policy names; without one the packet would leave by the main table), cut into
+ * prefixes (a selector may be any range, RFC 4301 §4.4.1.1; a route is a prefix). The first policy to name a
+ * prefix gives it its source address.
  */
 public final class TunnelRoutes {
 
@@ -35,12 +38,12 @@ public final class TunnelRoutes {
 
     /**
      * The routes for outbound policies, whoever installed them (a setkey file or IKE); policies that are not
-     * outbound PROTECT are skipped.
+     * outbound PROTECT or DISCARD are skipped.
      */
     public static List<TunnelRoute> of(List<SecurityPolicy> policies, Set<InetAddress> localAddresses) {
         Map<IpPrefix, TunnelRoute> routes = new LinkedHashMap<>();
         for (SecurityPolicy policy : policies) {
-            if (policy.direction() != Direction.OUT || !(policy.action() instanceof PolicyAction.Protect)) {
+            if (policy.direction() != Direction.OUT || policy.action() instanceof PolicyAction.Bypass) {
                 continue;
             }
             AddressRange local = policy.selector().local();

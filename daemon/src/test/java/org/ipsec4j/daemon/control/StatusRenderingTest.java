@@ -72,15 +72,20 @@ class StatusRenderingTest {
         StatusReport.GlobalCounters global = new StatusReport.GlobalCounters(3, 252, Map.of(), 3, 252, Map.of(), 0, 2,
                 0, 0);
         StatusReport.ChildSaReport child = new StatusReport.ChildSaReport("net", "INSTALLED", 1, "TUNNEL", "c1a2b3c4",
-                "d5e6f708", "AES_GCM_16_128", true, List.of("10.0.1.0/24"), List.of("10.0.2.0/24"), 252, 3, 336, 4);
+                "d5e6f708", "AES_GCM_16_128", true, List.of("10.0.1.0/24"), List.of("10.0.2.0/24"), 252, 3, 336, 4,
+                "ESP in UDP (port 4500) to 192.0.2.2: 4 packets sent, none received for 25 s, while IKE on UDP 4500 "
+                        + "is answered on the same port: a firewall likely tells them apart by content");
         StatusReport.IkeSaReport sa = new StatusReport.IkeSaReport("home", "ESTABLISHED", "0123456789abcdef",
                 "fedcba9876543210", true, "192.0.2.1", 4500, "192.0.2.2", 4500, "moon.example.org", "sun.example.org",
                 "AES_GCM_16_128/PRF_HMAC_SHA2_256/CURVE_25519", true, false, true, false, true, "10.3.0.1", null,
-                List.of(child));
+                List.of(child), 1400, "confirmed");
         StatusReport.IkeSummary ike = new StatusReport.IkeSummary("/etc/ipsec4j/swanctl.conf", List.of(
                 new StatusReport.ConnectionSummary("home", List.of("192.0.2.1"), List.of(), "moon.example.org", "%any",
                         "psk", List.of("net (start)"))), 5, 1234, 20);
-        return new StatusReport(daemon, List.of(), List.of(), global, ike, List.of(sa));
+        return new StatusReport(daemon, List.of(), List.of(), global, ike, List.of(sa), List.of(
+                new StatusReport.HeldPolicy("hold home/net", "10.0.1.0/24 <-> 10.0.2.0/24 any", "drop (no SA)", 12),
+                new StatusReport.HeldPolicy("shunt home/nd", "::/0[type/code 0x8500-0x89ff] <-> ::/0 IPv6-ICMP",
+                        "bypass", 3)));
     }
 
     @Test
@@ -99,11 +104,18 @@ class StatusRenderingTest {
                     remote 'sun.example.org' @ 192.0.2.2[4500]
                     AES_GCM_16_128/PRF_HMAC_SHA2_256/CURVE_25519
                     NAT: local behind NAT, ESP in UDP, IKE fragmentation
+                    path MTU: 1400 (confirmed)
                     net: INSTALLED, reqid 1, TUNNEL-in-UDP, ESP:AES_GCM_16_128
                       in  c1a2b3c4, 252 bytes, 3 packets
                       out d5e6f708, 336 bytes, 4 packets
                       local  10.0.1.0/24
                       remote 10.0.2.0/24
+                      ESP path FAILED: ESP in UDP (port 4500) to 192.0.2.2: 4 packets sent, none received for 25 s, \
+                while IKE on UDP 4500 is answered on the same port: a firewall likely tells them apart by content
+
+                Fail closed (held while no Child SA carries them) and shunts:
+                  hold home/net: out 10.0.1.0/24 <-> 10.0.2.0/24 any  drop (no SA)  hits 12
+                  shunt home/nd: out ::/0[type/code 0x8500-0x89ff] <-> ::/0 IPv6-ICMP  bypass  hits 3
                 """), text);
         assertFalse(text.contains("Security associations:"), "no setkey file, no setkey section: " + text);
 
@@ -117,6 +129,12 @@ class StatusRenderingTest {
         assertTrue(json.contains("\"cookies_demanded\": 1234"), json);
         assertTrue(json.contains("\"half_open\": 20"), json);
         assertTrue(json.contains("\"local_ts\": [\n            \"10.0.1.0/24\"\n          ]"), json);
+        assertTrue(json.contains("\"path_mtu\": 1400,\n      \"path_mtu_state\": \"confirmed\""), json);
+        assertTrue(json.contains("\"esp_path\": \"failed\",\n          \"esp_path_failure\": \"ESP in UDP (port 4500)"),
+                json);
+        assertTrue(json.contains("\"fail_closed\": [\n    {\n      \"name\": \"hold home/net\",\n      \"direction\": "
+                + "\"out\",\n      \"selector\": \"10.0.1.0/24 <-> 10.0.2.0/24 any\",\n      \"action\": "
+                + "\"drop (no SA)\",\n      \"hits\": 12\n    }"), json);
     }
 
     @Test

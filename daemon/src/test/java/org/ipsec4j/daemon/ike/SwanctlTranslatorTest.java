@@ -256,6 +256,69 @@ class SwanctlTranslatorTest {
     }
 
     @Test
+    void trapsShuntsAndPathOptions() throws Exception {
+        String text = """
+                connections {
+                    site {
+                        local_addrs = 192.0.2.1
+                        remote_addrs = 192.0.2.2
+                        pmtu_discovery = no
+                        pmtu_probe_interval = 5m
+                        encap_fallback = no
+                        local {
+                            auth = psk
+                            id = moon.example.org
+                        }
+                        remote {
+                            auth = psk
+                            id = sun.example.org
+                        }
+                        children {
+                            net {
+                                local_ts = 10.1.0.0/16
+                                remote_ts = 10.2.0.0/16
+                                start_action = trap
+                                dpd_action = trap
+                            }
+                            nd {
+                                local_ts = ::/0[ipv6-icmp/133-137]
+                                remote_ts = ::/0[ipv6-icmp]
+                                mode = pass
+                                start_action = trap
+                            }
+                            blocked {
+                                local_ts = 10.1.0.0/16
+                                remote_ts = 10.9.0.0/16
+                                mode = drop
+                                start_action = trap
+                            }
+                        }
+                    }
+                }
+                secrets {
+                    ike-site {
+                        id-moon = moon.example.org
+                        id-sun = sun.example.org
+                        secret = 0x0102030405060708090a0b0c0d0e0f10
+                    }
+                }
+                """;
+        IkeConfiguration config = load(text);
+        IkeConnection site = config.connection("site");
+        assertEquals(List.of("net"), site.children().stream().map(ChildConnection::name).toList(),
+                "shunts are policies, not children");
+        assertEquals(ChildConnection.StartAction.TRAP, site.child("net").startAction());
+        assertEquals(ChildConnection.DpdAction.TRAP, site.child("net").dpdAction());
+        assertEquals(new IkeConnection.PathOptions(false, Duration.ofMinutes(5), false), site.path());
+        List<org.ipsec4j.esp.spd.SecurityPolicy> shunts = config.shunts();
+        assertEquals(2, shunts.size(), shunts.toString());
+        assertEquals("shunt site/nd: out ::/0[type/code 0x8500-0x89ff] <-> ::/0 IPv6-ICMP bypass",
+                shunts.get(0).toString());
+        assertEquals("shunt site/blocked: out 10.1.0.0/16 <-> 10.9.0.0/16 any discard", shunts.get(1).toString());
+        assertEquals(IkeConnection.PathOptions.DEFAULT, load(PSK_SITE).connection("site").path());
+    }
+
+    @Test
     void errorsNameFileLineAndColumn() throws Exception {
         Path file = directory.resolve("swanctl.conf");
         String noSecret = PSK_SITE.replace("id-sun = sun.example.org", "id-sun = pluto.example.org")
@@ -268,11 +331,11 @@ class SwanctlTranslatorTest {
                 + "secret = ... } })", e.getMessage());
         assertFalse(e.getMessage().contains("0102030405"), "never a key");
 
-        String trap = PSK_SITE.replace("start_action = start", "start_action = trap");
-        e = refused(trap);
-        assertEquals(lineOf(trap, "start_action"), e.line());
-        assertTrue(e.getMessage().contains("connections.site.children.net.start_action: start_action = trap is not "
-                + "supported by ipsec4j"), e.getMessage());
+        String shunt = PSK_SITE.replace("mode = tunnel", "mode = pass");
+        e = refused(shunt);
+        assertEquals(lineOf(shunt, "mode = pass"), e.line());
+        assertTrue(e.getMessage().contains("connections.site.children.net.mode: mode = pass is a shunt policy, "
+                + "installed with start_action = trap (add it)"), e.getMessage());
 
         String subnet = PSK_SITE.replace("remote_addrs = 192.0.2.2", "remote_addrs = 192.0.2.2, 198.51.100.0/24");
         e = refused(subnet);

@@ -32,6 +32,20 @@ import org.ipsec4j.wire.IpProtocol;
  * Each can be switched off; they are answered before the index is consulted and do not count as configured
  * policies.
  *
+ * <h2>Shunts and holds: two short tiers around the ordered list</h2>
+ * <ul>
+ *   <li><em>Shunts</em> ({@link #setShunts}) are BYPASS or DISCARD policies (swanctl's {@code mode = pass} and
+ *       {@code mode = drop} children) that the operator wants to win over every tunnel: they are answered right
+ *       after the built-in bypasses, before the ordered list, in their own order.</li>
+ *   <li><em>Holds</em> ({@link #hold}) are outbound PROTECT policies with level "require" and no SA, answered only
+ *       when no ordered policy matched: IKE keeps them for the selectors it is to protect while no Child SA
+ *       carries them (being negotiated, the peer gone), so that such traffic is dropped ({@code no-sa}), never
+ *       sent in the clear (RFC 4301 §4.4.1, §5.1: a PROTECT policy without its SA discards). A Child SA's own
+ *       policies, narrower or equal, always come first.</li>
+ * </ul>
+ * Both are small (a few entries per connection) and walked linearly; with none configured a lookup costs one
+ * array-length check more per tier.
+ *
  * <h2>Lookup without a linear scan</h2>
  * Per direction and address family the policies are numbered by their position (the <em>slot</em>; lower
  * is earlier). Each is indexed on one address, the narrower of its two ranges, in a {@link RangeIndex}: the
@@ -88,6 +102,11 @@ public final class SecurityPolicyDatabase {
     /** Copied on write and replaced whole, so the packet thread reads one consistent array. */
     private volatile DirectionIndex[] indexes = new DirectionIndex[Direction.values().length];
 
+    private volatile SecurityPolicy[] shunts = new SecurityPolicy[0];
+    /** Holds by key, in the order they came; published as an array for the packet thread. */
+    private final Map<String, List<SecurityPolicy>> holdsByKey = new java.util.LinkedHashMap<>();
+    private volatile SecurityPolicy[] holds = new SecurityPolicy[0];
+
     private volatile boolean neighborDiscoveryBypass = true;
     private volatile boolean ikeBypass = true;
     private volatile IpAddress[] ikeAddresses = new IpAddress[0];
@@ -118,7 +137,24 @@ public final class SecurityPolicyDatabase {
      */
     public SecurityPolicy lookup(Direction direction, PacketSelector packet) {
         SecurityPolicy builtIn = builtInBypass(packet);
-        return builtIn != null ? builtIn : lookupConfigured(direction, packet);
+        if (builtIn != null) {
+            return builtIn;
+        }
+        SecurityPolicy shunt = first(shunts, direction, packet);
+        if (shunt != null) {
+            return shunt;
+        }
+        SecurityPolicy configured = lookupConfigured(direction, packet);
+        return configured != null ? configured : first(holds, direction, packet);
+    }
+
+    private static SecurityPolicy first(SecurityPolicy[] tier, Direction direction, PacketSelector packet) {
+        for (SecurityPolicy p : tier) {
+            if (p.direction() == direction && p.selector().matches(packet)) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** The first configured policy of {@code direction} matching the packet, ignoring the built-in bypasses. */
@@ -190,6 +226,69 @@ public final class SecurityPolicyDatabase {
     /** The local UDP ports of IKE, 500 and 4500 unless changed. */
     public void setIkePorts(int... ports) {
         ikePorts = ports.clone();
+    }
+
+    // ---- shunts and holds ----
+
+    /**
+     * Replaces the shunt policies: BYPASS or DISCARD, answered after the built-in bypasses and before every
+     * ordered policy, first match wins.
+     */
+    public void setShunts(List<SecurityPolicy> policies) {
+        for (SecurityPolicy p : policies) {
+            if (p.action() instanceof PolicyAction.Protect) {
+                throw new IllegalArgumentException("a shunt bypasses or discards: " + p);
+            }
+        }
+        shunts = policies.toArray(new SecurityPolicy[0]);
+    }
+
+    public List<SecurityPolicy> shunts() {
+        return List.of(shunts);
+    }
+
+    /**
+     * Adds or replaces the holds named {@code key}: outbound PROTECT policies (level require) that no SA is ever
+     * bound to, answered when no ordered policy matches a packet, which is then dropped for want of an SA.
+     */
+    public void hold(String key, List<SecurityPolicy> policies) {
+        for (SecurityPolicy p : policies) {
+            if (!(p.action() instanceof PolicyAction.Protect pr) || pr.template().level() != IpsecTemplate.Level.REQUIRE
+                    || p.direction() != Direction.OUT) {
+                throw new IllegalArgumentException("a hold is an outbound PROTECT policy with level require: " + p);
+            }
+        }
+        synchronized (editLock) {
+            holdsByKey.put(Objects.requireNonNull(key, "key"), List.copyOf(policies));
+            publishHolds();
+        }
+    }
+
+    /** Removes the holds named {@code key}; returns whether there were any. */
+    public boolean release(String key) {
+        synchronized (editLock) {
+            boolean had = holdsByKey.remove(key) != null;
+            publishHolds();
+            return had;
+        }
+    }
+
+    /** Every hold, in the order they were added. */
+    public List<SecurityPolicy> holds() {
+        return List.of(holds);
+    }
+
+    /** The keys of the holds in place. */
+    public Set<String> holdKeys() {
+        synchronized (editLock) {
+            return Set.copyOf(holdsByKey.keySet());
+        }
+    }
+
+    private void publishHolds() {
+        List<SecurityPolicy> all = new ArrayList<>();
+        holdsByKey.values().forEach(all::addAll);
+        holds = all.toArray(new SecurityPolicy[0]);
     }
 
     // ---- edits (serialized, rebuild and publish) ----

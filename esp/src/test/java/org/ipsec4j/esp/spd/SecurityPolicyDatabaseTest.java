@@ -41,6 +41,39 @@ class SecurityPolicyDatabaseTest {
     }
 
     @Test
+    void shuntsComeBeforeAndHoldsAfterTheOrderedPolicies() {
+        SecurityPolicy child = spd.add(new SecurityPolicy(Direction.OUT,
+                TrafficSelector.between(r("10.1.0.0/24"), r("10.2.0.0/24")), protect("192.0.2.1", "198.51.100.1")));
+        SecurityPolicy hold = new SecurityPolicy(Direction.OUT, TrafficSelector.between(r("10.1.0.0/16"),
+                r("10.2.0.0/16")), PolicyAction.protect(IpsecTemplate.transport(SecurityProtocol.ESP)), "hold c/n");
+        spd.hold("c/n", List.of(hold));
+        java.util.function.IntSupplier inChild = () -> TestPackets.udp(buf, OFF, "10.1.0.5", "10.2.0.9", 1000, 53, 10);
+        java.util.function.IntSupplier heldOnly = () -> TestPackets.udp(buf, OFF, "10.1.7.5", "10.2.7.9", 1000, 53, 10);
+        assertSame(child, lookupOut(inChild.getAsInt()), "a Child SA's own policy comes before the hold");
+        assertSame(hold, lookupOut(heldOnly.getAsInt()), "what no Child SA covers is held");
+        assertEquals(List.of(hold), spd.holds());
+        assertEquals(java.util.Set.of("c/n"), spd.holdKeys());
+        spd.flush();
+        assertSame(hold, lookupOut(inChild.getAsInt()), "spdflush (a setkey reload) leaves IKE's holds");
+
+        SecurityPolicy pass = new SecurityPolicy(Direction.OUT, TrafficSelector.icmp(r("10.1.0.0/16"), r("10.2.0.0/16"),
+                PortSelector.ANY), PolicyAction.BYPASS, "shunt c/icmp");
+        spd.setShunts(List.of(pass));
+        assertSame(pass, lookupOut(TestPackets.ping(buf, OFF, "10.1.7.5", "10.2.7.9", 1, 56)), "a shunt wins");
+        assertSame(hold, lookupOut(heldOnly.getAsInt()));
+        assertThrowsIllegal(() -> spd.setShunts(List.of(hold)));
+        assertThrowsIllegal(() -> spd.hold("x", List.of(pass)));
+
+        assertEquals(true, spd.release("c/n"));
+        assertEquals(false, spd.release("c/n"));
+        assertNull(lookupOut(heldOnly.getAsInt()), "released: no policy");
+    }
+
+    private static void assertThrowsIllegal(Runnable r) {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, r::run);
+    }
+
+    @Test
     void firstMatchInListOrder() {
         SecurityPolicy broad = spd.add(new SecurityPolicy(Direction.OUT,
                 TrafficSelector.between(r("10.1.0.0/16"), r("10.2.0.0/16")), protect("192.0.2.1", "198.51.100.1")));

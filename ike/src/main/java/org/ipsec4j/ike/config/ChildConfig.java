@@ -21,11 +21,23 @@ import org.ipsec4j.esp.sad.IpsecMode;
  * @param lifeTime      hard lifetime (default rekey_time + 10%)
  * @param randTime      range of the random time subtracted from rekey_time (default life_time - rekey_time)
  * @param replayWindow  anti-replay window in packets (default 32; 0 disables replay protection)
+ * @param shunt         {@code mode = pass} or {@code drop}: not a Child SA but a shunt policy for the selectors,
+ *                      installed with {@code start_action = trap} ({@link Shunt#NONE} for a real child)
  */
 public record ChildConfig(String name, List<TrafficSelectorSpec> localTs, List<TrafficSelectorSpec> remoteTs,
                           List<ProposalSpec> espProposals, IpsecMode mode, StartAction startAction,
                           CloseAction closeAction, DpdAction dpdAction, Duration rekeyTime, Duration lifeTime,
-                          Duration randTime, int replayWindow) {
+                          Duration randTime, int replayWindow, Shunt shunt) {
+
+    /** {@code mode = pass | drop}: swanctl's shunt policies. */
+    public enum Shunt {
+        /** A Child SA (mode tunnel or transport). */
+        NONE,
+        /** Traffic of the selectors bypasses IPsec, whatever else would protect it. */
+        PASS,
+        /** Traffic of the selectors is dropped. */
+        DROP
+    }
 
     /** {@code start_action}. */
     public enum StartAction {
@@ -70,6 +82,7 @@ public record ChildConfig(String name, List<TrafficSelectorSpec> localTs, List<T
         Objects.requireNonNull(rekeyTime, "rekeyTime");
         Objects.requireNonNull(lifeTime, "lifeTime");
         Objects.requireNonNull(randTime, "randTime");
+        Objects.requireNonNull(shunt, "shunt");
         if (localTs.isEmpty() || remoteTs.isEmpty() || espProposals.isEmpty()) {
             throw new IllegalArgumentException("child " + name + ": empty traffic selectors or proposals");
         }

@@ -40,6 +40,10 @@ import java.util.Optional;
  * @param local           the local authentication round
  * @param remote          the remote authentication round
  * @param children        Child SA configurations by name, in file order
+ * @param pmtuDiscovery     ipsec4j's {@code pmtu_discovery}: probe the path MTU with padded IKE messages (default yes)
+ * @param pmtuProbeInterval ipsec4j's {@code pmtu_probe_interval}: how often the value is confirmed (default 1m)
+ * @param encapFallback     ipsec4j's {@code encap_fallback}: move to UDP encapsulation when raw ESP is blocked
+ *                          while IKE passes (default yes)
  */
 public record ConnectionConfig(String name, List<PeerAddress> localAddrs, List<PeerAddress> remoteAddrs,
                                int localPort, int remotePort, List<ProposalSpec> proposals,
@@ -47,7 +51,8 @@ public record ConnectionConfig(String name, List<PeerAddress> localAddrs, List<P
                                Fragmentation fragmentation, Duration dpdDelay, Duration dpdTimeout,
                                Duration rekeyTime, Duration overTime, Duration randTime, int keyingTries,
                                Unique unique, boolean sendCertRequest, SendCert sendCert, AuthRoundConfig local,
-                               AuthRoundConfig remote, Map<String, ChildConfig> children) {
+                               AuthRoundConfig remote, Map<String, ChildConfig> children, boolean pmtuDiscovery,
+                               Duration pmtuProbeInterval, boolean encapFallback) {
 
     /** {@code fragmentation}. */
     public enum Fragmentation {
@@ -96,6 +101,7 @@ public record ConnectionConfig(String name, List<PeerAddress> localAddrs, List<P
         Objects.requireNonNull(sendCert, "sendCert");
         Objects.requireNonNull(local, "local");
         Objects.requireNonNull(remote, "remote");
+        Objects.requireNonNull(pmtuProbeInterval, "pmtuProbeInterval");
         children = Collections.unmodifiableMap(new LinkedHashMap<>(children));
         if (localAddrs.isEmpty() || remoteAddrs.isEmpty() || proposals.isEmpty()) {
             throw new IllegalArgumentException("connection " + name + ": empty address or proposal list");

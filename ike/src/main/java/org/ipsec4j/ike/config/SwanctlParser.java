@@ -55,7 +55,7 @@ public final class SwanctlParser {
     private static final List<String> CONNECTION_KEYS = List.of("version", "local_addrs", "remote_addrs",
             "local_port", "remote_port", "proposals", "vips", "pools", "encap", "mobike", "fragmentation",
             "dpd_delay", "dpd_timeout", "rekey_time", "reauth_time", "over_time", "rand_time", "keyingtries",
-            "unique", "send_certreq", "send_cert");
+            "unique", "send_certreq", "send_cert", "pmtu_discovery", "pmtu_probe_interval", "encap_fallback");
     private static final List<String> CONNECTION_SECTIONS = List.of("children", "local", "remote");
     private static final List<String> AUTH_KEYS = List.of("auth", "id", "certs", "cacerts");
     private static final List<String> CHILD_KEYS = List.of("local_ts", "remote_ts", "esp_proposals", "mode",
@@ -161,6 +161,9 @@ public final class SwanctlParser {
         Unique unique = Unique.NO;
         boolean sendCertRequest = true;
         SendCert sendCert = SendCert.IFASKED;
+        boolean pmtuDiscovery = true;
+        Duration pmtuProbeInterval = Duration.ofMinutes(1);
+        boolean encapFallback = true;
         AuthRoundConfig local = null;
         AuthRoundConfig remote = null;
         Section children = null;
@@ -236,6 +239,14 @@ public final class SwanctlParser {
                 case "unique" -> unique = choice(setting, key, Map.of("never", Unique.NEVER, "no", Unique.NO,
                         "keep", Unique.KEEP, "replace", Unique.REPLACE));
                 case "send_certreq" -> sendCertRequest = bool(setting, key);
+                case "pmtu_discovery" -> pmtuDiscovery = bool(setting, key);
+                case "pmtu_probe_interval" -> {
+                    pmtuProbeInterval = duration(setting, key);
+                    if (pmtuProbeInterval.toMillis() < 1000) {
+                        throw valueError(setting, 0, key, "at least 1s");
+                    }
+                }
+                case "encap_fallback" -> encapFallback = bool(setting, key);
                 case "send_cert" -> sendCert = choice(setting, key, Map.of("always", SendCert.ALWAYS,
                         "never", SendCert.NEVER, "ifasked", SendCert.IFASKED));
                 default -> throw refuse(entry, key, StrongswanOptions.CONNECTION, CONNECTION_KEYS,
@@ -270,7 +281,8 @@ public final class SwanctlParser {
         }
         return new ConnectionConfig(path.substring("connections.".length()), localAddrs, remoteAddrs, localPort,
                 remotePort, proposals, vips, poolNames, encap, fragmentation, dpdDelay, dpdTimeout, rekeyTime,
-                overTime, randTime, keyingTries, unique, sendCertRequest, sendCert, local, remote, childMap);
+                overTime, randTime, keyingTries, unique, sendCertRequest, sendCert, local, remote, childMap,
+                pmtuDiscovery, pmtuProbeInterval, encapFallback);
     }
 
     private List<PeerAddress> peerAddresses(Setting setting, String key) throws ConfigException {
@@ -353,6 +365,8 @@ public final class SwanctlParser {
         List<TrafficSelectorSpec> remoteTs = List.of(TrafficSelectorSpec.DYNAMIC);
         List<ProposalSpec> proposals = ProposalParser.defaults(ProposalSpec.Protocol.ESP);
         IpsecMode mode = IpsecMode.TUNNEL;
+        ChildConfig.Shunt shunt = ChildConfig.Shunt.NONE;
+        Setting modeSetting = null;
         StartAction startAction = StartAction.NONE;
         CloseAction closeAction = CloseAction.NONE;
         DpdAction dpdAction = DpdAction.CLEAR;
@@ -374,8 +388,16 @@ public final class SwanctlParser {
                 case "remote_ts" -> remoteTs = parsed(setting, key, TrafficSelectorSpec::parseList);
                 case "esp_proposals" -> proposals = parsed(setting, key,
                         v -> ProposalParser.parse(ProposalSpec.Protocol.ESP, v));
-                case "mode" -> mode = choice(setting, key, Map.of("tunnel", IpsecMode.TUNNEL,
-                        "transport", IpsecMode.TRANSPORT));
+                case "mode" -> {
+                    modeSetting = setting;
+                    String m = setting.value().toLowerCase(Locale.ROOT);
+                    if (m.equals("pass") || m.equals("drop")) {
+                        shunt = m.equals("pass") ? ChildConfig.Shunt.PASS : ChildConfig.Shunt.DROP;
+                    } else {
+                        mode = choice(setting, key, Map.of("tunnel", IpsecMode.TUNNEL, "transport",
+                                IpsecMode.TRANSPORT, "pass", IpsecMode.TUNNEL, "drop", IpsecMode.TUNNEL));
+                    }
+                }
                 case "start_action" -> {
                     startAction = choice(setting, key, Map.of("none", StartAction.NONE, "trap", StartAction.TRAP,
                             "start", StartAction.START));
@@ -411,6 +433,21 @@ public final class SwanctlParser {
             throw valueError(randTimeSetting, 0, path + ".rand_time", "rand_time (" + Durations.format(randTime)
                     + ") must be shorter than rekey_time (" + Durations.format(rekeyTime) + ")");
         }
+        if (shunt != ChildConfig.Shunt.NONE) {
+            // swanctl installs a shunt (a pass or drop policy, no SA) with start_action = trap; nothing else
+            // would make it take effect.
+            if (startAction != StartAction.TRAP) {
+                throw valueError(modeSetting, 0, path + ".mode", "mode = " + shunt.name().toLowerCase(Locale.ROOT)
+                        + " is a shunt policy, installed with start_action = trap (add it)");
+            }
+            if (localTs.stream().anyMatch(TrafficSelectorSpec::dynamic)
+                    || remoteTs.stream().anyMatch(TrafficSelectorSpec::dynamic)) {
+                throw valueError(modeSetting, 0, path + ".mode", "a shunt needs local_ts and remote_ts as subnets "
+                        + "or ranges (dynamic has no address before an IKE SA exists)");
+            }
+            return new ChildConfig(section.name(), localTs, remoteTs, proposals, mode, startAction, closeAction,
+                    dpdAction, rekeyTime, lifeTime, randTime, replayWindow, shunt);
+        }
         if (startAction != StartAction.NONE && remoteAddrs.stream().noneMatch(PeerAddress::isSingle)) {
             throw valueError(actionSetting, 0, path + ".start_action", "start_action = "
                     + startAction.name().toLowerCase(Locale.ROOT) + " initiates, which needs a single remote "
@@ -418,7 +455,7 @@ public final class SwanctlParser {
                     + ")");
         }
         return new ChildConfig(section.name(), localTs, remoteTs, proposals, mode, startAction, closeAction,
-                dpdAction, rekeyTime, lifeTime, randTime, replayWindow);
+                dpdAction, rekeyTime, lifeTime, randTime, replayWindow, ChildConfig.Shunt.NONE);
     }
 
     // ----------------------------------------------------------------------------------------------- pools

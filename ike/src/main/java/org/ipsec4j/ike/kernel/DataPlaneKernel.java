@@ -33,6 +33,8 @@ public final class DataPlaneKernel implements IpsecKernel {
     private final DataPlane dataPlane;
     private final LongSupplier nanoClock;
     private final Map<Integer, Binding> bindings = new HashMap<>();
+    /** The path MTU IKE's probes found, per reqid (for the data plane's per-SA path MTU; see {@link #pathMtu}). */
+    private final Map<Integer, Integer> pathMtus = new HashMap<>();
 
     /** The pairs and policies of one reqid. */
     private static final class Binding {
@@ -129,6 +131,7 @@ public final class DataPlaneKernel implements IpsecKernel {
                 dataPlane.spd().remove(p);
             }
             bindings.remove(reqid);
+            pathMtus.remove(reqid);
         } else {
             SecurityAssociation newest = b.pairs.get(b.pairs.size() - 1)[1];
             for (SecurityPolicy o : b.outbound) {
@@ -164,6 +167,45 @@ public final class DataPlaneKernel implements IpsecKernel {
             }
         }
         return null;
+    }
+
+    /**
+     * Holds become outbound PROTECT policies (level require) that no SA is bound to, in the SPD's hold tier:
+     * answered after every Child SA's own policy, they drop what would otherwise leave unprotected.
+     */
+    @Override
+    public synchronized void hold(String key, List<TrafficSelector> selectors) {
+        List<SecurityPolicy> policies = new ArrayList<>();
+        for (TrafficSelector s : selectors) {
+            policies.add(new SecurityPolicy(Direction.OUT, s, PolicyAction.protect(
+                    IpsecTemplate.transport(SecurityProtocol.ESP)), "hold " + key));
+        }
+        dataPlane.spd().hold(key, policies);
+    }
+
+    @Override
+    public synchronized void release(String key) {
+        dataPlane.spd().release(key);
+    }
+
+    /**
+     * Kept per reqid until the data plane has a per-SA path MTU to take it (the data plane's PMTU work adds
+     * one); {@link #pathMtu} reads it meanwhile.
+     */
+    @Override
+    public synchronized void updatePathMtu(int reqid, int pathMtu) {
+        pathMtus.put(reqid, pathMtu);
+    }
+
+    /** The path MTU IKE found for the pairs of {@code reqid}, or 0. */
+    public synchronized int pathMtu(int reqid) {
+        return pathMtus.getOrDefault(reqid, 0);
+    }
+
+    /** The key of the hold a policy belongs to, or null if it is not one of ours. */
+    public static String holdKey(SecurityPolicy policy) {
+        String name = policy.name();
+        return name != null && name.startsWith("hold ") ? name.substring(5) : null;
     }
 
     /** Installed pairs, for tests and status. */

@@ -80,6 +80,12 @@ public final class NotifyType {
     public static final int IKEV2_FRAGMENTATION_SUPPORTED = 16430;
     /** RFC 7427. */
     public static final int SIGNATURE_HASH_ALGORITHMS = 16431;
+    /**
+     * ipsec4j's path MTU probe: a status type from the private-use range 40960-65535 (RFC 7296 §3.10.1), which
+     * every peer ignores ("unrecognized status types MUST be ignored") while it answers the INFORMATIONAL
+     * request that carries it. Its data is padding that makes the request as large as the probed size.
+     */
+    public static final int PRIVATE_PATH_MTU_PROBE = 42148;
 
     private NotifyType() {}
 
@@ -139,6 +145,7 @@ public final class NotifyType {
             case CHILDLESS_IKEV2_SUPPORTED -> "CHILDLESS_IKEV2_SUPPORTED";
             case IKEV2_FRAGMENTATION_SUPPORTED -> "IKEV2_FRAGMENTATION_SUPPORTED";
             case SIGNATURE_HASH_ALGORITHMS -> "SIGNATURE_HASH_ALGORITHMS";
+            case PRIVATE_PATH_MTU_PROBE -> "PRIVATE_PATH_MTU_PROBE";
             default -> (isError(type) ? "error " : "status ") + type;
         };
     }

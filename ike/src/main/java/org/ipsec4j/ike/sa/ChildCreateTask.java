@@ -37,6 +37,8 @@ final class ChildCreateTask implements Task {
 
     private final ChildConnection config;
     private final ChildSa rekeyed;
+    /** A Child SA of another IKE SA of ours that the new one takes over from (ESP path repair), or null. */
+    private final ChildSa replaced;
     private int inboundSpi;
     private byte[] nonce;
     private DhKeyPair dh;
@@ -45,18 +47,27 @@ final class ChildCreateTask implements Task {
     private List<SelectorRange> proposedLocal;
     private List<SelectorRange> proposedRemote;
 
-    private ChildCreateTask(ChildConnection config, ChildSa rekeyed) {
+    private ChildCreateTask(ChildConnection config, ChildSa rekeyed, ChildSa replaced) {
         this.config = config;
         this.rekeyed = rekeyed;
+        this.replaced = replaced;
     }
 
     static ChildCreateTask create(ChildConnection config) {
-        return new ChildCreateTask(config, null);
+        return new ChildCreateTask(config, null, null);
     }
 
     static ChildCreateTask rekey(ChildSa old) {
         old.state = ChildSa.State.REKEYING;
-        return new ChildCreateTask(old.config, old);
+        return new ChildCreateTask(old.config, old, null);
+    }
+
+    /**
+     * A new Child SA, in another IKE SA, for the selectors of {@code old} and under its reqid: once installed it
+     * carries the traffic of {@code old}'s policies at once (make-before-break), and the old pair can go.
+     */
+    static ChildCreateTask replacing(ChildSa old) {
+        return new ChildCreateTask(old.config, null, old);
     }
 
     @Override
@@ -115,9 +126,10 @@ final class ChildCreateTask implements Task {
             }
             proposals.add(new Proposal(n++, PROTOCOL_ESP, spiBytes(inboundSpi), ts));
         }
-        if (rekeyed != null) {
-            proposedLocal = rekeyed.localSelectors;
-            proposedRemote = rekeyed.remoteSelectors;
+        if (rekeyed != null || replaced != null) {
+            ChildSa model = rekeyed != null ? rekeyed : replaced;
+            proposedLocal = model.localSelectors;
+            proposedRemote = model.remoteSelectors;
         } else {
             proposedLocal = localSelectors(sa, config);
             proposedRemote = remoteSelectors(sa, config, null);
@@ -206,8 +218,10 @@ final class ChildCreateTask implements Task {
         ChildKeyMaterial keys = ChildKeyMaterial.derive(sa.suite.prf(), sa.skD, shared, ni, nr,
                 suite.encryptionKeyMaterialLength(), suite.integrityKeyLength());
         int outboundSpi = ByteBuffer.wrap(chosen.spi()).getInt();
-        ChildSa child = install(sa, config, rekeyed != null ? rekeyed.reqid : sa.engine.newReqid(), inboundSpi,
-                outboundSpi, suite, local, remote, keys, true, rekeyed != null, now);
+        int reqid = rekeyed != null ? rekeyed.reqid : replaced != null && !replaced.removed ? replaced.reqid
+                : sa.engine.newReqid();
+        ChildSa child = install(sa, config, reqid, inboundSpi, outboundSpi, suite, local, remote, keys, true,
+                rekeyed != null, now);
         if (rekeyed != null) {
             finishRekey(sa, child, minNonce(ni, nr), now);
         }
@@ -419,6 +433,10 @@ final class ChildCreateTask implements Task {
         child.rekeyAt = sa.engine.jitteredDeadline(now, config.rekeyTime(), config.randTime());
         child.expireAt = config.lifeTime().isZero() ? Long.MAX_VALUE : now + config.lifeTime().toNanos();
         sa.children.add(child);
+        sa.engine.holdChild(sa, config);
+        if (sa.pathMtu.pathMtu() > 0) {
+            sa.engine.kernel().updatePathMtu(reqid, sa.pathMtu.pathMtu());
+        }
         sa.engine.event(IkeEvent.Kind.CHILD_SA_INSTALLED, sa, child.describe());
         return child;
     }

@@ -28,6 +28,12 @@ final class ChildSa {
     byte[] peerReplacementLowestNonce;
     boolean removed;
     long inboundPacketsSeen;
+    /** ESP path watch ({@link EspPathMonitor}): inbound packets last seen, when they last grew, outbound then. */
+    long espInboundSeen;
+    long espInboundAt;
+    long espOutboundAtInbound;
+    /** Null while the ESP path is fine; the failure and its likely cause otherwise. */
+    String espPathFailure;
 
     ChildSa(ChildConnection config, int reqid, int inboundSpi, int outboundSpi, EspSuite suite,
             List<SelectorRange> localSelectors, List<SelectorRange> remoteSelectors, boolean encapsulated) {
@@ -69,6 +75,7 @@ final class ChildSa {
         }
         return new ChildSaStatus(config.name(), state.name(), reqid, inboundSpi, outboundSpi, suite.toString(),
                 config.mode().name(), encapsulated, l, r, u == null ? 0 : u.inboundBytes(),
-                u == null ? 0 : u.inboundPackets(), u == null ? 0 : u.outboundBytes(), u == null ? 0 : u.outboundPackets());
+                u == null ? 0 : u.inboundPackets(), u == null ? 0 : u.outboundBytes(), u == null ? 0 : u.outboundPackets(),
+                espPathFailure);
     }
 }

@@ -28,7 +28,12 @@ final class IkeAuthTask implements Task {
     private final ChildCreateTask child;
 
     IkeAuthTask(ChildConnection firstChild) {
-        this.child = firstChild == null ? null : ChildCreateTask.create(firstChild);
+        this(firstChild == null ? null : ChildCreateTask.create(firstChild));
+    }
+
+    /** With the exchange that creates the first Child SA (one replacing another, for an ESP path repair). */
+    IkeAuthTask(ChildCreateTask firstChild) {
+        this.child = firstChild;
     }
 
     @Override
@@ -56,7 +61,10 @@ final class IkeAuthTask implements Task {
                     new ConfigAttribute(ConfigAttribute.INTERNAL_IP4_ADDRESS, new byte[0]),
                     new ConfigAttribute(ConfigAttribute.INTERNAL_IP4_DNS, new byte[0]))));
         }
-        p.add(Notifies.status(NotifyType.INITIAL_CONTACT));
+        if (sa.initialContact) {
+            // §2.4: not when this SA is to take over from another of ours that still lives (ESP path repair).
+            p.add(Notifies.status(NotifyType.INITIAL_CONTACT));
+        }
         if (child != null) {
             p.addAll(child.childRequest(sa, true));
         }
@@ -97,6 +105,7 @@ final class IkeAuthTask implements Task {
         sa.establishedAt = now;
         sa.scheduleRekey(now);
         sa.scheduleDpd(now);
+        sa.startPathWatch(now);
         sa.engine.event(IkeEvent.Kind.IKE_SA_ESTABLISHED, sa, sa.local + " " + sa.config.local().id() + " ... "
                 + sa.remote + " " + sa.peerId + " " + sa.suite + (sa.natLocal ? " (we are behind NAT)" : "")
                 + (sa.natRemote ? " (peer behind NAT)" : ""));

@@ -24,16 +24,61 @@ import org.ipsec4j.ike.message.Proposal;
  * @param randTime up to this much is subtracted at random from each rekey time (jitter)
  * @param pool addresses handed to clients that ask for a virtual IP; null for none
  * @param requestVirtualIp whether we ask the peer for a virtual IP (swanctl {@code vips = 0.0.0.0})
+ * @param path how the IKE SA watches its path: path MTU probing, ESP path checks and their repair
  */
 public record IkeConnection(String name, List<IpAddress> localAddresses, List<IpAddress> remoteAddresses,
                             int localPort, int remotePort, List<Proposal> proposals, LocalAuthentication local,
                             PeerAuthentication remote, boolean forceEncapsulation, boolean fragmentation,
                             int fragmentSizeIpv4, int fragmentSizeIpv6, Duration dpdDelay, Duration rekeyTime,
                             Duration randTime, AddressPool pool, boolean requestVirtualIp,
-                            List<ChildConnection> children) {
+                            List<ChildConnection> children, PathOptions path) {
+
+    /**
+     * What an IKE SA does about its path, beyond RFC 7296.
+     *
+     * @param pmtuDiscovery     probe the path MTU with padded INFORMATIONAL requests (RFC 8899 in spirit)
+     * @param pmtuProbeInterval how often the discovered value is confirmed (black-hole detection); every tenth
+     *                          time a search for a larger one starts
+     * @param encapFallback     when ESP sent as IP protocol 50 gets no answer while IKE does, negotiate a new IKE
+     *                          SA with UDP encapsulation forced and move the Child SAs there
+     */
+    public record PathOptions(boolean pmtuDiscovery, Duration pmtuProbeInterval, boolean encapFallback) {
+
+        /** swanctl's defaults in ipsec4j: all on, the path MTU confirmed every minute. */
+        public static final PathOptions DEFAULT = new PathOptions(true, Duration.ofMinutes(1), true);
+        /** Without path MTU probes (the engine's tests count every message). */
+        public static final PathOptions NO_PROBES = new PathOptions(false, Duration.ofMinutes(1), true);
+
+        public PathOptions {
+            Objects.requireNonNull(pmtuProbeInterval, "pmtuProbeInterval");
+            if (pmtuProbeInterval.toMillis() < 1000) {
+                throw new IllegalArgumentException("pmtu_probe_interval below 1 s");
+            }
+        }
+    }
+
+    /** Without path options: {@link PathOptions#NO_PROBES}. */
+    public IkeConnection(String name, List<IpAddress> localAddresses, List<IpAddress> remoteAddresses,
+                         int localPort, int remotePort, List<Proposal> proposals, LocalAuthentication local,
+                         PeerAuthentication remote, boolean forceEncapsulation, boolean fragmentation,
+                         int fragmentSizeIpv4, int fragmentSizeIpv6, Duration dpdDelay, Duration rekeyTime,
+                         Duration randTime, AddressPool pool, boolean requestVirtualIp,
+                         List<ChildConnection> children) {
+        this(name, localAddresses, remoteAddresses, localPort, remotePort, proposals, local, remote,
+                forceEncapsulation, fragmentation, fragmentSizeIpv4, fragmentSizeIpv6, dpdDelay, rekeyTime, randTime,
+                pool, requestVirtualIp, children, PathOptions.NO_PROBES);
+    }
+
+    /** The same connection with other path options. */
+    public IkeConnection withPath(PathOptions options) {
+        return new IkeConnection(name, localAddresses, remoteAddresses, localPort, remotePort, proposals, local,
+                remote, forceEncapsulation, fragmentation, fragmentSizeIpv4, fragmentSizeIpv6, dpdDelay, rekeyTime,
+                randTime, pool, requestVirtualIp, children, options);
+    }
 
     public IkeConnection {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(path, "path");
         localAddresses = List.copyOf(localAddresses);
         remoteAddresses = List.copyOf(remoteAddresses);
         proposals = List.copyOf(proposals);

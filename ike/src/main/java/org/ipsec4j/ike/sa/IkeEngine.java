@@ -67,6 +67,13 @@ public final class IkeEngine {
     private IkeObserver observer;
     private long droppedMessages;
     private long cookiesDemanded;
+    /** The MTU of the link that holds a local address: the largest path MTU probe worth sending. */
+    private java.util.function.ToIntFunction<org.ipsec4j.esp.selector.IpAddress> linkMtu = a -> 1500;
+    /** Connections whose raw ESP was found blocked: their new IKE SAs force UDP encapsulation. */
+    private final java.util.Set<String> encapsulationLearned = new java.util.HashSet<>();
+    /** When each connection last got an ESP path repair (not more than one per {@link #REPAIR_INTERVAL}). */
+    private final Map<String, Long> lastRepair = new HashMap<>();
+    private static final long REPAIR_INTERVAL = 600_000_000_000L;
 
     public IkeEngine(IkeSettings settings, IpsecKernel kernel, SharedKeys sharedKeys, SecureRandom random,
                      Clock wallClock, Consumer<IkeEvent> events) {
@@ -85,21 +92,208 @@ public final class IkeEngine {
         if (connections.putIfAbsent(c.name(), c) != null) {
             throw new IllegalArgumentException("connection " + c.name() + " exists");
         }
+        holdStarted(c);
     }
 
-    /** Replaces the configuration; IKE SAs of removed connections are deleted. */
+    /** Replaces the configuration; IKE SAs of removed connections are deleted, and their holds released. */
     public void replaceConnections(List<IkeConnection> fresh, long now) {
         Map<String, IkeConnection> next = new LinkedHashMap<>();
         for (IkeConnection c : fresh) {
             next.put(c.name(), c);
         }
-        for (String name : List.copyOf(connections.keySet())) {
-            if (!next.containsKey(name)) {
-                terminate(name, now);
+        for (IkeConnection old : List.copyOf(connections.values())) {
+            IkeConnection replacement = next.get(old.name());
+            if (replacement == null) {
+                terminate(old.name(), now);
+                releaseHolds(old, true);
+            } else if (replacement != old) {
+                encapsulationLearned.remove(old.name());
+                for (ChildConnection child : old.children()) {
+                    if (replacement.child(child.name()) == null) {
+                        kernel.release(holdKey(old.name(), child.name()));
+                    }
+                }
             }
         }
         connections.clear();
         connections.putAll(next);
+        for (IkeConnection c : next.values()) {
+            holdStarted(c);
+        }
+    }
+
+    // ---- fail closed: holds ------------------------------------------------------------------------------
+
+    /** The name of a child's holds in the kernel: {@code connection/child}. */
+    public static String holdKey(String connection, String child) {
+        return connection + "/" + child;
+    }
+
+    /** The connection and child a hold belongs to. */
+    public record HoldOwner(String connection, String child) {
+    }
+
+    /** start_action = start or trap: what the child protects is held from the moment it is configured. */
+    private void holdStarted(IkeConnection c) {
+        for (ChildConnection child : c.children()) {
+            if (child.startAction() != ChildConnection.StartAction.NONE) {
+                hold(c, child, null);
+            }
+        }
+    }
+
+    /** A Child SA of {@code config} is installed: its selectors stay held when it goes, whatever the reason. */
+    void holdChild(IkeSa sa, ChildConnection config) {
+        hold(sa.config, config, sa);
+    }
+
+    private void hold(IkeConnection c, ChildConnection child, IkeSa sa) {
+        List<org.ipsec4j.esp.selector.TrafficSelector> selectors = holdSelectors(c, child, sa);
+        if (!selectors.isEmpty()) {
+            kernel.hold(holdKey(c.name(), child.name()), selectors);
+        }
+    }
+
+    /**
+     * The traffic a child is to protect, from its configuration: dynamic remote selectors are the peer's
+     * address (or our pool, whose addresses only ever reach clients through the tunnel); dynamic local ones
+     * hold whatever the source, since a virtual IP comes and goes with the tunnel. Nothing when the peer's side
+     * cannot be known (a responder for any address without a pool).
+     */
+    private static List<org.ipsec4j.esp.selector.TrafficSelector> holdSelectors(IkeConnection c, ChildConnection child,
+            IkeSa sa) {
+        List<SelectorRange> remote = child.remoteSelectors();
+        if (remote.isEmpty()) {
+            if (c.pool() != null) {
+                remote = List.of(SelectorRange.of(c.pool().range()));
+            } else if (sa != null) {
+                remote = List.of(SelectorRange.host(sa.assignedVirtualIp != null ? sa.assignedVirtualIp
+                        : sa.remote.address()));
+            } else if (c.remoteAddresses().size() == 1) {
+                remote = List.of(SelectorRange.host(c.remoteAddresses().get(0)));
+            } else {
+                return List.of();
+            }
+        }
+        List<SelectorRange> local = child.localSelectors();
+        if (local.isEmpty()) {
+            List<SelectorRange> any = new ArrayList<>();
+            for (SelectorRange r : remote) {
+                SelectorRange a = SelectorRange.of(org.ipsec4j.esp.selector.AddressRange.any(r.family()));
+                if (!any.contains(a)) {
+                    any.add(a);
+                }
+            }
+            local = any;
+        }
+        return SelectorRange.policies(local, remote);
+    }
+
+    /** Releases a connection's holds: all of them, or those of children that do not trap. */
+    private void releaseHolds(IkeConnection c, boolean traps) {
+        for (ChildConnection child : c.children()) {
+            if (traps || !traps(child)) {
+                kernel.release(holdKey(c.name(), child.name()));
+            }
+        }
+    }
+
+    private static boolean traps(ChildConnection child) {
+        return child.startAction() == ChildConnection.StartAction.TRAP
+                || child.dpdAction() == ChildConnection.DpdAction.TRAP;
+    }
+
+    /**
+     * A packet hit the hold {@code key} (dropped for want of an SA): whom to initiate, if the child traps
+     * (start_action or dpd_action = trap) and no IKE SA of its connection is up or on its way with it; else
+     * null. The caller initiates (and limits how often it asks).
+     */
+    public HoldOwner acquire(String key) {
+        int slash = key.lastIndexOf('/');
+        if (slash < 0) {
+            return null;
+        }
+        IkeConnection c = connections.get(key.substring(0, slash));
+        ChildConnection child = c == null ? null : c.child(key.substring(slash + 1));
+        if (child == null || !traps(child) || c.remoteAddresses().isEmpty()) {
+            return null;
+        }
+        for (IkeSa sa : byOurSpi.values()) {
+            if (sa.config == c && (sa.state == IkeSa.State.CONNECTING || sa.state == IkeSa.State.ESTABLISHED
+                    && (hasChild(sa, child) || sa.hasQueued(ChildCreateTask.class)))) {
+                return null;
+            }
+        }
+        return new HoldOwner(c.name(), child.name());
+    }
+
+    /** Whether new IKE SAs of the connection force UDP encapsulation, because its raw ESP was found blocked. */
+    public boolean encapsulationLearned(String connection) {
+        return encapsulationLearned.contains(connection);
+    }
+
+    /** The MTU of the link that holds a local address (the upper end of path MTU searches; 1500 if unset). */
+    public void setLinkMtu(java.util.function.ToIntFunction<org.ipsec4j.esp.selector.IpAddress> linkMtu) {
+        this.linkMtu = Objects.requireNonNull(linkMtu, "linkMtu");
+    }
+
+    int linkMtu(org.ipsec4j.esp.selector.IpAddress local) {
+        int mtu = linkMtu.applyAsInt(local);
+        return mtu > 0 ? mtu : 1500;
+    }
+
+    // ---- ESP path repair ---------------------------------------------------------------------------------
+
+    /**
+     * Raw ESP of {@code old}'s Child SAs gets no answer while IKE does: build a new IKE SA to the same peer whose
+     * IKE_SA_INIT fakes NAT detection (as {@code encap = yes} does; RFC 7296 §2.23), so that both ends put ESP in
+     * UDP, create the Child SAs again in it under their reqids (their policies switch to the new pairs when they
+     * are installed), then delete {@code old}. No INITIAL_CONTACT: {@code old} is alive until then. The
+     * connection's later IKE SAs force encapsulation too.
+     */
+    void repairWithEncapsulation(IkeSa old, long now) {
+        if (old.replacedBy != null || old.state != IkeSa.State.ESTABLISHED) {
+            return;
+        }
+        String name = old.config.name();
+        Long last = lastRepair.get(name);
+        if (last != null && now - last < REPAIR_INTERVAL) {
+            return;
+        }
+        List<ChildSa> moving = new ArrayList<>();
+        for (ChildSa c : old.children) {
+            if (c.state == ChildSa.State.INSTALLED || c.state == ChildSa.State.REKEYING) {
+                moving.add(c);
+            }
+        }
+        if (moving.isEmpty()) {
+            return;
+        }
+        lastRepair.put(name, now);
+        encapsulationLearned.add(name);
+        int localPort = old.config.localPort() == UdpEncapsulationPorts.NAT_T ? UdpEncapsulationPorts.NAT_T : 500;
+        int remotePort = old.config.remoteAddresses().isEmpty() ? 500 : old.config.remotePort();
+        IkeSa fresh = new IkeSa(this, old.config, true, newSpi(), 0, old.local.withPort(localPort),
+                old.remote.withPort(remotePort), now);
+        fresh.forceEncapsulation = true;
+        fresh.initialContact = false;
+        fresh.replacing = old;
+        old.replacedBy = fresh;
+        byOurSpi.put(fresh.spiI, fresh);
+        event(IkeEvent.Kind.ESP_PATH_REPAIR, old, "a new IKE SA " + fresh.name() + " with UDP encapsulation "
+                + "forced takes over " + moving.size() + " Child SA" + (moving.size() == 1 ? "" : "s")
+                + ", then this one is deleted");
+        fresh.queue(new IkeSaInitTask(), now);
+        fresh.queue(new IkeAuthTask(ChildCreateTask.replacing(moving.get(0))), now);
+        for (ChildSa c : moving.subList(1, moving.size())) {
+            fresh.queue(ChildCreateTask.replacing(c), now);
+        }
+        fresh.queue(new RetireTask(old), now);
+    }
+
+    /** The ports of RFC 3948 (kept here to avoid a dependency on the data plane's class for one constant). */
+    private static final class UdpEncapsulationPorts {
+        static final int NAT_T = 4500;
     }
 
     public List<IkeConnection> connections() {
@@ -132,7 +326,11 @@ public final class IkeEngine {
         }
         Endpoint local = new Endpoint(c.localAddresses().get(0), c.localPort());
         Endpoint remote = new Endpoint(c.remoteAddresses().get(0), c.remotePort());
+        if (first != null) {
+            hold(c, first, null); // fail closed while negotiating
+        }
         IkeSa sa = new IkeSa(this, c, true, newSpi(), 0, local, remote, now);
+        sa.forceEncapsulation |= encapsulationLearned.contains(c.name());
         byOurSpi.put(sa.spiI, sa);
         sa.queue(new IkeSaInitTask(), now);
         sa.queue(new IkeAuthTask(first), now);
@@ -147,8 +345,15 @@ public final class IkeEngine {
         return false;
     }
 
-    /** Deletes every IKE SA of a connection with an INFORMATIONAL (the children go with them). */
+    /**
+     * Deletes every IKE SA of a connection with an INFORMATIONAL (the children go with them): the operator's
+     * {@code down}. Its holds go too, except those of children that trap.
+     */
     public void terminate(String connection, long now) {
+        IkeConnection c = connections.get(connection);
+        if (c != null) {
+            releaseHolds(c, false);
+        }
         for (IkeSa sa : List.copyOf(byOurSpi.values())) {
             if (sa.config.name().equals(connection)) {
                 if (sa.state == IkeSa.State.ESTABLISHED) {
@@ -174,6 +379,11 @@ public final class IkeEngine {
                     }
                 }
             }
+        }
+        IkeConnection c = connections.get(connection);
+        ChildConnection cc = c == null ? null : c.child(child);
+        if (cc != null && !traps(cc)) {
+            kernel.release(holdKey(connection, child));
         }
         if (!found) {
             throw new IllegalArgumentException("no Child SA " + child + " of " + connection + " to delete");

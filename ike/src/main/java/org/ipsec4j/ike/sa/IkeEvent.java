@@ -19,7 +19,17 @@ public record IkeEvent(Kind kind, String connection, String detail) {
         VIRTUAL_IP_ASSIGNED,
         PEER_ADDRESS_CHANGED,
         PEER_DEAD,
-        MESSAGE_DROPPED
+        MESSAGE_DROPPED,
+        /** Probes found the path MTU towards the peer, or a different one than before. */
+        PATH_MTU_DISCOVERED,
+        /** Full-size probes are lost while small messages pass: the path MTU shrank without telling us. */
+        PATH_MTU_BLACK_HOLE,
+        /** A Child SA sends ESP and receives none while IKE still gets answers: ESP is filtered on the path. */
+        ESP_PATH_FAILED,
+        /** A new IKE SA with UDP encapsulation forced takes over the Child SAs of one whose raw ESP is blocked. */
+        ESP_PATH_REPAIR,
+        /** ESP arrives again on a Child SA that had an ESP path failure. */
+        ESP_PATH_RESTORED
     }
 
     @Override

@@ -225,6 +225,9 @@ final class IkeRekeyTask implements Task {
         fresh.establishedAt = now;
         fresh.scheduleRekey(now);
         fresh.scheduleDpd(now);
+        fresh.forceEncapsulation = old.forceEncapsulation;
+        fresh.pathMtu.inheritFrom(old.pathMtu, now);
+        fresh.espPath.start(now);
         old.engine.adopt(fresh);
         return fresh;
     }

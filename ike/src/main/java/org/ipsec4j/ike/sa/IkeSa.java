@@ -90,6 +90,25 @@ final class IkeSa {
     /** For a responder: the initiator's SPI and address its IKE_SA_INIT came with (the engine's key). */
     String initRequestKey;
 
+    /** ESP in UDP whatever NAT detection finds: {@code encap = yes}, or learnt from an ESP path failure. */
+    boolean forceEncapsulation;
+    /** Whether IKE_AUTH says INITIAL_CONTACT: not when this SA is to replace a live one of ours. */
+    boolean initialContact = true;
+    /** The IKE SA built to take over from this one (ESP path repair), or null. */
+    IkeSa replacedBy;
+    /** The IKE SA this one is built to take over from, or null. */
+    IkeSa replacing;
+    final PathMtuDiscovery pathMtu = new PathMtuDiscovery(this);
+    final EspPathMonitor espPath = new EspPathMonitor(this);
+    /** Round trip of the last exchange answered at the first try, nanoseconds; 0 before one. */
+    long roundTrip;
+    private long requestSentAt;
+    private IkeHeader activeHeader;
+    private List<Payload> activePayloads;
+    private boolean activeDontFragment;
+    /** A path MTU probe's first, full-size transmission (resent beside its small stand-in), or null. */
+    private List<byte[]> probeOriginal;
+
     IkeSa(IkeEngine engine, IkeConnection config, boolean initiator, long spiI, long spiR, Endpoint local,
           Endpoint remote, long now) {
         this.engine = engine;
@@ -101,6 +120,7 @@ final class IkeSa {
         this.remote = remote;
         this.createdAt = now;
         this.lastInboundAt = now;
+        this.forceEncapsulation = config.forceEncapsulation();
     }
 
     long ourSpi() {
@@ -128,7 +148,7 @@ final class IkeSa {
 
     /** After IKE_SA_INIT: move to port 4500 if a NAT is in the way or encapsulation is forced (§2.23). */
     void floatToNatTraversalPort() {
-        if ((natLocal || natRemote || config.forceEncapsulation()) && local.port() == 500) {
+        if ((natLocal || natRemote || forceEncapsulation) && local.port() == 500) {
             local = local.withPort(UdpEncapsulation.NAT_T_PORT);
             if (remote.port() == 500) {
                 remote = remote.withPort(UdpEncapsulation.NAT_T_PORT);
@@ -137,7 +157,7 @@ final class IkeSa {
     }
 
     boolean encapsulateEsp() {
-        return natLocal || natRemote || config.forceEncapsulation();
+        return natLocal || natRemote || forceEncapsulation;
     }
 
     UdpEncapsulation udpEncapsulation() {
@@ -238,17 +258,35 @@ final class IkeSa {
     private void sendRequest(ExchangeType exchange, List<Payload> payloads, long now) {
         int id = exchange == ExchangeType.IKE_SA_INIT ? 0 : nextRequestId;
         IkeHeader h = new IkeHeader(spiI, spiR, 0, 2, 0, exchange.value(), initiator, false, false, id, 0);
+        activeHeader = h;
+        activePayloads = payloads;
+        activeDontFragment = false;
+        probeOriginal = null;
+        retransmits = 0;
+        retransmitAt = now + engine.settings().retransmitDelayNanos(0);
         if (exchange == ExchangeType.IKE_SA_INIT) {
             byte[] m = org.ipsec4j.ike.message.MessageCodec.encode(h, payloads);
             initRequest = m;
             activeDatagrams = List.of(m);
+        } else if (active instanceof PathProbeTask probe && probe.sizesThePath()) {
+            // One IP packet of exactly the probed size, DF set; a short wait, then the same message in fragments.
+            activeDatagrams = protection.seal(h, payloads, false, Integer.MAX_VALUE);
+            probeOriginal = activeDatagrams;
+            activeDontFragment = true;
+            retransmitAt = now + probeTimeout();
         } else {
             activeDatagrams = protection.seal(h, payloads, fragmentation, maxMessageLength());
         }
         engine.observeMessage(config, true, local, remote, h, payloads);
-        retransmits = 0;
-        retransmitAt = now + engine.settings().retransmitDelayNanos(0);
+        requestSentAt = now;
         transmit(activeDatagrams);
+        activeDontFragment = false;
+    }
+
+    /** How long an unfragmented probe may go unanswered: a few round trips, 0.5 to 3 s (1 s before we know). */
+    long probeTimeout() {
+        long rtt = roundTrip == 0 ? 250_000_000L : roundTrip;
+        return Math.clamp(4 * rtt, 500_000_000L, 3_000_000_000L);
     }
 
     /** Puts a task at the head of the queue: a retried IKE_SA_INIT, or IKE_AUTH right after it. */
@@ -258,7 +296,7 @@ final class IkeSa {
 
     private void transmit(List<byte[]> datagrams) {
         for (byte[] d : datagrams) {
-            engine.send(config, new IkeDatagram(local, remote, d));
+            engine.send(config, new IkeDatagram(local, remote, d, activeDontFragment));
         }
     }
 
@@ -298,9 +336,14 @@ final class IkeSa {
         }
         engine.observeMessage(config, false, local, from, h, inClear(message, payloads));
         authenticated(from, now);
+        if (retransmits == 0 && !(active instanceof PathProbeTask)) {
+            roundTrip = now - requestSentAt;
+        }
         Task t = active;
         active = null;
         activeDatagrams = null;
+        activeHeader = null;
+        activePayloads = null;
         retransmitAt = Long.MAX_VALUE;
         if (t.exchange() != ExchangeType.IKE_SA_INIT) {
             nextRequestId++;
@@ -453,6 +496,10 @@ final class IkeSa {
         }
         if (state == State.ESTABLISHED) {
             d = Math.min(d, Math.min(rekeyAt, dpdAt));
+            d = Math.min(d, espPath.nextDeadline());
+            if (!busy() && queue.isEmpty() && replacedBy == null) {
+                d = Math.min(d, pathMtu.nextProbeAt()); // probes go only when nothing else waits
+            }
             for (ChildSa c : children) {
                 if (c.state == ChildSa.State.INSTALLED) {
                     d = Math.min(d, c.rekeyAt);
@@ -466,6 +513,26 @@ final class IkeSa {
     void onTimer(long now) {
         if (state == State.DEAD) {
             return;
+        }
+        if (now >= retransmitAt && active instanceof PathProbeTask probe && probe.sizesThePath()
+                && !probe.standingIn()) {
+            // The probe got no answer in time: its size did not pass. Its stand-in carries the same request without
+            // the padding (its private notify shortened, which the peer ignores either way), small enough for any
+            // path: an answer says the peer is there, and costs neither the exchange nor the IKE SA. (Re-sending
+            // the probe in IKE fragments, as RFC 7383 §2.5.2 would allow, does not work with strongSwan 5.9,
+            // which takes an INFORMATIONAL whose first payload is SKF for an unencrypted one and drops it.)
+            probe.firstTransmissionLost();
+            activeDatagrams = protection.seal(activeHeader, probe.standIn(), fragmentation, maxMessageLength());
+            retransmitAt = now + engine.settings().retransmitDelayNanos(0);
+            transmit(activeDatagrams);
+        }
+        if (now >= retransmitAt && probeOriginal != null && retransmits > 0) {
+            // Should the probe itself have arrived and only its answer been lost, a peer that checks that a
+            // retransmission is bitwise the request it answered (newer strongSwan) ignores the stand-in: send the
+            // probe too, unchanged, from the second retransmission on.
+            activeDontFragment = true;
+            transmit(probeOriginal);
+            activeDontFragment = false;
         }
         if (now >= retransmitAt) {
             if (retransmits >= engine.settings().retransmitTries()) {
@@ -506,6 +573,17 @@ final class IkeSa {
                 scheduleDpd(now);
             }
         }
+        espPath.onTimer(now);
+        if (now >= pathMtu.nextProbeAt() && !busy() && queue.isEmpty() && replacedBy == null
+                && state == State.ESTABLISHED) {
+            int size = pathMtu.nextSize();
+            pathMtu.probeQueued();
+            if (size > 0) {
+                queue(new PathProbeTask(PathProbeTask.Purpose.PATH_MTU, size), now);
+            } else {
+                pathMtu.result(0, true, now); // nothing left to narrow: the search is over
+            }
+        }
         for (ChildSa c : List.copyOf(children)) {
             if (now >= c.expireAt) {
                 // Hard lifetime: the pair stops carrying traffic now, and the peer hears of it (§1.4.1) so that it
@@ -520,6 +598,17 @@ final class IkeSa {
                 queue(ChildCreateTask.rekey(c), now);
             }
         }
+    }
+
+    /** The established IKE SA starts watching its path: path MTU probes and ESP path checks. */
+    void startPathWatch(long now) {
+        pathMtu.start(now);
+        espPath.start(now);
+    }
+
+    /** The peer answered an ESP path check ({@link EspPathMonitor}). */
+    void espPathChecked(boolean fullSizeLost, int size, long now) {
+        espPath.checked(fullSizeLost, size, now);
     }
 
     /** Retransmissions exhausted: the peer is gone. Children and SA go without a message (§2.4). */
@@ -575,6 +664,9 @@ final class IkeSa {
         active = null;
         queue.clear();
         retransmitAt = Long.MAX_VALUE;
+        if (replacing != null && replacing.replacedBy == this && was != State.ESTABLISHED) {
+            replacing.replacedBy = null; // the repair failed; the old SA goes on (and may try again later)
+        }
         engine.forget(this);
         if (was == State.ESTABLISHED || was == State.DELETING) {
             engine.event(IkeEvent.Kind.IKE_SA_DELETED, this, "");
@@ -614,6 +706,6 @@ final class IkeSa {
                 config.local().id().toString(), peerId != null ? peerId.toString() : config.remote().id().toString(),
                 suite != null ? suite.toString() : null, natLocal, natRemote, encapsulateEsp(), fragmentation,
                 virtualIp != null ? virtualIp.toString() : assignedVirtualIp != null ? assignedVirtualIp.toString()
-                        : null, cs);
+                        : null, cs, pathMtu.pathMtu(), pathMtu.describe(), forceEncapsulation);
     }
 }

@@ -68,7 +68,7 @@ final class IkeSaInitTask implements Task {
         p.add(new SecurityAssociationPayload(proposals));
         p.add(new KeyExchangePayload(group.id(), dh.publicValue()));
         p.add(new NoncePayload(sa.nonceI));
-        p.add(NatDetection.source(sa.spiI, 0, sa.local, sa.config.forceEncapsulation(), sa.engine.random()));
+        p.add(NatDetection.source(sa.spiI, 0, sa.local, sa.forceEncapsulation, sa.engine.random()));
         p.add(NatDetection.destination(sa.spiI, 0, sa.remote));
         if (sa.config.fragmentation()) {
             p.add(Notifies.status(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED));

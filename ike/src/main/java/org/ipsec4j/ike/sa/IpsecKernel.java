@@ -1,7 +1,10 @@
 package org.ipsec4j.ike.sa;
 
+import java.util.List;
+
 import org.ipsec4j.esp.sad.UdpEncapsulation;
 import org.ipsec4j.esp.selector.IpAddress;
+import org.ipsec4j.esp.selector.TrafficSelector;
 
 /**
  * What IKE needs from the data plane, the way an IKE daemon talks to a kernel (RFC 4301 §4.4 PF_KEY-like):
@@ -31,6 +34,25 @@ public interface IpsecKernel {
 
     /** Counters of an installed pair, or null if it is not installed. */
     ChildSaUsage usage(int inboundSpi, int outboundSpi);
+
+    /**
+     * Fail closed: outbound policies for {@code selectors} that no SA serves (level require: packets that match
+     * them, and no Child SA's policy, are dropped). IKE keeps them for what it is to protect while no Child SA
+     * does: while it negotiates, after the peer vanished. Replaces the holds of the same key.
+     */
+    default void hold(String key, List<TrafficSelector> selectors) {
+    }
+
+    /** Removes the holds of {@code key} (the operator took the connection down, or removed it). */
+    default void release(String key) {
+    }
+
+    /**
+     * The path MTU IKE's probes found towards the peer of the pairs of {@code reqid}: the largest outer IP packet
+     * that arrives (RFC 8899 in spirit). For the data plane's per-SA path MTU; a kernel without one ignores it.
+     */
+    default void updatePathMtu(int reqid, int pathMtu) {
+    }
 
     /** Bytes and packets through a pair. */
     record ChildSaUsage(long inboundBytes, long inboundPackets, long outboundBytes, long outboundPackets) {

@@ -63,6 +63,11 @@ final class MessageProtection {
         return out;
     }
 
+    /** The length of the unfragmented SK message whose inner payloads encode to {@code plainLength} bytes. */
+    int messageLength(int plainLength) {
+        return IkeHeader.LENGTH + SK_HEADER + sender.sealedLength(plainLength);
+    }
+
     private int largestPlaintext(int space) {
         int n = space;
         while (n > 1 && sender.sealedLength(n) > space) {

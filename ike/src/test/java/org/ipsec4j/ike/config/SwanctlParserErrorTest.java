@@ -169,8 +169,10 @@ class SwanctlParserErrorTest {
         bad(child("        ¤ah_proposals = sha256"), "connections.c.children.ch.ah_proposals: not supported by ipsec4j");
         bad(child("        ¤local-ts = dynamic"), "connections.c.children.ch.local-ts: unknown setting (did you mean 'local_ts'?)");
         bad(child("        ¤foo {\n        }"), "connections.c.children.ch.foo: unknown section");
-        bad(child("        mode = ¤beet"), "connections.c.children.ch.mode: 'beet' is not supported by ipsec4j (expected transport or tunnel)");
-        bad(child("        mode = ¤pass"), "'pass' is not supported by ipsec4j");
+        bad(child("        mode = ¤beet"), "connections.c.children.ch.mode: 'beet' is not supported by ipsec4j (expected drop, "
+                + "pass, transport or tunnel)");
+        bad(child("        mode = ¤pass"), "connections.c.children.ch.mode: mode = pass is a shunt policy, installed "
+                + "with start_action = trap (add it)");
         bad(child("        start_action = ¤trap|start"), "connections.c.children.ch.start_action: 'trap|start' is not supported by ipsec4j (expected none, start or trap)");
         bad(child("        dpd_action = ¤hold"), "connections.c.children.ch.dpd_action: 'hold' is not supported by ipsec4j (expected clear, none, restart or trap)");
         bad(child("        close_action = ¤clear"), "connections.c.children.ch.close_action: 'clear' is not supported by ipsec4j (expected none, start or trap)");

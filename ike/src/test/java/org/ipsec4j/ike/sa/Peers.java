@@ -134,6 +134,7 @@ final class Peers {
         Duration rand = Duration.ZERO;
         AddressPool pool;
         boolean requestVirtualIp;
+        IkeConnection.PathOptions path = IkeConnection.PathOptions.NO_PROBES;
         final List<ChildConnection> children = new ArrayList<>();
 
         Conn(String name, SimulatedNetwork.Host self, SimulatedNetwork.Host peer, String localId, String remoteId) {
@@ -148,7 +149,7 @@ final class Peers {
         IkeConnection build() {
             return new IkeConnection(name, local, remote, localPort, remotePort, ike, localAuth, remoteAuth, encap,
                     fragmentation, fragmentSizeIpv4, fragmentSizeIpv6, dpd, rekey, rand, pool, requestVirtualIp,
-                    children);
+                    children, path);
         }
     }
 

@@ -91,6 +91,8 @@ final class SimulatedNetwork {
     Predicate<IkeDatagram> duplicate = d -> false;
     /** Sees every datagram as it enters the link (after the sender's NAT), dropped or not. */
     Consumer<IkeDatagram> tap = d -> { };
+    /** Drops an ESP packet (the whole outer IP packet, after the sender's NAT) when true: a firewall for ESP. */
+    Predicate<byte[]> dropEsp = p -> false;
     /** Whether to deliver the queue in reverse order (reordering). */
     boolean reorder;
     /** Whether the hosts' data planes send NAT keepalives when due (counted, not delivered). */
@@ -245,7 +247,7 @@ final class SimulatedNetwork {
             return d;
         }
         int port = natMapping(h, d.local());
-        return new IkeDatagram(new Endpoint(h.natOutside, port), d.remote(), d.data());
+        return new IkeDatagram(new Endpoint(h.natOutside, port), d.remote(), d.data(), d.dontFragment());
     }
 
     /** The NAT's outside port for an inside endpoint of {@code h}, made on first use as a NAT does. */
@@ -271,7 +273,7 @@ final class SimulatedNetwork {
                 int colon = inside.lastIndexOf(':');
                 Endpoint to = new Endpoint(IpAddress.parse(inside.substring(0, colon)),
                         Integer.parseInt(inside.substring(colon + 1)));
-                return new IkeDatagram(d.local(), to, d.data());
+                return new IkeDatagram(d.local(), to, d.data(), d.dontFragment());
             }
         }
         droppedByLink++;
@@ -320,6 +322,10 @@ final class SimulatedNetwork {
                 lastPing = "no NAT mapping into " + to.name;
                 return false;
             }
+        }
+        if (dropEsp.test(packet)) {
+            lastPing = "ESP dropped on the link";
+            return false;
         }
         byte[] rbuf = new byte[4096];
         System.arraycopy(packet, 0, rbuf, DataPlane.HEADROOM, packet.length);
