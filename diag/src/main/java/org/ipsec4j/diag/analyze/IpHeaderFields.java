@@ -1,0 +1,46 @@
+package org.ipsec4j.diag.analyze;
+
+/**
+ * The IP-layer facts of one packet (or of a packet an ICMP error quotes), filled in place by
+ * {@link PacketDissector} so that the per-packet path allocates only its two addresses.
+ *
+ * <p>For a fragment, {@code protocol} is the protocol of the fragmented datagram and the transport fields
+ * describe the fragment's data; only a first fragment (offset 0) starts with the transport header.
+ */
+final class IpHeaderFields {
+
+    byte[] buffer;
+    boolean v6;
+    NetAddress source;
+    NetAddress destination;
+    /** Offset of the IP header in {@link #buffer}. */
+    int ipOffset;
+    /** The IP packet's length as its header says (IPv4 total length, IPv6 40 + payload length). */
+    int ipLength;
+    /** IPv4: the DF bit; IPv6: always true, routers never fragment IPv6 (RFC 8200 §5). */
+    boolean dontFragment;
+    int ttl;
+    /** IPv4 identification (16 bits) or the IPv6 fragment header's (32 bits); 0 when there is none. */
+    int identification;
+    boolean fragment;
+    int fragmentOffset;
+    boolean moreFragments;
+    /** Bytes of fragment data as sent (from the header lengths), for fragments. */
+    int fragmentDataLength;
+    /** The transport protocol, or the next header of a fragment. */
+    int protocol;
+    /** Offset of the transport header (or fragment data), and the bytes of it present in the buffer. */
+    int transportOffset;
+    int transportPresent;
+    /** The transport segment's length as sent, or -1 when unknown (a first fragment, a quote). */
+    int transportWireLength;
+
+    /** A first fragment or an unfragmented packet: the transport header is at {@link #transportOffset}. */
+    boolean startsTransport() {
+        return !fragment || fragmentOffset == 0;
+    }
+
+    String family() {
+        return v6 ? "IPv6" : "IPv4";
+    }
+}
