@@ -56,6 +56,7 @@ public final class IkeSaRecord {
     };
     private final Map<Integer, TransportEndpoint> lastSenderByPointAndRole = new HashMap<>(4);
     private final Map<Integer, Long> lastPacketByPointAndRole = new HashMap<>(4);
+    private final Map<Integer, Boolean> lastFloatedByPointAndRole = new HashMap<>(4);
     private final List<MappingChange> mappingChanges = new ArrayList<>(0);
     private long mappingChangeCount;
     private final NatDetectionResult natDetection = new NatDetectionResult();
@@ -189,6 +190,7 @@ public final class IkeSaRecord {
         TransportEndpoint before = lastSenderByPointAndRole.put(key, s.source());
         Long previousPacket = lastPacketByPointAndRole.put(key, s.packet());
         boolean floated = s.source().port() == 4500 || s.destination().port() == 4500 || s.nonEspMarker();
+        Boolean floatedBefore = lastFloatedByPointAndRole.put(key, floated);
         if (floated && floatPacket < 0 && sawPort500) {
             floatPacket = s.packet();
         }
@@ -197,7 +199,8 @@ public final class IkeSaRecord {
                 || before.address().v6() != s.source().address().v6()) {
             return; // a change of address family is no NAT's doing (MOBIKE moves like that)
         }
-        boolean isFloat = before.address().equals(s.source().address()) && before.port() == 500 && floated;
+        // The float to 4500 changes the port; behind a NAT the new flow gets a port of the NAT's choosing.
+        boolean isFloat = before.address().equals(s.source().address()) && floated && Boolean.FALSE.equals(floatedBefore);
         if (isFloat) {
             return;
         }
