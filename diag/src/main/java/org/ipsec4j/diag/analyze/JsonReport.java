@@ -58,7 +58,7 @@ public final class JsonReport {
                     .field("initiator_spi", Text.spi64(sa.initiatorSpi()))
                     .field("responder_spi", Text.spi64(sa.responderSpi()))
                     .field("initiator", String.valueOf(sa.initiator())).field("responder", String.valueOf(sa.responder()))
-                    .field("messages", sa.messageCount()).field("first_packet", sa.firstPacket())
+                    .field("message_count", sa.messageCount()).field("first_packet", sa.firstPacket())
                     .field("last_packet", sa.lastPacket())
                     .field("exchanges_answered", sa.exchangesAnswered())
                     .field("exchanges_unanswered", sa.exchangesUnanswered())

@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The report as text: an outline of the capture, then IKE, ESP, keepalives, fragments, ICMP, findings. */
+/**
+ * The report as text: an outline of the capture, then IKE, ESP, keepalives, fragments, ICMP, findings. Listed
+ * items are one line each (for grep); the findings are folded at {@value #WIDTH} columns.
+ */
 public final class TextReport {
 
     static final int WIDTH = 110;
@@ -77,7 +80,7 @@ public final class TextReport {
             if (sa.floatPacket() > 0) {
                 facts.add("NAT-T float to UDP 4500 at #" + sa.floatPacket());
             }
-            wrap("    ", String.join("; ", facts));
+            line("    " + String.join("; ", facts));
             for (IkeMessageSighting s : sa.messages()) {
                 line("    " + message(s));
             }
@@ -159,7 +162,7 @@ public final class TextReport {
             if (f.decryptedPackets() > 0) {
                 sb.append(", ").append(f.decryptedPackets()).append(" decrypted");
             }
-            wrap("  ", sb.toString());
+            line("  " + sb);
         }
     }
 
@@ -212,7 +215,7 @@ public final class TextReport {
             if (!t.icmpErrors().isEmpty()) {
                 sb.append("; ICMP error ").append(Text.packets(t.icmpErrors(), 4));
             }
-            wrap("  ", sb.toString());
+            line("  " + sb);
         }
     }
 
@@ -240,7 +243,7 @@ public final class TextReport {
                 sb.append(", quoting ").append(e.quoted().text());
                 sb.append(e.quotedPacket() > 0 ? " (#" + e.quotedPacket() + ")" : " (not matched to a captured packet)");
             }
-            wrap("  ", sb.toString());
+            line("  " + sb);
         }
     }
 
