@@ -67,4 +67,86 @@ class AnalyzeLabTest {
         assertEquals(0, daemons[0].stop());
         assertEquals(0, daemons[1].stop());
     }
+
+    /** Seed 004: a firewall on the path that passes IKE but drops ESP from left to right. */
+    @org.junit.jupiter.api.Test
+    void espDroppedOneWayByAFirewallIsEspBlocked(Lab lab) {
+        AnalyzeLab net = new AnalyzeLab(lab, 1500, false);
+        net.router.firewall(org.ipsec4j.lab.IpVersion.V4).append("FORWARD", "-p", "esp", "-s",
+                AnalyzeLab.Family.V4.left, "-j", "DROP");
+        DaemonProcess[] daemons = net.startIpsec4j(AnalyzeLab.Options.of(AnalyzeLab.Family.V4));
+        PacketCapture capture = net.router.capture(net.leftLink.b().interfaceName(), net.file("esp-blocked.pcap"));
+        assertEquals(0, AnalyzeLab.up(daemons[0], 20).exitCode(), daemons[0]::stderr);
+        assertFalse(net.ping(4), "ESP towards right is dropped");
+        assertEquals(0, AnalyzeLab.down(daemons[0]).exitCode(), "IKE still works: " + daemons[0].stderr());
+        capture.stop();
+
+        AnalyzeLab.Analysis a = AnalyzeLab.analyze(capture.file());
+        assertEquals(List.of("esp-blocked"), a.ids(), a::explain);
+        assertTrue(a.findings("esp-blocked").getFirst().summary().contains("ESP crossed in one direction only: "
+                + "4 packets from 192.0.2.1 to 198.51.100.2, none from 198.51.100.2 to 192.0.2.1"), a::explain);
+        daemons[0].stop();
+        daemons[1].stop();
+    }
+
+    /** A responder behind a firewall that drops IKE silently: the initiator retransmits into the void. */
+    @org.junit.jupiter.api.Test
+    void ikeDroppedSilentlyIsIkeNoResponse(Lab lab) {
+        AnalyzeLab net = new AnalyzeLab(lab, 1500, false);
+        net.right.firewall(org.ipsec4j.lab.IpVersion.V4).append("INPUT", "-p", "udp", "--dport", "500", "-j", "DROP");
+        DaemonProcess[] daemons = net.startIpsec4j(AnalyzeLab.Options.of(AnalyzeLab.Family.V4));
+        PacketCapture capture = net.router.capture(net.leftLink.b().interfaceName(), net.file("no-response.pcap"));
+        DaemonLifecycleLabTest.Result up = AnalyzeLab.up(daemons[0], 7);
+        assertEquals(1, up.exitCode(), up::toString);
+        capture.stop();
+
+        AnalyzeLab.Analysis a = AnalyzeLab.analyze(capture.file());
+        assertEquals(List.of("ike-no-response"), a.ids(), a::explain);
+        String summary = a.findings("ike-no-response").getFirst().summary();
+        assertTrue(summary.contains("the IKE_SA_INIT request (msgid 0) from 192.0.2.1[500] to 198.51.100.2[500] was "
+                + "sent 3 times"), a::explain);
+        assertTrue(summary.contains("the peer never answered anything"), a::explain);
+        daemons[0].stop();
+        daemons[1].stop();
+    }
+
+    /**
+     * Seed 003's black hole: the router in front of a 1400-byte link drops the tunnel's 1500-byte packets and
+     * the firewall drops its "fragmentation needed"; the inner TCP resends its full-size segment at growing
+     * intervals. With the ICMP let through, the same path is path-mtu-reported instead.
+     */
+    @ParameterizedTest(name = "ICMP filtered: {0}")
+    @CsvSource({"true", "false"})
+    void fullSizeTunnelPacketsLostBehindASmallerMtu(boolean icmpFiltered, Lab lab) {
+        AnalyzeLab net = new AnalyzeLab(lab, 1500, false);
+        // Only r's side of its link to right is small: right's own MTU (and so its TCP MSS) stays 1500-based.
+        net.rightLink.a().setMtu(1400);
+        if (icmpFiltered) {
+            net.router.firewall(org.ipsec4j.lab.IpVersion.V4).append("OUTPUT", "-p", "icmp", "--icmp-type",
+                    "fragmentation-needed", "-j", "DROP");
+        }
+        // Raw ESP copies the inner DF bit to the outer header (RFC 4301 §8.1, as in seed 003).
+        DaemonProcess[] daemons = net.startIpsec4j(AnalyzeLab.Options.of(AnalyzeLab.Family.V4));
+        assertEquals(0, AnalyzeLab.up(daemons[0], 20).exitCode(), daemons[0]::stderr);
+        PacketCapture capture = net.router.capture(net.leftLink.b().interfaceName(), net.file("pmtu.pcap"));
+        assertTrue(net.ping(2), "small packets pass");
+        org.ipsec4j.lab.BackgroundProcess server = net.right.start("iperf3", "-s", "-1", "--forceflush", "-B", AnalyzeLab.RIGHT_INNER);
+        server.awaitStdoutLine("Server listening", java.time.Duration.ofSeconds(10));
+        net.left.exec(java.time.Duration.ofSeconds(20), "iperf3", "-c", AnalyzeLab.RIGHT_INNER, "-B",
+                AnalyzeLab.LEFT_INNER, "-t", "4", "--connect-timeout", "3000");
+        capture.stop();
+
+        AnalyzeLab.Analysis a = AnalyzeLab.analyze(capture.file());
+        if (icmpFiltered) {
+            assertTrue(a.ids().contains("pmtu-black-hole"), a::explain);
+            assertFalse(a.ids().contains("path-mtu-reported"), a::explain);
+        } else {
+            assertTrue(a.ids().contains("path-mtu-reported"), a::explain);
+            assertFalse(a.ids().contains("pmtu-black-hole"), a::explain);
+            assertTrue(a.findings("path-mtu-reported").getFirst().summary().startsWith("192.0.2.254 reported MTU "
+                    + "1400 for ESP 192.0.2.1 > 198.51.100.2"), a::explain);
+        }
+        daemons[0].stop();
+        daemons[1].stop();
+    }
 }

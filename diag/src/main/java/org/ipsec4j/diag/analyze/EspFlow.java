@@ -16,6 +16,8 @@ public final class EspFlow {
     static final long MIN_RETRANSMIT_GAP_NANOS = 150_000_000L;
     /** Each wait of a backing-off timer is at least this much longer than the previous one. */
     static final double BACKOFF_FACTOR = 1.4;
+    /** A stalled sender sends little besides its retransmissions: more packets in between end a run. */
+    static final int MAX_SEQUENCE_STEP = 32;
     private static final int MAX_RUN = 16;
     private static final int RECENT = 16;
     private static final int MAX_LISTED = 8;
@@ -46,6 +48,7 @@ public final class EspFlow {
     private final List<Long> run = new ArrayList<>(2);
     private long runLastTime;
     private long runLastGap;
+    private long runLastSequence;
     private final List<Long> bestRun = new ArrayList<>(0);
     private final List<Long> bestRunGapsMillis = new ArrayList<>(0);
     private final List<Long> runGapsMillis = new ArrayList<>(2);
@@ -76,7 +79,7 @@ public final class EspFlow {
         recentSequence[recentNext] = sequence;
         recentPacket[recentNext] = packet;
         recentNext = (recentNext + 1) % RECENT;
-        size(packet, time, ipLength, dontFragment);
+        size(packet, time, sequence, ipLength, dontFragment);
         if (reportedMtu > 0 && ipLength > reportedMtu && packet > reportedAtPacket) {
             oversizeAfterReport++;
             if (oversizeAfterReportPackets.size() < MAX_LISTED) {
@@ -88,17 +91,21 @@ public final class EspFlow {
         }
     }
 
-    private void size(long packet, long time, int ipLength, boolean dontFragment) {
+    /**
+     * Follows the largest packets. Every packet of the largest size takes part, in order: one without DF
+     * (which the path may fragment), one close after the previous, or one after many other packets of the flow
+     * ends the current run; a DF packet after a wait at least {@link #BACKOFF_FACTOR} times the previous wait,
+     * with at most {@link #MAX_SEQUENCE_STEP} packets of the flow in between, extends it.
+     */
+    private void size(long packet, long time, long sequence, int ipLength, boolean dontFragment) {
         if (ipLength > maxSize) {
             maxSize = ipLength;
-            packetsAtMax = 1;
-            maxSeenWithoutDf = !dontFragment;
+            packetsAtMax = 0;
+            maxSeenWithoutDf = false;
             run.clear();
             runGapsMillis.clear();
             bestRun.clear();
             bestRunGapsMillis.clear();
-            startRun(packet, time);
-            return;
         }
         if (ipLength < maxSize) {
             return;
@@ -106,11 +113,12 @@ public final class EspFlow {
         packetsAtMax++;
         if (!dontFragment) {
             maxSeenWithoutDf = true;
+            run.clear();
             return;
         }
         long gap = time - runLastTime;
-        if (gap < MIN_RETRANSMIT_GAP_NANOS) {
-            startRun(packet, time);
+        if (run.isEmpty() || gap < MIN_RETRANSMIT_GAP_NANOS || sequence - runLastSequence > MAX_SEQUENCE_STEP) {
+            startRun(packet, time, sequence);
         } else if (run.size() == 1 || gap >= BACKOFF_FACTOR * runLastGap) {
             if (run.size() < MAX_RUN) {
                 run.add(packet);
@@ -118,13 +126,15 @@ public final class EspFlow {
             }
             runLastGap = gap;
             runLastTime = time;
+            runLastSequence = sequence;
         } else {
             long previous = run.getLast();
-            startRun(previous, runLastTime);
+            startRun(previous, runLastTime, runLastSequence);
             run.add(packet);
             runGapsMillis.add(gap / 1_000_000);
             runLastGap = gap;
             runLastTime = time;
+            runLastSequence = sequence;
         }
         if (run.size() > bestRun.size()) {
             bestRun.clear();
@@ -135,11 +145,12 @@ public final class EspFlow {
         }
     }
 
-    private void startRun(long packet, long time) {
+    private void startRun(long packet, long time, long sequence) {
         run.clear();
         runGapsMillis.clear();
         run.add(packet);
         runLastTime = time;
+        runLastSequence = sequence;
         runLastGap = 0;
     }
 
@@ -245,7 +256,8 @@ public final class EspFlow {
 
     /**
      * The longest run of largest-size, DF packets sent at growing intervals of at least
-     * {@link #MIN_RETRANSMIT_GAP_NANOS}: what a retransmission timer backing off after losses looks like.
+     * {@link #MIN_RETRANSMIT_GAP_NANOS}, with little else of the flow in between and no other packet of that
+     * size: what a retransmission timer backing off after losses looks like.
      */
     public List<Long> retransmissionRun() {
         return Collections.unmodifiableList(bestRun);
