@@ -149,4 +149,110 @@ class AnalyzeLabTest {
         daemons[0].stop();
         daemons[1].stop();
     }
+
+    /**
+     * left behind a NAT with random ports and a 3 s UDP timeout: the NAT detection hashes show it, the tunnel
+     * floats to 4500; after 5 s of silence right's ESP to the old port draws a port unreachable from the NAT,
+     * and left's next packets come from a new port.
+     */
+    @org.junit.jupiter.api.Test
+    void aNatThatForgetsItsMappingIsNatDetectedAndNatMappingChanged(Lab lab) throws InterruptedException {
+        AnalyzeLab net = new AnalyzeLab(lab, 1500, true);
+        net.router.setUdpConntrackTimeout(java.time.Duration.ofSeconds(3));
+        DaemonProcess[] daemons = net.startIpsec4j(AnalyzeLab.Options.of(AnalyzeLab.Family.V4));
+        PacketCapture capture = net.router.capture(net.rightLink.a().interfaceName(), net.file("nat.pcap"));
+        assertEquals(0, AnalyzeLab.up(daemons[0], 20).exitCode(), daemons[0]::stderr);
+        assertTrue(net.ping(3));
+        Thread.sleep(5000);
+        net.right.exec("ping", "-n", "-c", "2", "-i", "0.2", "-W", "1", "-I", AnalyzeLab.RIGHT_INNER,
+                AnalyzeLab.LEFT_INNER);
+        // left's packets get a new mapping; whether right follows it (RFC 3948 §2.3) is not this test's business.
+        net.ping(3);
+        AnalyzeLab.down(daemons[0]);
+        capture.stop();
+
+        AnalyzeLab.Analysis a = AnalyzeLab.analyze(capture.file());
+        assertEquals(List.of("nat-mapping-changed"), a.warnings().stream().distinct().toList(), a::explain);
+        assertTrue(a.ids().contains("nat-detected"), a::explain);
+        assertTrue(a.findings("nat-detected").getFirst().summary().contains("the initiator 198.51.100.254["),
+                a::explain);
+        assertTrue(a.findings("nat-mapping-changed").stream().anyMatch(f -> f.summary().contains(
+                "was answered with ICMP port unreachable by 198.51.100.254")), a::explain);
+        assertTrue(a.findings("nat-mapping-changed").stream().anyMatch(f -> f.summary().startsWith("ESP spi ")),
+                a::explain);
+        assertTrue(a.report().ikeSas().getFirst().floatPacket() > 0, a::explain);
+        daemons[0].stop();
+        daemons[1].stop();
+    }
+
+    /**
+     * Seed 002 on the lab: r's neighbour advertisements towards right never leave (an ip6tables rule stands in
+     * for the IPsec policy that traps them in seed 002), so right, which got left's IKE_SA_INIT, cannot answer:
+     * it asks again and again for its gateway's link-layer address.
+     */
+    @org.junit.jupiter.api.Test
+    void advertisementsThatNeverLeaveAreNdUnanswered(Lab lab) {
+        AnalyzeLab net = new AnalyzeLab(lab, 1500, false);
+        String rightMac = net.right.run("cat", "/sys/class/net/" + net.rightLink.b().interfaceName() + "/address")
+                .stdout().strip();
+        net.router.ip("-6", "neigh", "replace", AnalyzeLab.Family.V6.right, "lladdr", rightMac, "dev",
+                net.rightLink.a().interfaceName(), "nud", "permanent");
+        net.router.firewall(org.ipsec4j.lab.IpVersion.V6).append("OUTPUT", "-o", net.rightLink.a().interfaceName(),
+                "-p", "ipv6-icmp", "--icmpv6-type", "neighbour-advertisement", "-j", "DROP");
+        net.right.ip("-6", "neigh", "flush", "dev", net.rightLink.b().interfaceName());
+        DaemonProcess[] daemons = net.startIpsec4j(AnalyzeLab.Options.of(AnalyzeLab.Family.V6));
+        PacketCapture capture = net.router.capture(net.rightLink.a().interfaceName(), net.file("nd.pcap"));
+        assertEquals(1, AnalyzeLab.up(daemons[0], 7).exitCode());
+        capture.stop();
+
+        AnalyzeLab.Analysis a = AnalyzeLab.analyze(capture.file());
+        assertTrue(a.ids().contains("nd-unanswered"), a::explain);
+        assertTrue(a.ids().contains("ike-no-response"), a::explain);
+        org.ipsec4j.diag.analyze.Finding nd = a.findings("nd-unanswered").getFirst();
+        assertEquals(org.ipsec4j.diag.analyze.Severity.WARNING, nd.severity(), a::explain);
+        assertTrue(nd.summary().startsWith("2001:db8:2::2 asked "), a::explain);
+        assertTrue(nd.summary().contains("for the link-layer address of 2001:db8:2::fe"), a::explain);
+        daemons[0].stop();
+        daemons[1].stop();
+    }
+
+    /**
+     * Seed 004's QoS: the router queues EF-marked packets ahead of the rest (HTB, 256 kbit/s for best effort)
+     * on its way to right, and the daemon copies the inner DSCP to the outer header, so one SA's packets
+     * overtake each other by hundreds of sequence numbers; captured where right receives them.
+     */
+    @org.junit.jupiter.api.Test
+    void qosThatReordersOneSaIsEspReplayOrReorder(Lab lab) throws InterruptedException {
+        AnalyzeLab net = new AnalyzeLab(lab, 1500, false);
+        DaemonProcess[] daemons = net.startIpsec4j(AnalyzeLab.Options.of(AnalyzeLab.Family.V4));
+        assertEquals(0, AnalyzeLab.up(daemons[0], 20).exitCode(), daemons[0]::stderr);
+        String dev = net.rightLink.a().interfaceName();
+        net.router.run("tc", "qdisc", "add", "dev", dev, "root", "handle", "1:", "htb", "default", "20");
+        net.router.run("tc", "class", "add", "dev", dev, "parent", "1:", "classid", "1:10", "htb", "rate", "100mbit",
+                "prio", "0");
+        net.router.run("tc", "class", "add", "dev", dev, "parent", "1:", "classid", "1:20", "htb", "rate",
+                "256kbit", "ceil", "256kbit", "prio", "1");
+        net.router.run("tc", "filter", "add", "dev", dev, "parent", "1:", "protocol", "ip", "prio", "1", "u32",
+                "match", "ip", "tos", "0xb8", "0xfc", "flowid", "1:10");
+        PacketCapture capture = net.right.capture(net.rightLink.b().interfaceName(), net.file("qos.pcap"));
+        // 300 echo requests at once (preload), best effort: they queue at the router...
+        org.ipsec4j.lab.BackgroundProcess bulk = net.left.start("ping", "-n", "-q", "-l", "300", "-c", "300", "-s",
+                "200", "-w", "10", "-I", AnalyzeLab.LEFT_INNER, AnalyzeLab.RIGHT_INNER);
+        Thread.sleep(200);
+        // ...and expedited forwarding passes them.
+        net.left.exec("ping", "-n", "-q", "-c", "60", "-i", "0.01", "-Q", "0xb8", "-W", "1", "-I",
+                AnalyzeLab.LEFT_INNER, AnalyzeLab.RIGHT_INNER);
+        bulk.waitFor(java.time.Duration.ofSeconds(20));
+        Thread.sleep(1000);
+        capture.stop();
+
+        AnalyzeLab.Analysis a = AnalyzeLab.analyze(capture.file());
+        assertEquals(List.of("esp-replay-or-reorder"), a.warnings().stream().distinct().toList(), a::explain);
+        org.ipsec4j.diag.analyze.Finding f = a.findings("esp-replay-or-reorder").getFirst();
+        assertTrue(f.summary().startsWith("ESP spi "), a::explain);
+        assertTrue(f.summary().contains(" 192.0.2.1 > 198.51.100.2: "), a::explain);
+        assertTrue(f.summary().contains("sequence numbers late"), a::explain);
+        daemons[0].stop();
+        daemons[1].stop();
+    }
 }
