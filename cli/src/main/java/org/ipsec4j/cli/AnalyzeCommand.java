@@ -67,7 +67,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         try (CaptureReader reader = CaptureReader.open(file)) {
             CapturedPacket packet;
             while ((packet = reader.next()) != null) {
-                analyzer.accept(packet, reader.interfaces());
+                analyzer.accept(packet, reader::interfaces);
             }
         } catch (NoSuchFileException e) {
             return fail(err, CaptureCommand.EXIT_CANNOT_READ, "no such file");

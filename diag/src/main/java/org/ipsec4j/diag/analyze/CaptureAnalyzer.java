@@ -93,7 +93,7 @@ public final class CaptureAnalyzer {
         try (CaptureReader reader = CaptureReader.open(file)) {
             CapturedPacket p;
             while ((p = reader.next()) != null) {
-                analyzer.accept(p, reader.interfaces());
+                analyzer.accept(p, reader::interfaces);
             }
         }
         return analyzer.finish();
@@ -110,6 +110,15 @@ public final class CaptureAnalyzer {
      * @param interfaces the reader's interfaces now (for their names)
      */
     public void accept(CapturedPacket packet, List<CaptureInterface> interfaces) {
+        accept(packet, () -> interfaces);
+    }
+
+    /**
+     * Analyses the next packet of the capture.
+     *
+     * @param interfaces the reader's interfaces, asked for only when a packet comes from a new one
+     */
+    public void accept(CapturedPacket packet, java.util.function.Supplier<List<CaptureInterface>> interfaces) {
         if (finished) {
             throw new IllegalStateException("finished");
         }
@@ -127,7 +136,10 @@ public final class CaptureAnalyzer {
             return;
         }
         ObservationPoint point = points.of(packet.interfaceId(), network.ifIndex(), network.outgoing(),
-                id -> id < interfaces.size() ? interfaces.get(id).name() : "");
+                id -> {
+                    List<CaptureInterface> known = interfaces.get();
+                    return id < known.size() ? known.get(id).name() : "";
+                });
         byte[] data = packet.data();
         try {
             switch (network.protocol()) {
@@ -206,13 +218,13 @@ public final class CaptureAnalyzer {
         int payload = off + UDP_HEADER;
         int present = ip.transportPresent - UDP_HEADER;
         int wire = BigEndian.u16(b, off + 4) - UDP_HEADER;
-        TransportEndpoint source = new TransportEndpoint(ip.source, sport);
-        TransportEndpoint destination = new TransportEndpoint(ip.destination, dport);
+        TransportEndpoint source = new TransportEndpoint(ip.source(), sport);
+        TransportEndpoint destination = new TransportEndpoint(ip.destination(), dport);
         if (natT) {
             if (wire == 1 && present >= 1 && (b[payload] & 0xFF) == 0xFF) {
                 keepalives.accept(point, source, destination, number, time);
                 recent.remember(ip, new RecentPackets.Sighted(number, train, null));
-                context.ipsecAddress(ip.source);
+                context.ipsecAddress(ip.source());
                 return;
             }
             if (present >= 4 && BigEndian.i32(b, payload) == 0) {
@@ -254,9 +266,11 @@ public final class CaptureAnalyzer {
         byte[] b = ip.buffer;
         int spi = BigEndian.i32(b, off);
         long seq = Integer.toUnsignedLong(BigEndian.i32(b, off + 4));
-        EspFlow flow = espFlows.flow(point, ip.source, ip.destination, sport, dport, spi, IpProtocol.ESP, number, peers);
-        context.ipsecAddress(ip.source);
-        context.ipsecAddress(ip.destination);
+        EspFlow flow = espFlows.flow(point, ip, sport, dport, spi, IpProtocol.ESP, number, peers);
+        if (flow.packets() == 0) {
+            context.ipsecAddress(ip.source());
+            context.ipsecAddress(ip.destination());
+        }
         int segment = sport != 0 && !firstFragment && present > GSO_SCAN_THRESHOLD ? gsoSegment(b, off, present, spi, seq) : 0;
         if (segment > 0) {
             flow.gsoSuperPacket();
@@ -271,7 +285,7 @@ public final class CaptureAnalyzer {
             flow.accept(number, time, seq, ipLength, ip.dontFragment);
             espPackets++;
         }
-        if (keys.knowsKeys() && keys.openEsp(spi, ip.destination, b, off, present) != null) {
+        if (keys.knowsKeys() && keys.openEsp(spi, ip.destination(), b, off, present) != null) {
             flow.decrypted();
         }
     }
@@ -295,11 +309,13 @@ public final class CaptureAnalyzer {
         int off = ip.transportOffset;
         int spi = BigEndian.i32(b, off + 4);
         long seq = Integer.toUnsignedLong(BigEndian.i32(b, off + 8));
-        EspFlow flow = espFlows.flow(point, ip.source, ip.destination, 0, 0, spi, IpProtocol.AH, number, peers);
+        EspFlow flow = espFlows.flow(point, ip, 0, 0, spi, IpProtocol.AH, number, peers);
+        if (flow.packets() == 0) {
+            context.ipsecAddress(ip.source());
+            context.ipsecAddress(ip.destination());
+        }
         flow.accept(number, time, seq, ip.ipLength, ip.dontFragment);
         espPackets++;
-        context.ipsecAddress(ip.source);
-        context.ipsecAddress(ip.destination);
     }
 
     private void icmp(ObservationPoint point, long number, long time) {
@@ -308,7 +324,7 @@ public final class CaptureAnalyzer {
             if (type == 135 || type == 136) {
                 NetAddress target = NetAddress.v6(ip.buffer, ip.transportOffset + 8);
                 if (type == 135) {
-                    neighborDiscovery.solicitation(ip.source, target, point, number, time);
+                    neighborDiscovery.solicitation(ip.source(), target, point, number, time);
                 } else {
                     neighborDiscovery.advertisement(target);
                 }

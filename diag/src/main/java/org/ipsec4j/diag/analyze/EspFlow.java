@@ -54,6 +54,7 @@ public final class EspFlow {
     private final List<Long> runGapsMillis = new ArrayList<>(2);
     private int bestRunSize;
 
+    private boolean retired;
     private int reportedMtu = -1;
     private long reportedAtPacket = -1;
     private long oversizeAfterReport;
@@ -152,6 +153,15 @@ public final class EspFlow {
         runLastTime = time;
         runLastSequence = sequence;
         runLastGap = 0;
+    }
+
+    /** The flow left the live table: a new packet of its key starts a new flow. */
+    void retire() {
+        retired = true;
+    }
+
+    boolean retired() {
+        return retired;
     }
 
     void gsoSuperPacket() {

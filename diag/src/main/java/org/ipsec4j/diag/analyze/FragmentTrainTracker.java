@@ -37,7 +37,7 @@ final class FragmentTrainTracker {
     /** Adds the fragment described by {@code ip}; returns its train. */
     FragmentTrain accept(IpHeaderFields ip, ObservationPoint point, long packet, long time) {
         expire(time);
-        Key key = new Key(point.index(), ip.v6, ip.source, ip.destination, ip.protocol, ip.identification);
+        Key key = new Key(point.index(), ip.v6, ip.source(), ip.destination(), ip.protocol, ip.identification);
         FragmentTrain train = live.get(key);
         if (train == null) {
             if (live.size() >= capacity) {

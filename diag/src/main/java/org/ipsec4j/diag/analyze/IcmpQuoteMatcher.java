@@ -81,7 +81,7 @@ final class IcmpQuoteMatcher {
                 q = null;
             }
         }
-        return new IcmpError(packet, time, point, ip.v6, ip.source, ip.destination, type, code, description, mtu, q,
+        return new IcmpError(packet, time, point, ip.v6, ip.source(), ip.destination(), type, code, description, mtu, q,
                 quotedPacket);
     }
 
@@ -122,8 +122,8 @@ final class IcmpQuoteMatcher {
         if (ip.fragment && ip.fragmentOffset != 0) {
             text.append("fragment id 0x").append(Integer.toHexString(ip.identification)).append(" off ")
                     .append(ip.fragmentOffset).append(" of ").append(IpProtocol.name(ip.protocol)).append(' ')
-                    .append(ip.source).append(" > ").append(ip.destination);
-            return new QuotedPacket(QuotedPacket.Kind.FRAGMENT, text.toString(), ip.v6, ip.source, ip.destination,
+                    .append(ip.source()).append(" > ").append(ip.destination());
+            return new QuotedPacket(QuotedPacket.Kind.FRAGMENT, text.toString(), ip.v6, ip.source(), ip.destination(),
                     ip.protocol, 0, 0, ip.ipLength, 0, -1, true);
         }
         String fragment = ip.fragment ? " (first fragment, id 0x" + Integer.toHexString(ip.identification) + ")" : "";
@@ -132,14 +132,14 @@ final class IcmpQuoteMatcher {
             int spiOffset = esp ? 0 : 4;
             int spi = present >= spiOffset + 4 ? BigEndian.i32(b, off + spiOffset) : 0;
             long seq = present >= spiOffset + 8 ? Integer.toUnsignedLong(BigEndian.i32(b, off + spiOffset + 4)) : -1;
-            text.append(esp ? "ESP " : "AH ").append(ip.source).append(" > ").append(ip.destination)
+            text.append(esp ? "ESP " : "AH ").append(ip.source()).append(" > ").append(ip.destination())
                     .append(" spi ").append(hex32(spi));
             if (seq >= 0) {
                 text.append(" seq ").append(seq);
             }
             text.append(" len ").append(ip.ipLength).append(fragment);
             return new QuotedPacket(esp ? QuotedPacket.Kind.ESP : QuotedPacket.Kind.AH, text.toString(), ip.v6,
-                    ip.source, ip.destination, ip.protocol, 0, 0, ip.ipLength, spi, seq, ip.fragment);
+                    ip.source(), ip.destination(), ip.protocol, 0, 0, ip.ipLength, spi, seq, ip.fragment);
         }
         if (ip.protocol == IpProtocol.UDP && present >= 8) {
             int sport = BigEndian.u16(b, off);
@@ -147,8 +147,8 @@ final class IcmpQuoteMatcher {
             int udpLength = BigEndian.u16(b, off + 4);
             int payload = off + 8;
             int payloadPresent = present - 8;
-            TransportEndpoint src = new TransportEndpoint(ip.source, sport);
-            TransportEndpoint dst = new TransportEndpoint(ip.destination, dport);
+            TransportEndpoint src = new TransportEndpoint(ip.source(), sport);
+            TransportEndpoint dst = new TransportEndpoint(ip.destination(), dport);
             boolean natT = sport == 4500 || dport == 4500;
             boolean ike = sport == 500 || dport == 500;
             QuotedPacket.Kind kind = QuotedPacket.Kind.OTHER;
@@ -183,12 +183,12 @@ final class IcmpQuoteMatcher {
                 }
             }
             text.append(" len ").append(ip.ipLength).append(fragment);
-            return new QuotedPacket(kind, text.toString(), ip.v6, ip.source, ip.destination, ip.protocol, sport, dport,
+            return new QuotedPacket(kind, text.toString(), ip.v6, ip.source(), ip.destination(), ip.protocol, sport, dport,
                     ip.ipLength, spi, seq, ip.fragment);
         }
-        text.append(IpProtocol.name(ip.protocol)).append(' ').append(ip.source).append(" > ").append(ip.destination)
+        text.append(IpProtocol.name(ip.protocol)).append(' ').append(ip.source()).append(" > ").append(ip.destination())
                 .append(" len ").append(ip.ipLength).append(fragment);
-        return new QuotedPacket(QuotedPacket.Kind.OTHER, text.toString(), ip.v6, ip.source, ip.destination,
+        return new QuotedPacket(QuotedPacket.Kind.OTHER, text.toString(), ip.v6, ip.source(), ip.destination(),
                 ip.protocol, 0, 0, ip.ipLength, 0, -1, ip.fragment);
     }
 

@@ -11,8 +11,13 @@ final class IpHeaderFields {
 
     byte[] buffer;
     boolean v6;
-    NetAddress source;
-    NetAddress destination;
+    /** The addresses as {@link NetAddress} holds them; the objects are made only when asked for. */
+    long sourceHigh;
+    long sourceLow;
+    long destinationHigh;
+    long destinationLow;
+    private NetAddress source;
+    private NetAddress destination;
     /** Offset of the IP header in {@link #buffer}. */
     int ipOffset;
     /** The IP packet's length as its header says (IPv4 total length, IPv6 40 + payload length). */
@@ -34,6 +39,39 @@ final class IpHeaderFields {
     int transportPresent;
     /** The transport segment's length as sent, or -1 when unknown (a first fragment, a quote). */
     int transportWireLength;
+
+    void addresses(boolean isV6, long srcHigh, long srcLow, long dstHigh, long dstLow) {
+        v6 = isV6;
+        sourceHigh = srcHigh;
+        sourceLow = srcLow;
+        destinationHigh = dstHigh;
+        destinationLow = dstLow;
+        source = null;
+        destination = null;
+    }
+
+    NetAddress source() {
+        if (source == null) {
+            source = new NetAddress(v6, sourceHigh, sourceLow);
+        }
+        return source;
+    }
+
+    NetAddress destination() {
+        if (destination == null) {
+            destination = new NetAddress(v6, destinationHigh, destinationLow);
+        }
+        return destination;
+    }
+
+    /** Whether {@code a} is this packet's source address, without making the object. */
+    boolean sourceIs(NetAddress a) {
+        return a.low() == sourceLow && a.high() == sourceHigh && a.v6() == v6;
+    }
+
+    boolean destinationIs(NetAddress a) {
+        return a.low() == destinationLow && a.high() == destinationHigh && a.v6() == v6;
+    }
 
     /** A first fragment or an unfragmented packet: the transport header is at {@link #transportOffset}. */
     boolean startsTransport() {

@@ -1,5 +1,6 @@
 package org.ipsec4j.diag.analyze;
 
+import org.ipsec4j.wire.BigEndian;
 import org.ipsec4j.wire.Ipv4Packet;
 import org.ipsec4j.wire.Ipv6Packet;
 import org.ipsec4j.wire.MalformedPacketException;
@@ -22,9 +23,8 @@ final class PacketDissector {
     void ipv4(byte[] buf, int off, int len, boolean cut, IpHeaderFields out) {
         Ipv4Packet ip = cut ? ipv4.wrapQuoted(buf, off, len) : ipv4.wrap(buf, off, len);
         out.buffer = buf;
-        out.v6 = false;
-        out.source = NetAddress.v4(ip.sourceAddress());
-        out.destination = NetAddress.v4(ip.destinationAddress());
+        out.addresses(false, 0, Integer.toUnsignedLong(ip.sourceAddress()), 0,
+                Integer.toUnsignedLong(ip.destinationAddress()));
         out.ipOffset = off;
         out.ipLength = ip.totalLength();
         out.dontFragment = ip.dontFragment();
@@ -45,9 +45,10 @@ final class PacketDissector {
     void ipv6(byte[] buf, int off, int len, boolean cut, IpHeaderFields out) {
         Ipv6Packet ip = cut ? ipv6.wrapQuoted(buf, off, len) : ipv6.wrap(buf, off, len);
         out.buffer = buf;
-        out.v6 = true;
-        out.source = NetAddress.v6(buf, ip.sourceOffset());
-        out.destination = NetAddress.v6(buf, ip.destinationOffset());
+        int s = ip.sourceOffset();
+        int d = ip.destinationOffset();
+        out.addresses(true, BigEndian.i64(buf, s), BigEndian.i64(buf, s + 8), BigEndian.i64(buf, d),
+                BigEndian.i64(buf, d + 8));
         out.ipOffset = off;
         out.ipLength = ip.totalLength();
         out.dontFragment = true;

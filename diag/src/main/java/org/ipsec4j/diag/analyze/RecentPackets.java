@@ -34,9 +34,9 @@ final class RecentPackets {
     }
 
     static long signature(IpHeaderFields ip) {
-        long h = ip.source.high() * 0x9E3779B97F4A7C15L ^ ip.source.low();
-        h = h * 0x9E3779B97F4A7C15L ^ ip.destination.high();
-        h = h * 0x9E3779B97F4A7C15L ^ ip.destination.low();
+        long h = ip.sourceHigh * 0x9E3779B97F4A7C15L ^ ip.sourceLow;
+        h = h * 0x9E3779B97F4A7C15L ^ ip.destinationHigh;
+        h = h * 0x9E3779B97F4A7C15L ^ ip.destinationLow;
         h = h * 31 + ip.protocol;
         h = h * 31 + (ip.v6 && !ip.fragment ? 0 : ip.identification);
         h = h * 31 + ip.fragmentOffset;
