@@ -37,6 +37,10 @@ final class NatDetectedDetector implements FindingDetector {
                             + "the source seen" + context.at(r.point()) : "the initiator's NAT_DETECTION_DESTINATION_IP "
                             + "does not match the destination seen" + context.at(r.point())) + ")");
         }
+        if (Boolean.FALSE.equals(r.requestSourceMatches()) && Boolean.FALSE.equals(r.responseSourceMatches())) {
+            sides.add("both peers' source hashes match nothing seen here, which is also what peers that fake NAT "
+                    + "detection to force UDP encapsulation look like");
+        }
         String floatText;
         if (sa.floatPacket() > 0) {
             floatText = "; IKE moved to UDP 4500 at #" + sa.floatPacket() + " (NAT-T float)";

@@ -69,7 +69,8 @@ public final class TextReport {
             List<String> facts = new ArrayList<>();
             facts.add(Text.plural(sa.messageCount(), "message"));
             if (sa.majorVersion() == 2) {
-                facts.add(sa.exchangesAnswered() + " exchanges answered, " + sa.exchangesUnanswered() + " unanswered");
+                facts.add(Text.plural(sa.exchangesAnswered(), "exchange") + " answered, " + sa.exchangesUnanswered()
+                        + " unanswered");
                 facts.add(natText(sa));
                 facts.add("IKE fragmentation (RFC 7383) " + (sa.initiatorFragmentationSupported()
                         && sa.responderFragmentationSupported() ? "supported by both" : sa.initiatorFragmentationSupported()
