@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * What {@link CaptureAnalyzer} found: the capture's outline, the IKE SAs, ESP flows, NAT keepalives, IP
  * fragment trains, ICMP errors and neighbour discovery it saw (each list capped, with the full count next to
- * it), and the findings, worst first.
+ * it), and the findings, worst first. {@code internalErrors} counts packets whose analysis failed on a bug of
+ * ours (the analysis goes on with the next packet); {@code firstInternalError} says where, or is null.
  */
 public record AnalysisReport(
         long packets, long ipPackets, long nonIpPackets, long malformedPackets, long firstTimeNanos, long lastTimeNanos,
@@ -18,7 +19,8 @@ public record AnalysisReport(
         long fragmentTrainsIncomplete,
         List<IcmpError> icmpErrors, long icmpErrorCount,
         long neighborSolicitations, long neighborAdvertisements, List<NeighborDiscovery.UnansweredEpisode> unansweredNeighborSolicitations,
-        List<Finding> findings, Map<String, Integer> suppressedFindings) {
+        List<Finding> findings, Map<String, Integer> suppressedFindings, long internalErrors,
+        String firstInternalError) {
 
     /** Seconds since the first packet, for a time stamp of this capture. */
     public double secondsOf(long timeNanos) {

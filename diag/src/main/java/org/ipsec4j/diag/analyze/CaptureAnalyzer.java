@@ -61,6 +61,8 @@ public final class CaptureAnalyzer {
     private long fragmentPackets;
     private long espPackets;
     private boolean finished;
+    private long internalErrors;
+    private String firstInternalError;
 
     public CaptureAnalyzer() {
         this(KeySource.NONE, Limits.DEFAULT);
@@ -159,8 +161,11 @@ public final class CaptureAnalyzer {
         } catch (MalformedPacketException e) {
             malformed++;
         } catch (RuntimeException e) {
-            // A bug in one packet's analysis must not end the analysis of the capture.
-            malformed++;
+            // A bug in one packet's analysis must not end the analysis of the capture; the report says so.
+            internalErrors++;
+            if (firstInternalError == null) {
+                firstInternalError = "packet " + number + ": " + e;
+            }
         }
     }
 
@@ -361,6 +366,6 @@ public final class CaptureAnalyzer {
                 fragmentPackets, fragments.trains(), fragments.completed(), fragments.incomplete(),
                 List.copyOf(icmpErrors), icmpErrorCount, neighborDiscovery.solicitations(),
                 neighborDiscovery.advertisements(), neighborDiscovery.unanswered(), findings.sorted(),
-                findings.suppressed());
+                findings.suppressed(), internalErrors, firstInternalError);
     }
 }

@@ -12,7 +12,7 @@ import java.util.List;
  */
 public final class IkeExchange {
 
-    private static final int MAX_LISTED = 16;
+    private static final int MAX_LISTED = 8;
     private static final int MAX_COPY_COUNTERS = 32;
 
     private final int messageId;

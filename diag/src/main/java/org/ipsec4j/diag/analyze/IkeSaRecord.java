@@ -17,7 +17,7 @@ public final class IkeSaRecord {
 
     static final int MAX_LISTED_MESSAGES = 64;
     /** Live exchanges per SA; older ones are folded into counters (unanswered ones kept for the findings). */
-    static final int MAX_LIVE_EXCHANGES = 32;
+    static final int MAX_LIVE_EXCHANGES = 8;
     static final int MAX_KEPT_UNANSWERED = 8;
     private static final int MAX_FINGERPRINTS = 128;
     private static final int MAX_MAPPING_CHANGES = 8;
@@ -38,6 +38,9 @@ public final class IkeSaRecord {
     private long floatPacket = -1;
     private boolean sawPort500;
     private final List<IkeMessageSighting> messages = new ArrayList<>();
+    /** Only the SAs the report lists keep their messages; the others keep what the findings need. */
+    private final boolean keepsMessages;
+    private IkeExchange firstAnsweredUnfragmented;
     private long messageCount;
     private long firstPacket;
     private long lastPacket;
@@ -69,10 +72,11 @@ public final class IkeSaRecord {
     private long messagesFromResponderSide;
     private int maxCopies;
 
-    IkeSaRecord(int majorVersion, long initiatorSpi, PeerPair peers) {
+    IkeSaRecord(int majorVersion, long initiatorSpi, PeerPair peers, boolean keepsMessages) {
         this.majorVersion = majorVersion;
         this.initiatorSpi = initiatorSpi;
         this.peers = peers;
+        this.keepsMessages = keepsMessages;
     }
 
     /** Adds a sighting; returns the exchange it belongs to (IKEv2), else null. */
@@ -88,7 +92,7 @@ public final class IkeSaRecord {
         if (responderSpi == 0 && d.responderSpi() != 0) {
             responderSpi = d.responderSpi();
         }
-        if (messages.size() < MAX_LISTED_MESSAGES) {
+        if (messages.size() < (keepsMessages || majorVersion != 2 ? MAX_LISTED_MESSAGES : 0)) {
             messages.add(s);
         }
         long fingerprintKey = d.fingerprint() * 31 + s.point().index();
@@ -135,6 +139,10 @@ public final class IkeSaRecord {
         boolean wasAnswered = exchange.answered();
         exchange.add(s);
         if (!wasAnswered && exchange.answered()) {
+            if (firstAnsweredUnfragmented == null && !exchange.requestIpFragmented() && !exchange.responseIpFragmented()
+                    && !exchange.requests().isEmpty()) {
+                firstAnsweredUnfragmented = exchange;
+            }
             if (d.exchangeType() == 35 && ikeAuthAnsweredPacket < 0) {
                 ikeAuthAnsweredPacket = s.packet();
                 peers.ikeAuthAnswered(s.packet(), s.timeNanos());
@@ -281,6 +289,11 @@ public final class IkeSaRecord {
     public long exchangesUnanswered() {
         long live = exchanges.values().stream().filter(e -> !e.answered()).count();
         return exchangesUnanswered + live;
+    }
+
+    /** The first exchange answered with neither message IP-fragmented (kept when it leaves the live table). */
+    public IkeExchange firstAnsweredUnfragmented() {
+        return firstAnsweredUnfragmented;
     }
 
     public List<MappingChange> mappingChanges() {

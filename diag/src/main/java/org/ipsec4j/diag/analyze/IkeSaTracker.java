@@ -48,7 +48,8 @@ final class IkeSaTracker {
         SaKey key = new SaKey(d.majorVersion(), d.initiatorSpi());
         IkeSaRecord sa = live.get(key);
         if (sa == null) {
-            sa = new IkeSaRecord(d.majorVersion(), d.initiatorSpi(), peers.get(source.address(), destination.address()));
+            sa = new IkeSaRecord(d.majorVersion(), d.initiatorSpi(), peers.get(source.address(), destination.address()),
+                    listed.size() < maxListed);
             live.put(key, sa);
             saCount++;
             if (listed.size() < maxListed) {

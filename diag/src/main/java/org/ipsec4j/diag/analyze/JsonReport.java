@@ -29,6 +29,7 @@ public final class JsonReport {
         w.name("capture").beginObject()
                 .field("packets", r.packets()).field("ip_packets", r.ipPackets()).field("non_ip_packets", r.nonIpPackets())
                 .field("malformed_packets", r.malformedPackets())
+                .field("internal_errors", r.internalErrors()).field("first_internal_error", r.firstInternalError())
                 .field("first_time_epoch_ns", r.firstTimeNanos()).field("duration_s", r.packets() == 0 ? 0.0
                         : (r.lastTimeNanos() - r.firstTimeNanos()) / 1e9);
         w.name("observation_points").beginArray();

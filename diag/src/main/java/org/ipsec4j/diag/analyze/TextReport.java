@@ -56,6 +56,10 @@ public final class TextReport {
             sb.append("; ").append(r.points().size()).append(" observation points: ").append(String.join(", ", names));
         }
         line(sb.toString());
+        if (r.internalErrors() > 0) {
+            line("Internal errors: " + r.internalErrors() + " packets could not be analysed (first: "
+                    + r.firstInternalError() + "); please report it");
+        }
     }
 
     private void ike() {

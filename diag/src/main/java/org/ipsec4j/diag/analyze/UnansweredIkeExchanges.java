@@ -24,12 +24,7 @@ final class UnansweredIkeExchanges {
             return out;
         }
         List<IkeExchange> exchanges = sa.exchanges();
-        for (IkeExchange e : exchanges) {
-            if (e.answered() && !e.requestIpFragmented() && !e.responseIpFragmented() && !e.requests().isEmpty()
-                    && out.answeredUnfragmented == null) {
-                out.answeredUnfragmented = e;
-            }
-        }
+        out.answeredUnfragmented = sa.firstAnsweredUnfragmented();
         for (IkeExchange e : exchanges) {
             if (!e.answered() && e.requestTransmissions() >= 2) {
                 if (e.requestIpFragmented() && out.answeredUnfragmented != null) {
