@@ -64,11 +64,14 @@ final class AnalyzeLab {
     final boolean natted;
 
     /**
-     * @param rightMtu the MTU of the router-right link
+     * @param directory where configuration files, control sockets and captures go: the test's own
+     *                  {@code @TempDir}, kept when the test fails
+     * @param rightMtu  the MTU of the router-right link
      * @param nat      left sits at 10.9.0.1 behind r, which masquerades it (IPv4 only) with random ports
      */
-    AnalyzeLab(Lab lab, int rightMtu, boolean nat) {
+    AnalyzeLab(Lab lab, Path directory, int rightMtu, boolean nat) {
         this.lab = lab;
+        this.directory = directory;
         this.natted = nat;
         left = lab.host("left");
         router = lab.router("r");
@@ -97,11 +100,6 @@ final class AnalyzeLab {
         right.setDefaultRoute(v6.routerRight);
         left.ip("addr", "add", LEFT_INNER + "/32", "dev", "lo");
         right.ip("addr", "add", RIGHT_INNER + "/32", "dev", "lo");
-        try {
-            directory = Files.createTempDirectory("ipsec4j-analyze-lab-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     String leftOuter(Family f) {

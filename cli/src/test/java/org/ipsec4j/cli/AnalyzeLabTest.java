@@ -29,10 +29,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AnalyzeLabTest {
 
+    /** Configuration, sockets and captures; kept when a test fails, with the capture its message names. */
+    @org.junit.jupiter.api.io.TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
+    java.nio.file.Path tmp;
+
     @ParameterizedTest(name = "{0}, encap = {1}")
     @CsvSource({"V4, false", "V4, true", "V6, false"})
     void aHealthyTunnelGivesNoWarningAndTheSpisOfStatus(AnalyzeLab.Family family, boolean encap, Lab lab) {
-        AnalyzeLab net = new AnalyzeLab(lab, 1500, false);
+        AnalyzeLab net = new AnalyzeLab(lab, tmp, 1500, false);
         AnalyzeLab.Options options = encap ? AnalyzeLab.Options.of(family).withEncap() : AnalyzeLab.Options.of(family);
         DaemonProcess[] daemons = net.startIpsec4j(options);
         PacketCapture capture = net.router.capture(net.leftLink.b().interfaceName(), net.file("healthy.pcap"));
@@ -76,7 +80,7 @@ class AnalyzeLabTest {
     /** Seed 004: a firewall on the path that passes IKE but drops ESP from left to right. */
     @org.junit.jupiter.api.Test
     void espDroppedOneWayByAFirewallIsEspBlocked(Lab lab) {
-        AnalyzeLab net = new AnalyzeLab(lab, 1500, false);
+        AnalyzeLab net = new AnalyzeLab(lab, tmp, 1500, false);
         net.router.firewall(org.ipsec4j.lab.IpVersion.V4).append("FORWARD", "-p", "esp", "-s",
                 AnalyzeLab.Family.V4.left, "-j", "DROP");
         DaemonProcess[] daemons = net.startIpsec4j(AnalyzeLab.Options.of(AnalyzeLab.Family.V4));
@@ -98,7 +102,7 @@ class AnalyzeLabTest {
     /** A responder behind a firewall that drops IKE silently: the initiator retransmits into the void. */
     @org.junit.jupiter.api.Test
     void ikeDroppedSilentlyIsIkeNoResponse(Lab lab) {
-        AnalyzeLab net = new AnalyzeLab(lab, 1500, false);
+        AnalyzeLab net = new AnalyzeLab(lab, tmp, 1500, false);
         net.right.firewall(org.ipsec4j.lab.IpVersion.V4).append("INPUT", "-p", "udp", "--dport", "500", "-j", "DROP");
         DaemonProcess[] daemons = net.startIpsec4j(AnalyzeLab.Options.of(AnalyzeLab.Family.V4));
         PacketCapture capture = net.router.capture(net.leftLink.b().interfaceName(), net.file("no-response.pcap"));
@@ -124,7 +128,7 @@ class AnalyzeLabTest {
     @ParameterizedTest(name = "ICMP filtered: {0}")
     @CsvSource({"true", "false"})
     void fullSizeTunnelPacketsLostBehindASmallerMtu(boolean icmpFiltered, Lab lab) {
-        AnalyzeLab net = new AnalyzeLab(lab, 1500, false);
+        AnalyzeLab net = new AnalyzeLab(lab, tmp, 1500, false);
         // Only r's side of its link to right is small: right's own MTU (and so its TCP MSS) stays 1500-based.
         net.rightLink.a().setMtu(1400);
         if (icmpFiltered) {
@@ -163,7 +167,7 @@ class AnalyzeLabTest {
      */
     @org.junit.jupiter.api.Test
     void aNatThatForgetsItsMappingIsNatDetectedAndNatMappingChanged(Lab lab) throws InterruptedException {
-        AnalyzeLab net = new AnalyzeLab(lab, 1500, true);
+        AnalyzeLab net = new AnalyzeLab(lab, tmp, 1500, true);
         net.router.setUdpConntrackTimeout(java.time.Duration.ofSeconds(3));
         DaemonProcess[] daemons = net.startIpsec4j(AnalyzeLab.Options.of(AnalyzeLab.Family.V4));
         PacketCapture capture = net.router.capture(net.rightLink.a().interfaceName(), net.file("nat.pcap"));
@@ -198,7 +202,7 @@ class AnalyzeLabTest {
      */
     @org.junit.jupiter.api.Test
     void advertisementsThatNeverLeaveAreNdUnanswered(Lab lab) {
-        AnalyzeLab net = new AnalyzeLab(lab, 1500, false);
+        AnalyzeLab net = new AnalyzeLab(lab, tmp, 1500, false);
         String rightMac = net.right.run("cat", "/sys/class/net/" + net.rightLink.b().interfaceName() + "/address")
                 .stdout().strip();
         net.router.ip("-6", "neigh", "replace", AnalyzeLab.Family.V6.right, "lladdr", rightMac, "dev",
@@ -229,7 +233,7 @@ class AnalyzeLabTest {
      */
     @org.junit.jupiter.api.Test
     void qosThatReordersOneSaIsEspReplayOrReorder(Lab lab) throws InterruptedException {
-        AnalyzeLab net = new AnalyzeLab(lab, 1500, false);
+        AnalyzeLab net = new AnalyzeLab(lab, tmp, 1500, false);
         DaemonProcess[] daemons = net.startIpsec4j(AnalyzeLab.Options.of(AnalyzeLab.Family.V4));
         assertEquals(0, AnalyzeLab.up(daemons[0], 20).exitCode(), daemons[0]::stderr);
         String dev = net.rightLink.a().interfaceName();

@@ -81,7 +81,7 @@ class AnalyzeStrongSwanLabTest {
 
     /** A healthy charon tunnel, captured at the router: no warning, and charon's SPIs. */
     static AnalyzeLab.Analysis healthyStrongSwanCapture(Lab lab, Path tmp) {
-        AnalyzeLab net = new AnalyzeLab(lab, 1500, false);
+        AnalyzeLab net = new AnalyzeLab(lab, tmp, 1500, false);
         AnalyzeLab.Family v4 = AnalyzeLab.Family.V4;
         StrongSwan left = StrongSwan.start(net.left, tmp.resolve("left"));
         StrongSwan right = StrongSwan.start(net.right, tmp.resolve("right"));
@@ -127,7 +127,7 @@ class AnalyzeStrongSwanLabTest {
      */
     @Test
     void seed000StatelessFirewallDropsTheFragmentsOfCharonsIkeAuth(Lab lab) {
-        AnalyzeLab net = new AnalyzeLab(lab, 1500, false);
+        AnalyzeLab net = new AnalyzeLab(lab, tmp, 1500, false);
         AnalyzeLab.Family v6 = AnalyzeLab.Family.V6;
         var input = net.right.firewall(IpVersion.V6);
         input.append("INPUT", "-p", "ipv6-icmp", "-j", "ACCEPT");

@@ -58,7 +58,7 @@ class AnalyzeTsharkLabTest {
 
     @Test
     void anIpsec4jTunnelWithAChildSaRekey(Lab lab) throws IOException {
-        AnalyzeLab net = new AnalyzeLab(lab, 1500, false);
+        AnalyzeLab net = new AnalyzeLab(lab, tmp, 1500, false);
         DaemonProcess[] daemons = net.startIpsec4j(AnalyzeLab.Options.of(AnalyzeLab.Family.V4));
         PacketCapture capture = net.router.capture(net.leftLink.b().interfaceName(), net.file("rekey.pcap"));
         assertEquals(0, AnalyzeLab.up(daemons[0], 20).exitCode(), daemons[0]::stderr);

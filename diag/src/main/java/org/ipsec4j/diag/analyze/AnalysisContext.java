@@ -64,8 +64,4 @@ final class AnalysisContext {
     String at(ObservationPoint point) {
         return severalPoints() && point != null ? " at " + point.name() : "";
     }
-
-    double seconds(long nanos) {
-        return (nanos - firstTime) / 1e9;
-    }
 }

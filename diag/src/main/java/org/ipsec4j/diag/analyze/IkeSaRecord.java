@@ -26,9 +26,6 @@ public final class IkeSaRecord {
     public record MappingChange(long packet, ObservationPoint point, boolean initiatorSide, TransportEndpoint before,
             TransportEndpoint after, long previousPacket) {}
 
-    /** An error notify sent in the clear (IKE_SA_INIT, or an unprotected INFORMATIONAL). */
-    public record ClearError(long packet, int notifyType, int exchangeType, boolean response) {}
-
     private final int majorVersion;
     private final long initiatorSpi;
     private long responderSpi;
@@ -66,7 +63,6 @@ public final class IkeSaRecord {
     private boolean initiatorFragmentationSupported;
     private boolean responderFragmentationSupported;
     private boolean ikeFragmentsUsed;
-    private final List<ClearError> clearErrors = new ArrayList<>(0);
     private long ikeAuthAnsweredPacket = -1;
     private long messagesFromInitiatorSide;
     private long messagesFromResponderSide;
@@ -115,9 +111,6 @@ public final class IkeSaRecord {
             return null;
         }
         for (int type : d.notifies()) {
-            if (org.ipsec4j.ike.message.NotifyType.isError(type) && clearErrors.size() < 8) {
-                clearErrors.add(new ClearError(s.packet(), type, d.exchangeType(), d.response()));
-            }
             if (type == org.ipsec4j.ike.message.NotifyType.IKEV2_FRAGMENTATION_SUPPORTED && d.exchangeType() == 34) {
                 if (d.response()) {
                     responderFragmentationSupported = true;
@@ -319,10 +312,6 @@ public final class IkeSaRecord {
     /** Some message carried SKF payloads (RFC 7383). */
     public boolean ikeFragmentsUsed() {
         return ikeFragmentsUsed;
-    }
-
-    public List<ClearError> clearErrors() {
-        return Collections.unmodifiableList(clearErrors);
     }
 
     /** The IKE_AUTH response that answered the first IKE_AUTH request, or -1. */
