@@ -153,6 +153,7 @@ public final class CaptureAnalyzer {
                 }
             }
             ipPackets++;
+            fragments.expire(time);
             if (ip.fragment) {
                 fragment(point, number, time);
             } else {

@@ -429,4 +429,50 @@ class FindingsFromSyntheticCapturesTest {
         assertEquals(10, r.espFlows().size());
         assertEquals(10000, r.packets());
     }
+
+    @Test
+    void aFragmentTrainWithAHoleSaysWhichBytesNeverArrived() {
+        SyntheticCapture c = new SyntheticCapture();
+        List<byte[]> f = c.fragments(c.udp(A4, B4, 4500, 4500, nonEspMarker(SyntheticCapture.protectedMessage(SPI_I,
+                SPI_R, ExchangeType.IKE_AUTH, true, false, 1, 35, 3100))), 1500);
+        assertEquals(3, f.size());
+        c.add(0, f.get(0));
+        c.add(0.001, f.get(2));
+        List<byte[]> g = c.fragments(c.udp(A4, B4, 4500, 4500, new byte[3000]), 1500);
+        c.add(1, g.get(0));
+        c.add(40, c.udp(A4, B4, 1, 2, new byte[10])); // 39 s later: the second train has timed out
+        AnalysisReport r = c.analyze();
+        assertEquals(2, r.fragmentTrainsIncomplete(), TextReport.render(r));
+        FragmentTrain first = r.fragmentTrains().stream().filter(t -> t.ike() != null).findFirst().orElseThrow();
+        assertEquals(FragmentTrain.State.TIMED_OUT, first.state());
+        assertEquals(List.of(1480, 2960), first.missingRanges().stream().map(h -> List.of(h[0], h[1])).findFirst()
+                .orElseThrow());
+        assertEquals("IKE_AUTH", IkeNames.exchange(2, first.ike().datagram().exchangeType()),
+                "known from its first fragment");
+        FragmentTrain second = r.fragmentTrains().stream().filter(t -> t.ike() == null).findFirst().orElseThrow();
+        assertEquals(-1, second.missingRanges().getFirst()[1], "the last fragment never came");
+        assertTrue(TextReport.render(r).contains("missing bytes 1480-2960"), TextReport.render(r));
+    }
+
+    @Test
+    void theSamePacketsOnTwoInterfacesAreTwoSightingsNotReplays() {
+        SyntheticCapture c = new SyntheticCapture();
+        int other = c.addInterface("eth1");
+        healthyIke(c, A4, B4, 500, 0);
+        for (int i = 1; i <= 100; i++) {
+            byte[] out = c.rawEsp(A4, B4, 0x5001, i, 200, true);
+            byte[] back = c.rawEsp(B4, A4, 0x5002, i, 200, true);
+            c.add(1 + i * 0.01, 0, out);
+            c.add(1 + i * 0.01 + 0.0001, other, out);
+            c.add(1 + i * 0.01 + 0.005, other, back);
+            c.add(1 + i * 0.01 + 0.0051, 0, back);
+        }
+        AnalysisReport r = c.analyze();
+        assertEquals(List.of(), warnings(r), TextReport.render(r));
+        assertEquals(4, r.espFlowCount(), "two SPIs, each at two points");
+        assertTrue(r.espFlows().stream().allMatch(f -> f.packets() == 100 && f.sequences().replayed() == 0));
+        assertEquals(2, r.points().size());
+        assertTrue(TextReport.render(r).contains("ESP spi 0x00005001 192.0.2.1 > 198.51.100.2 [eth1]: 100 packets"),
+                TextReport.render(r));
+    }
 }
