@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code ipsec4j} command. */
 @Command(name = "ipsec4j", mixinStandardHelpOptions = true, version = "ipsec4j 0.1.0",
         description = "A pure-Java IPsec VPN.",
-        subcommands = {CommandLine.HelpCommand.class, CaptureCommand.class, DaemonCommand.class,
+        subcommands = {CommandLine.HelpCommand.class, CaptureCommand.class, AnalyzeCommand.class, DaemonCommand.class,
             StatusCommand.class, ReloadCommand.class, UpCommand.class, DownCommand.class, RekeyCommand.class,
             DumpCommand.class, org.ipsec4j.cli.firewall.FirewallCheckCommand.class,
             org.ipsec4j.cli.mtu.MtuCommand.class})

@@ -1,5 +1,6 @@
 package org.ipsec4j.cli;
 
+import org.ipsec4j.diag.analyze.IcmpNames;
 import org.ipsec4j.wire.Icmpv4Message;
 import org.ipsec4j.wire.Icmpv6Message;
 import org.ipsec4j.wire.IpProtocol;

@@ -1,4 +1,4 @@
-package org.ipsec4j.cli;
+package org.ipsec4j.diag.analyze;
 
 import org.ipsec4j.wire.Icmpv4Message;
 import org.ipsec4j.wire.Icmpv6Message;
@@ -9,13 +9,14 @@ import org.ipsec4j.wire.Ipv6Packet;
  * What an ICMP or ICMPv6 message says, in words close to tcpdump's: {@code port unreachable},
  * {@code fragmentation needed, mtu 1400}, {@code packet too big, mtu 1280},
  * {@code neighbor solicitation, target 2001:db8::2}. Numbers the registries do not name are shown as numbers.
+ * Shared by {@code ipsec4j capture} and {@code ipsec4j analyze}.
  */
-final class IcmpNames {
+public final class IcmpNames {
 
     private IcmpNames() {}
 
     /** RFC 792, RFC 1191, RFC 1812 §5.2.7.1 and the IANA "ICMP Type Numbers" registry. */
-    static String icmpv4(Icmpv4Message m) {
+    public static String icmpv4(Icmpv4Message m) {
         int code = m.code();
         return switch (m.type()) {
             case Icmpv4Message.TYPE_ECHO_REPLY -> "echo reply";
@@ -69,7 +70,7 @@ final class IcmpNames {
     }
 
     /** RFC 4443, RFC 4861, RFC 7112, RFC 8883 and the IANA "ICMPv6 Parameters" registry. */
-    static String icmpv6(Icmpv6Message m) {
+    public static String icmpv6(Icmpv6Message m) {
         int code = m.code();
         return switch (m.type()) {
             case Icmpv6Message.TYPE_DESTINATION_UNREACHABLE -> switch (code) {
