@@ -63,6 +63,8 @@ class IkeServiceDumpTest {
                     local_addrs = %s
                     remote_addrs = %s
                     proposals = aes256-sha384-ecp384
+                    # no path MTU probes: the dump below counts the handshake's messages exactly
+                    pmtu_discovery = no
                     local {
                       auth = psk
                       id = %s
