@@ -92,8 +92,8 @@ public final class DataPlane {
     private int outerHopLimit = 64;
     private boolean ipv6UdpChecksum = true;
     private boolean mssClamping = true;
-    private IpAddress icmpSourceIpv4;
-    private IpAddress icmpSourceIpv6;
+    private volatile IpAddress icmpSourceIpv4;
+    private volatile IpAddress icmpSourceIpv6;
     private IkeSaCheck ikeSaCheck = (initiatorSpi, responderSpi) -> false;
     private final TooBigLimiter tooBigLimiter = new TooBigLimiter();
     private final byte[] icmpSourceBytes = new byte[16];

@@ -58,12 +58,25 @@ public final class OutboundLoop implements Runnable {
     private final OutboundResult result = new OutboundResult();
     private final Map<OuterSocket, SendQueue> queues = new LinkedHashMap<>();
     private final Map<SecurityAssociation, SocketEndpoint> peers = new IdentityHashMap<>();
+    private final java.util.concurrent.locks.Lock tunWriteLock;
+    /** ESP in UDP over IPv4 whose outer DF must stay clear: whole packets through the raw IPv4 socket. */
+    private SendQueue dontFragmentClear;
 
     /**
      * @param reservationUsedUp called when an SA's reserved sequence numbers ran out (the timer should extend)
      */
     public OutboundLoop(TunDevice tun, DataPlane plane, OuterSocketSet sockets, DataPlaneGate gate,
             Runnable reservationUsedUp, Consumer<String> log) {
+        this(tun, plane, sockets, gate, new java.util.concurrent.locks.ReentrantLock(), reservationUsedUp, log);
+    }
+
+    /**
+     * @param tunWriteLock held by whoever writes into the TUN device (the inbound threads hold it around their
+     *                     batches); this thread takes it for the ICMP errors it writes there
+     */
+    public OutboundLoop(TunDevice tun, DataPlane plane, OuterSocketSet sockets, DataPlaneGate gate,
+            java.util.concurrent.locks.Lock tunWriteLock, Runnable reservationUsedUp, Consumer<String> log) {
+        this.tunWriteLock = tunWriteLock;
         this.tun = tun;
         this.plane = plane;
         this.sockets = sockets;
@@ -105,6 +118,9 @@ public final class OutboundLoop implements Runnable {
             log.accept("outbound thread stopped: " + e);
         } finally {
             queues.values().forEach(SendQueue::close);
+            if (dontFragmentClear != null) {
+                dontFragmentClear.close();
+            }
         }
     }
 
@@ -148,8 +164,22 @@ public final class OutboundLoop implements Runnable {
         }
         try {
             switch (r.action()) {
-                case SEND -> send(r, now);
+                case SEND -> {
+                    send(r, now);
+                    while (r.moreFragments()) { // fragmented before encryption: the rest of the inner packet
+                        r = plane.nextFragment(now, result);
+                        if (r.action() == OutboundResult.Action.SEND) {
+                            send(r, now);
+                        } else {
+                            drops.dropped(r.dropReason(), r.sa(), now);
+                        }
+                    }
+                }
                 case BYPASS -> bypass(r, now);
+                case REPLY -> {
+                    drops.dropped(r.dropReason(), r.sa(), now);
+                    reply(r);
+                }
                 case DROP -> {
                     drops.dropped(r.dropReason(), r.sa(), now);
                     if (r.dropReason() == DropReason.SEQUENCE_NOT_RESERVED) {
@@ -174,6 +204,13 @@ public final class OutboundLoop implements Runnable {
             return;
         }
         SocketEndpoint peer = peer(sa, r.destinationPort());
+        if (r.udpEncapsulated() && family == IpFamily.IPV4 && !r.dontFragment()) {
+            // The UDP socket's kernel sets DF by its own rules; a packet whose DF must be clear goes out whole,
+            // our header as it is, through the raw socket (RFC 4301 §8.1: the SA's DF policy).
+            dontFragmentClear().add(r.buffer(), r.packetOffset(), r.packetLength(), SocketEndpoint.of(
+                    sa.remoteAddress().toInetAddress(), 0), -1, now);
+            return;
+        }
         if (queue.sendsOwnHeader()) {
             queue.add(r.buffer(), r.packetOffset(), r.packetLength(), peer, -1, now);
             return;
@@ -189,6 +226,30 @@ public final class OutboundLoop implements Runnable {
         }
         // The kernel writes the IP header (and UDP's): it gets the DSCP and ECN to put there.
         queue.add(r.buffer(), r.payloadOffset(), r.payloadLength(), peer, r.trafficClass(), now);
+    }
+
+    private SendQueue dontFragmentClear() throws IOException {
+        if (dontFragmentClear == null || !dontFragmentClear.socket().isOpen()) {
+            dontFragmentClear = new SendQueue(sockets.bypass(IpFamily.IPV4), false, true, log);
+        }
+        return dontFragmentClear;
+    }
+
+    /**
+     * An ICMP "fragmentation needed" / "packet too big" for an inner sender, built by the data plane in front of
+     * the dropped packet: into the TUN device, as if it came from the tunnel (with an empty virtio-net header
+     * when the device has one: no offload, checksum complete).
+     */
+    private void reply(OutboundResult r) throws IOException {
+        byte[] b = r.buffer();
+        int off = r.packetOffset() - vnet;
+        java.util.Arrays.fill(b, off, r.packetOffset(), (byte) 0);
+        tunWriteLock.lock();
+        try {
+            tun.write(b, off, r.packetLength() + vnet);
+        } finally {
+            tunWriteLock.unlock();
+        }
     }
 
     private SendQueue queue(OuterSocket purpose) {
@@ -233,6 +294,15 @@ public final class OutboundLoop implements Runnable {
     }
 
     private void flush(long now) {
+        if (dontFragmentClear != null) {
+            try {
+                dontFragmentClear.flush(now);
+            } catch (ClosedChannelException e) {
+                // stopping
+            } catch (IOException e) {
+                problems.log("outbound send failed: " + e.getMessage(), now);
+            }
+        }
         for (SendQueue queue : queues.values()) {
             try {
                 queue.flush(now);

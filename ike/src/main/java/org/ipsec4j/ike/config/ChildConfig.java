@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
+import org.ipsec4j.esp.sad.DontFragmentPolicy;
 import org.ipsec4j.esp.sad.IpsecMode;
 
 /**
@@ -21,11 +22,15 @@ import org.ipsec4j.esp.sad.IpsecMode;
  * @param lifeTime      hard lifetime (default rekey_time + 10%)
  * @param randTime      range of the random time subtracted from rekey_time (default life_time - rekey_time)
  * @param replayWindow  anti-replay window in packets (default 32; 0 disables replay protection)
+ * @param dontFragment  the outer DF bit in tunnel mode: {@code copy_df} (strongSwan's yes/no: copy or clear) or
+ *                      ipsec4j's {@code df_bit = copy|set|clear} (default copy)
+ * @param prefragment   ipsec4j's {@code prefragment}: fragment too-big inner packets without DF before
+ *                      encryption (default yes)
  */
 public record ChildConfig(String name, List<TrafficSelectorSpec> localTs, List<TrafficSelectorSpec> remoteTs,
                           List<ProposalSpec> espProposals, IpsecMode mode, StartAction startAction,
                           CloseAction closeAction, DpdAction dpdAction, Duration rekeyTime, Duration lifeTime,
-                          Duration randTime, int replayWindow) {
+                          Duration randTime, int replayWindow, DontFragmentPolicy dontFragment, boolean prefragment) {
 
     /** {@code start_action}. */
     public enum StartAction {
@@ -76,5 +81,14 @@ public record ChildConfig(String name, List<TrafficSelectorSpec> localTs, List<T
         if (replayWindow < 0) {
             throw new IllegalArgumentException("replay window " + replayWindow);
         }
+        Objects.requireNonNull(dontFragment, "dontFragment");
+    }
+
+    /** With the default DF policy (copy) and prefragmentation. */
+    public ChildConfig(String name, List<TrafficSelectorSpec> localTs, List<TrafficSelectorSpec> remoteTs,
+                       List<ProposalSpec> espProposals, IpsecMode mode, StartAction startAction, CloseAction closeAction,
+                       DpdAction dpdAction, Duration rekeyTime, Duration lifeTime, Duration randTime, int replayWindow) {
+        this(name, localTs, remoteTs, espProposals, mode, startAction, closeAction, dpdAction, rekeyTime, lifeTime,
+                randTime, replayWindow, DontFragmentPolicy.COPY, true);
     }
 }
