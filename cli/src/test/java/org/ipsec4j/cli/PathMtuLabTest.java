@@ -126,12 +126,36 @@ class PathMtuLabTest {
                         .get("path_mtu"));
                 assertEquals(1L, counters.get("reports-updated"), counters.toString());
                 assertTrue((Long) counters.get("too-big-sent") >= 1, counters.toString());
+                fragmentedBeforeEncryption(gw, access, dir, g, c);
             } else {
                 assertEquals((long) gatewayMtu, path.get("current"));
                 assertEquals(0L, path.get("learned"));
                 assertEquals((long) want.get(0), path.get("inner_mtu"));
             }
         }
+    }
+
+    /**
+     * Seed 004's prefragmentation: a 1228-byte ping without DF fits the gateway's TUN MTU (1238) but not the path
+     * it has learned (942 inside): the gateway fragments it before encryption, so the ESP packets fit the NAT
+     * router's 1000-byte link and no outer fragment ever reaches the client (which would have to reassemble).
+     * The gateway pings from its LAN address: the server already learned 942 from tracepath and would fragment
+     * the ping itself.
+     */
+    private static void fragmentedBeforeEncryption(Namespace gw, Link access, Path dir, DaemonProcess g,
+            DaemonProcess c) {
+        org.ipsec4j.lab.PacketCapture fragments = access.b().capture(dir.resolve("fragments.pcap"), "ip[6:2]", "&",
+                "0x3fff", "!=", "0");
+        CommandResult ping = gw.exec(Duration.ofSeconds(15), "ping", "-c", "2", "-W", "2", "-M", "dont", "-s",
+                "1200", "-I", "10.0.1.1", CLIENT_INNER);
+        fragments.stop();
+        assertTrue(ping.succeeded(), () -> "large ping without DF failed:\n" + ping.stdout() + ping.stderr()
+                + "\ngw:\n" + g.stderr() + "\nclient:\n" + c.stderr());
+        assertEquals(0, fragments.packetsCaptured(), "outer fragments on the NAT's link to the client");
+        Map<String, Object> counters = MinimalJson.object(MinimalJson.object(g.statusJson().get("global"))
+                .get("path_mtu"));
+        assertTrue((Long) counters.get("prefragmented") >= 2, counters.toString());
+        assertTrue((Long) counters.get("fragments-sent") >= 4, counters.toString());
     }
 
     private static String setkey(String local, String remote, String localNet, String remoteNet, int outSpi,
