@@ -212,7 +212,9 @@ public final class DataPlane {
      */
     public OutboundResult processOutbound(byte[] buf, int off, int len, long nowNanos, OutboundResult r) {
         r.reset(buf);
-        prefragments.clear();
+        if (prefragments.count != 0) {
+            prefragments.clear(); // the caller dropped the rest of a prefragmented packet
+        }
         r.packetOffset = off;
         r.packetLength = len;
         IpFamily family;
