@@ -35,7 +35,7 @@ public final class IkeRuntime implements AutoCloseable {
             OuterSocketSet outer, IkeService.NetworkListener network, Consumer<String> log)
             throws SocketUnavailableException {
         IkeService[] service = new IkeService[1];
-        IkeSockets sockets = IkeSockets.open(outer, gate, d -> {
+        IkeSockets sockets = IkeSockets.open(outer, gate, plane, d -> {
             IkeService s = service[0];
             if (s != null) {
                 s.receive(d);
@@ -43,6 +43,8 @@ public final class IkeRuntime implements AutoCloseable {
         }, log);
         service[0] = IkeService.start(configuration, new GatedKernel(new DataPlaneKernel(plane, System::nanoTime),
                 gate), sockets, network, log);
+        IkeService started = service[0];
+        plane.setIkeSaCheck(started::isLiveIkeSa); // for ICMP quoting IKE messages on port 500 (IkeSockets)
         return new IkeRuntime(service[0], sockets);
     }
 
