@@ -38,6 +38,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * one computation); and with a 1300-byte gateway link and a 1000-byte NAT link 1238 (the TUN MTU), then 942: the
  * NAT router's "fragmentation needed, MTU 1000" about a 1296-byte ESP packet reaches the gateway's UDP socket
  * (IP_RECVERR), lowers the SA's path MTU, and the gateway answers the next probe itself, from its LAN address.
+ * The same with IPv6 inside (ICMPv6 packet too big), and seed 004's fragmenting before encryption.
  */
 @UsesLab
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
@@ -132,6 +133,68 @@ class PathMtuLabTest {
                 assertEquals(0L, path.get("learned"));
                 assertEquals((long) want.get(0), path.get("inner_mtu"));
             }
+        }
+    }
+
+    /**
+     * The same for IPv6 inside (over the IPv4 outer path with its NAT): AES-CBC + HMAC-SHA1-96 leaves 1422 bytes on
+     * the 1500-byte gateway link (the TUN MTU), and once the NAT router reports 1400, 1326 (1400 - 20 - 8 - 8 -
+     * 16 - 12 = 1336 ciphertext bytes, 1328 in whole blocks, less 2): the gateway's ICMPv6 packet too big, from
+     * its own LAN address.
+     */
+    @org.junit.jupiter.api.Test
+    void tracepathOverIpv6InsideShowsTheTunnelMtuThenTheLearnedOne(Lab lab) throws IOException {
+        Namespace server = lab.host("server");
+        Namespace gw = lab.router("gw");
+        Namespace nat = lab.router("nat");
+        Namespace client = lab.host("client");
+        Link lan = lab.link(server, gw, 1500);
+        lan.a().addAddress("2001:db8:1::5/64");
+        lan.b().addAddress("2001:db8:1::1/64");
+        server.setDefaultRoute("2001:db8:1::1");
+        Link wan = lab.link(gw, nat, 1500);
+        wan.a().addAddress(GW_OUTER + "/24");
+        wan.b().addAddress(NAT_PUBLIC + "/24");
+        Link access = lab.link(nat, client, 1400);
+        access.a().addAddress("172.16.0.1/24");
+        access.b().addAddress(CLIENT_OUTER + "/24");
+        client.setDefaultRoute("172.16.0.1");
+        nat.masquerade(wan.b());
+        client.ip("-6", "addr", "add", "2001:db8:2::1/128", "dev", "lo");
+
+        Path dir = Files.createTempDirectory("ipsec4j-pmtu-lab-");
+        String there = "-E aes-cbc " + key(16, 1) + " -A hmac-sha1 " + key(20, 3);
+        String back = "-E aes-cbc " + key(16, 2) + " -A hmac-sha1 " + key(20, 4);
+        Path gwSetkey = write(dir, "gw.setkey", setkey(GW_OUTER, NAT_PUBLIC, "2001:db8:1::/64", "2001:db8:2::/64",
+                0x1001, there, 0x1002, back));
+        Path clientSetkey = write(dir, "client.setkey", setkey(CLIENT_OUTER, GW_OUTER, "2001:db8:2::/64",
+                "2001:db8:1::/64", 0x1002, back, 0x1001, there));
+        List<String> jvm = List.of("-Xmx256m");
+        try (DaemonProcess g = DaemonProcess.launch(gw, gwSetkey, dir.resolve("gw.sock"), jvm, "--allow-legacy");
+                DaemonProcess c = DaemonProcess.launch(client, clientSetkey, dir.resolve("client.sock"), jvm,
+                        "--allow-legacy")) {
+            g.awaitReady();
+            c.awaitReady();
+            CommandResult ping = client.exec(Duration.ofSeconds(15), "ping", "-6", "-c", "3", "-W", "2", "-I",
+                    "2001:db8:2::1", "2001:db8:1::5");
+            assertTrue(ping.succeeded(), () -> "no IPv6 ping through the tunnel:\n" + ping.stdout() + ping.stderr()
+                    + "\ngw:\n" + g.stderr() + "\nclient:\n" + c.stderr());
+            CommandResult trace = server.exec(Duration.ofSeconds(60), "tracepath", "-6", "-n", "-m", "4",
+                    "2001:db8:2::1");
+            String output = trace.stdout() + trace.stderr();
+            System.out.println("IPv6 inside, aes-cbc + hmac-sha1, links 1500/1400:\n" + output);
+            List<Integer> seen = new ArrayList<>();
+            Matcher m = PMTU.matcher(output);
+            while (m.find()) {
+                int value = Integer.parseInt(m.group(1));
+                if (value != 1500 && (seen.isEmpty() || seen.get(seen.size() - 1) != value)) {
+                    seen.add(value);
+                }
+            }
+            assertEquals(List.of(1422, 1326), seen, () -> "tracepath:\n" + output + "\ngw:\n" + g.stderr());
+            Map<String, Object> path = MinimalJson.object(DaemonProcess.sa(g.statusJson(), 0x1001).get("path_mtu"));
+            assertEquals(1400L, path.get("current"), path.toString());
+            assertEquals(1326L, path.get("inner_mtu"));
         }
     }
 
