@@ -31,9 +31,10 @@ record OuterPackets(List<OuterPacket> packets) {
      * One IPsec packet on the wire (or, for a UDP GSO run captured before the kernel cut it, the first of a run).
      *
      * @param length the IP packet's length
+     * @param dontFragment the IPv4 header's DF bit (false for IPv6)
      */
     record OuterPacket(InetAddress source, InetAddress destination, int trafficClass, int protocol, boolean udp,
-            int spi, long sequence, int length) {
+            int spi, long sequence, int length, boolean dontFragment) {
 
         int dscp() {
             return trafficClass >>> 2;
@@ -70,6 +71,7 @@ record OuterPackets(List<OuterPacket> packets) {
         int protocol;
         int payloadOff;
         int length;
+        boolean dontFragment = false;
         int present = network.length();
         if (network.protocol() == NetworkProtocol.IPV4) {
             Ipv4Packet ip = new Ipv4Packet().wrapQuoted(data, off, present);
@@ -79,6 +81,7 @@ record OuterPackets(List<OuterPacket> packets) {
             protocol = ip.protocol();
             payloadOff = ip.payloadOffset();
             length = ip.totalLength();
+            dontFragment = ip.dontFragment();
         } else if (network.protocol() == NetworkProtocol.IPV6) {
             Ipv6Packet ip = new Ipv6Packet().wrapQuoted(data, off, present);
             source = address(data, ip.sourceOffset(), 16);
@@ -92,11 +95,11 @@ record OuterPackets(List<OuterPacket> packets) {
         }
         return switch (protocol) {
             case IpProtocol.ESP -> new OuterPacket(source, destination, trafficClass, IpProtocol.ESP, false,
-                    int32(data, payloadOff), Integer.toUnsignedLong(int32(data, payloadOff + 4)), length);
+                    int32(data, payloadOff), Integer.toUnsignedLong(int32(data, payloadOff + 4)), length, dontFragment);
             case IpProtocol.AH -> {
                 int ah = AhCodec.findHeader(data, off, Math.min(length, present));
                 yield new OuterPacket(source, destination, trafficClass, IpProtocol.AH, false, AhCodec.spiAt(data, ah),
-                        Integer.toUnsignedLong(AhCodec.sequenceLowAt(data, ah)), length);
+                        Integer.toUnsignedLong(AhCodec.sequenceLowAt(data, ah)), length, dontFragment);
             }
             case IpProtocol.UDP -> {
                 int esp = payloadOff + UdpDatagram.HEADER_LENGTH;
@@ -106,7 +109,7 @@ record OuterPackets(List<OuterPacket> packets) {
                     yield null;
                 }
                 yield new OuterPacket(source, destination, trafficClass, IpProtocol.ESP, true, int32(data, esp),
-                        Integer.toUnsignedLong(int32(data, esp + 4)), length);
+                        Integer.toUnsignedLong(int32(data, esp + 4)), length, dontFragment);
             }
             default -> null;
         };

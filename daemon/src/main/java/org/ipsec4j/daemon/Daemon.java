@@ -241,7 +241,8 @@ public final class Daemon implements AutoCloseable {
         refreshNetwork();
         timer = new DataPlaneTimer(sad, outboundPlane, sockets, gate, () -> loader.active().sequenceReservations(),
                 log);
-        OutboundLoop outbound = new OutboundLoop(network.tun(), outboundPlane, sockets, gate, timer::wake, dumps, log);
+        OutboundLoop outbound = new OutboundLoop(network.tun(), outboundPlane, sockets, gate, inboundLock,
+                timer::wake, dumps, log);
         outbound.onHeld(this::held);
         startThread("ipsec4j-outbound", outbound);
         synchronized (lifecycle) {
@@ -255,6 +256,8 @@ public final class Daemon implements AutoCloseable {
             spd.setShunts(ikeConfiguration.shunts());
             try {
                 ike = IkeRuntime.start(ikeConfiguration, outboundPlane, gate, sockets, this::ikeChanged, dumps, log);
+                IkeRuntime started = ike;
+                inboundPlane.setIkeSaCheck((i, r) -> started.service().isLiveIkeSa(i, r));
             } catch (SocketUnavailableException e) {
                 throw new DaemonException(DaemonException.Kind.SYSTEM, e.getMessage(), e);
             }
@@ -317,13 +320,42 @@ public final class Daemon implements AutoCloseable {
             sad.list().forEach(sa -> ikeAddresses.add(sa.localAddress()));
             spd.setIkeAddresses(ikeAddresses);
             try {
+                for (SecurityAssociation sa : sad.list()) {
+                    sa.pathMtu().setLinkMtu(pathMtu(sa.localAddress().toInetAddress())); // ICMP lowers it later
+                }
                 net.setMtu(tunnelMtu(sad.list()));
                 net.addAddresses(virtualIps);
-                net.setRoutes(TunnelRoutes.of(routedPolicies(), addresses));
+                List<org.ipsec4j.daemon.net.TunnelRoute> routes = TunnelRoutes.of(routedPolicies(), addresses);
+                net.setRoutes(routes);
                 net.retainAddresses(virtualIps);
+                setIcmpSources(virtualIps, routes);
             } catch (IOException | RuntimeException e) {
                 log.accept("routes, addresses or MTU not updated: " + e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Where "fragmentation needed" / "packet too big" to inner senders come from, per family: a virtual IP on
+     * the TUN device, else the source of a tunnel route (one of our addresses inside a local traffic selector,
+     * e.g. the gateway's LAN address), else the data plane falls back to the SA's outer address.
+     */
+    private void setIcmpSources(Set<java.net.InetAddress> virtualIps, List<org.ipsec4j.daemon.net.TunnelRoute> routes) {
+        for (org.ipsec4j.esp.selector.IpFamily family : org.ipsec4j.esp.selector.IpFamily.values()) {
+            org.ipsec4j.esp.selector.IpAddress source = null;
+            for (java.net.InetAddress a : virtualIps) {
+                org.ipsec4j.esp.selector.IpAddress ip = org.ipsec4j.esp.selector.IpAddress.of(a);
+                if (source == null && ip.family() == family) {
+                    source = ip;
+                }
+            }
+            for (org.ipsec4j.daemon.net.TunnelRoute route : routes) {
+                if (source == null && route.preferredSource() != null) {
+                    org.ipsec4j.esp.selector.IpAddress ip = org.ipsec4j.esp.selector.IpAddress.of(route.preferredSource());
+                    source = ip.family() == family ? ip : null;
+                }
+            }
+            outboundPlane.setIcmpSource(family, source);
         }
     }
 
@@ -464,7 +496,7 @@ public final class Daemon implements AutoCloseable {
             return report;
         }
         return new StatusReport(report.daemon(), report.sas(), report.policies(), report.global(),
-                i.service().summary(), i.service().status(), failClosed());
+                i.service().summary(), withPathMtus(i.service().status()), failClosed());
     }
 
     /** IKE's holds and the shunts, with their hits. */
@@ -475,6 +507,32 @@ public final class Daemon implements AutoCloseable {
         }
         for (org.ipsec4j.esp.spd.SecurityPolicy p : spd.shunts()) {
             out.add(new StatusReport.HeldPolicy(p.name(), p.selector().toString(), p.action().toString(), p.hits()));
+        }
+        return out;
+    }
+
+    /** Each Child SA's path MTU, from its outbound SA in the SAD (IKE knows SPIs, not the data plane's state). */
+    private List<StatusReport.IkeSaReport> withPathMtus(List<StatusReport.IkeSaReport> ikeSas) {
+        long now = System.nanoTime();
+        Map<String, SecurityAssociation> outbound = new java.util.HashMap<>();
+        for (SecurityAssociation sa : sad.list()) {
+            if (sa.flow() == SecurityAssociation.Flow.OUTBOUND) {
+                outbound.put(String.format("%08x", sa.spi()), sa);
+            }
+        }
+        List<StatusReport.IkeSaReport> out = new ArrayList<>();
+        for (StatusReport.IkeSaReport ikeSa : ikeSas) {
+            List<StatusReport.ChildSaReport> children = new ArrayList<>();
+            for (StatusReport.ChildSaReport child : ikeSa.children()) {
+                SecurityAssociation sa = outbound.get(child.outboundSpi());
+                children.add(sa == null ? child : child.withPathMtu(StatusReports.pathMtu(sa, now)));
+            }
+            out.add(new StatusReport.IkeSaReport(ikeSa.connection(), ikeSa.state(), ikeSa.initiatorSpi(),
+                    ikeSa.responderSpi(), ikeSa.initiator(), ikeSa.localAddress(), ikeSa.localPort(),
+                    ikeSa.remoteAddress(), ikeSa.remotePort(), ikeSa.localId(), ikeSa.remoteId(), ikeSa.algorithms(),
+                    ikeSa.localBehindNat(), ikeSa.remoteBehindNat(), ikeSa.udpEncapsulation(), ikeSa.natFaked(),
+                    ikeSa.fragmentation(), ikeSa.localVirtualIp(), ikeSa.remoteVirtualIp(), children,
+                    ikeSa.pathMtu(), ikeSa.pathMtuState()));
         }
         return out;
     }

@@ -15,6 +15,8 @@ import org.ipsec4j.esp.DataPlaneCounters;
 import org.ipsec4j.esp.crypto.EncryptionAlgorithm;
 import org.ipsec4j.esp.crypto.IntegrityAlgorithm;
 import org.ipsec4j.esp.sad.LifetimeLimits;
+import org.ipsec4j.esp.sad.PathMtu;
+import org.ipsec4j.esp.sad.PathMtuOutcome;
 import org.ipsec4j.esp.sad.SecurityAssociation;
 import org.ipsec4j.esp.spd.SecurityPolicy;
 import org.ipsec4j.esp.stats.DropReason;
@@ -48,7 +50,7 @@ final class StatusReports {
         StatusReport.GlobalCounters global = new StatusReport.GlobalCounters(out.packets(), out.bytes(),
                 drops(out.drops()), in.packets(), in.bytes(), drops(in.drops()),
                 outbound.bypassed() + inbound.bypassed(), inbound.ikeMessages(), outbound.keepalivesSent(),
-                inbound.keepalivesReceived());
+                inbound.keepalivesReceived(), pathMtuCounters(outbound, inbound));
         return new StatusReport(daemon, sas, policies, global);
     }
 
@@ -70,7 +72,42 @@ final class StatusReports {
                 Math.max(0, (now - sa.addedAtNanos()) / 1_000_000_000L),
                 lifetime(limits.softBytes(), limits.softPackets(), limits.softTimeNanos()),
                 lifetime(limits.hardBytes(), limits.hardPackets(), limits.hardTimeNanos()),
-                counters.bytes(), counters.packets(), drops(counters.drops()), configured.position().line());
+                counters.bytes(), counters.packets(), drops(counters.drops()), configured.position().line(),
+                outbound ? pathMtu(sa, now) : null);
+    }
+
+    /** The outbound SA's path MTU for {@code status}. */
+    static StatusReport.PathMtuStatus pathMtu(SecurityAssociation sa, long now) {
+        PathMtu p = sa.pathMtu();
+        int current = p.current(now);
+        int learned = p.learnedMtu();
+        return new StatusReport.PathMtuStatus(current == PathMtu.UNKNOWN ? 0 : current, p.linkMtu(), learned,
+                learned == 0 ? -1 : Math.max(0, (now - p.learnedAtNanos()) / 1_000_000_000L),
+                current == PathMtu.UNKNOWN ? 0 : sa.largestInnerPacket(current), p.changes());
+    }
+
+    /** Non-zero path MTU counters: reports by outcome (ICMP from the inbound threads), then the outbound side. */
+    private static Map<String, Long> pathMtuCounters(DataPlaneCounters outbound, DataPlaneCounters inbound) {
+        Map<String, Long> named = new LinkedHashMap<>();
+        for (PathMtuOutcome outcome : PathMtuOutcome.values()) {
+            put(named, "reports-" + outcome.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                    inbound.pathMtuReports(outcome) + outbound.pathMtuReports(outcome));
+        }
+        put(named, "too-big-sent", outbound.tooBigSent());
+        put(named, "too-big-rate-limited", outbound.tooBigRateLimited());
+        put(named, "too-big-suppressed", outbound.tooBigSuppressed());
+        put(named, "too-big-without-source", outbound.tooBigWithoutSource());
+        put(named, "prefragmented", outbound.prefragmented());
+        put(named, "fragments-sent", outbound.fragmentsSent());
+        put(named, "sent-over-path-mtu", outbound.sentOverPathMtu());
+        put(named, "mss-clamped", outbound.mssClamped() + inbound.mssClamped());
+        return named;
+    }
+
+    private static void put(Map<String, Long> map, String name, long value) {
+        if (value != 0) {
+            map.put(name, value);
+        }
     }
 
     static String encryptionName(EncryptionAlgorithm algorithm) {

@@ -11,6 +11,8 @@ import org.ipsec4j.esp.crypto.EspTransform;
 import org.ipsec4j.esp.replay.ReplayWindow;
 import org.ipsec4j.esp.replay.SequenceCounter;
 import org.ipsec4j.esp.sad.IpsecMode;
+import org.ipsec4j.esp.sad.PathMtu;
+import org.ipsec4j.esp.sad.PathMtuOutcome;
 import org.ipsec4j.esp.sad.SecurityAssociation;
 import org.ipsec4j.esp.sad.SecurityAssociationDatabase;
 import org.ipsec4j.esp.sad.SecurityProtocol;
@@ -25,12 +27,16 @@ import org.ipsec4j.esp.spd.PolicyAction;
 import org.ipsec4j.esp.spd.SecurityPolicy;
 import org.ipsec4j.esp.spd.SecurityPolicyDatabase;
 import org.ipsec4j.esp.stats.DropReason;
+import org.ipsec4j.wire.Icmpv4Message;
+import org.ipsec4j.wire.Icmpv6Message;
 import org.ipsec4j.wire.IpProtocol;
 import org.ipsec4j.wire.Ipv4Packet;
 import org.ipsec4j.wire.Ipv6Packet;
 import org.ipsec4j.wire.MalformedPacketException;
 import org.ipsec4j.wire.TcpSegment;
 import org.ipsec4j.wire.UdpDatagram;
+import org.ipsec4j.wire.frag.FragmentSink;
+import org.ipsec4j.wire.frag.Fragmenter;
 
 /**
  * The IPsec data plane, sans-IO: packets and the time come in as arguments, what to send or deliver goes back
@@ -85,6 +91,25 @@ public final class DataPlane {
 
     private int outerHopLimit = 64;
     private boolean ipv6UdpChecksum = true;
+    private boolean mssClamping = true;
+    private volatile IpAddress icmpSourceIpv4;
+    private volatile IpAddress icmpSourceIpv6;
+    private IkeSaCheck ikeSaCheck = (initiatorSpi, responderSpi) -> false;
+    private final TooBigLimiter tooBigLimiter = new TooBigLimiter();
+    private final byte[] icmpSourceBytes = new byte[16];
+    private final Icmpv4Message icmpv4 = new Icmpv4Message();
+    private final Icmpv6Message icmpv6 = new Icmpv6Message();
+    private final Ipv4Packet quotedIpv4 = new Ipv4Packet();
+    private final Ipv6Packet quotedIpv6 = new Ipv6Packet();
+    private final Ipv4Packet icmpOuterIpv4 = new Ipv4Packet();
+    private final Ipv6Packet icmpOuterIpv6 = new Ipv6Packet();
+    private final byte[] reportAddresses = new byte[32];
+
+    // Per outbound packet (no allocation): the outer size limit and whether the outer header may be fragmented.
+    private int outerLimit;
+    private boolean outerMayFragment;
+    /** Prefragmentation: the fragments of one inner packet, each with headroom and tailroom, sent one by one. */
+    private final Prefragments prefragments = new Prefragments();
     private int[] natTraversalPorts = {UdpEncapsulation.NAT_T_PORT};
     private int identification;
 
@@ -132,6 +157,43 @@ public final class DataPlane {
         this.ipv6UdpChecksum = compute;
     }
 
+    /**
+     * Whether TCP SYNs crossing the tunnel have their MSS option lowered to what the SA's current path MTU
+     * carries (RFC 4459 §3.2): outbound SYNs to the outbound SA's, SYNs delivered from an inbound SA to its
+     * path MTU (shared with its outbound partner). On by default.
+     */
+    public void setMssClamping(boolean on) {
+        this.mssClamping = on;
+    }
+
+    /**
+     * The gateway's own address that "fragmentation needed" / "packet too big" messages to inner senders come
+     * from, per family; null for none, then the SA's outer local address is used where the family fits. It must
+     * not be the inner sender's address: Linux ignores a Packet Too Big whose source is its destination (where
+     * it is, the SA's outer address is used instead).
+     */
+    public void setIcmpSource(IpFamily family, IpAddress address) {
+        if (address != null && address.family() != family) {
+            throw new IllegalArgumentException(address + " is not an " + family + " address");
+        }
+        if (family == IpFamily.IPV4) {
+            icmpSourceIpv4 = address;
+        } else {
+            icmpSourceIpv6 = address;
+        }
+    }
+
+    /** Tells whether a pair of IKE SPIs names a live IKE SA, for ICMP errors that quote our IKE packets. */
+    @FunctionalInterface
+    public interface IkeSaCheck {
+        boolean isLive(long initiatorSpi, long responderSpi);
+    }
+
+    /** Who knows the IKE SAs (by default nobody: reports quoting IKE packets count as {@code NO_SA}). */
+    public void setIkeSaCheck(IkeSaCheck check) {
+        this.ikeSaCheck = java.util.Objects.requireNonNull(check, "check");
+    }
+
     /** UDP destination ports treated as ESP in UDP when a whole IP packet is handed in (4500 by default). */
     public void setNatTraversalPorts(int... ports) {
         this.natTraversalPorts = ports.clone();
@@ -150,6 +212,9 @@ public final class DataPlane {
      */
     public OutboundResult processOutbound(byte[] buf, int off, int len, long nowNanos, OutboundResult r) {
         r.reset(buf);
+        if (prefragments.count != 0) {
+            prefragments.clear(); // the caller dropped the rest of a prefragmented packet
+        }
         r.packetOffset = off;
         r.packetLength = len;
         IpFamily family;
@@ -209,12 +274,34 @@ public final class DataPlane {
         if (!tunnel && sa.localAddress().family() != family) {
             return dropOutbound(r, DropReason.UNSUPPORTED, sa); // transport mode keeps the packet's own header
         }
-        int total;
-        if (sa.protocol() == SecurityProtocol.ESP) {
-            total = tunnel ? espTunnel(buf, off, len, family, sa, r) : espTransport(buf, off, len, family, sa, r);
-        } else {
-            total = tunnel ? ahTunnel(buf, off, len, family, sa, r) : ahTransport(buf, off, len, family, sa, r);
+        if (mssClamping && selector.protocol() == IpProtocol.TCP && !fragment) {
+            clampSyn(buf, family, sa);
         }
+        int innerTos = family == IpFamily.IPV4 ? classifier.ipv4().typeOfService() : classifier.ipv6().trafficClass();
+        boolean innerDf = family == IpFamily.IPV4 && classifier.ipv4().dontFragment();
+        outerLimit = sa.pathMtu().current(); // one volatile load; the slow path below ages and decides
+        outerMayFragment = false;
+        int total = encapsulate(buf, off, len, family, innerTos, innerDf, sa, r);
+        if (total == TOO_BIG) {
+            return tooBig(buf, off, len, family, innerTos, innerDf, sa, now, r);
+        }
+        return finishProtect(total, len, sa, now, r);
+    }
+
+    private static final int TOO_BIG = -4;
+
+    private int encapsulate(byte[] buf, int off, int len, IpFamily family, int innerTos, boolean innerDf,
+                            SecurityAssociation sa, OutboundResult r) {
+        boolean tunnel = sa.mode() == IpsecMode.TUNNEL;
+        if (sa.protocol() == SecurityProtocol.ESP) {
+            return tunnel ? espTunnel(buf, off, len, family, innerTos, innerDf, sa, r)
+                    : espTransport(buf, off, len, family, sa, r);
+        }
+        return tunnel ? ahTunnel(buf, off, len, family, innerTos, innerDf, sa, r)
+                : ahTransport(buf, off, len, family, sa, r);
+    }
+
+    private OutboundResult finishProtect(int total, int len, SecurityAssociation sa, long now, OutboundResult r) {
         if (total == -1) {
             return dropOutbound(r, DropReason.OVERSIZE, sa);
         }
@@ -236,6 +323,293 @@ public final class DataPlane {
         return r;
     }
 
+    // =====================================================================================================
+    // Path MTU: packets that do not fit (RFC 4301 §8.2.1, §8.1), prefragmentation, MSS clamping
+    // =====================================================================================================
+
+    /**
+     * The inner packet does not fit the SA's path MTU once encapsulated (the slow path: only reached when the
+     * path MTU is below what the TUN device's MTU was sized for). Tunnel mode, an inner packet with DF or IPv6:
+     * the sender hears ICMP "fragmentation needed" / "packet too big" with the largest inner size that fits.
+     * Without DF: fragmented before encryption (prefragmentation), or sent whole with the outer DF clear.
+     */
+    private OutboundResult tooBig(byte[] buf, int off, int len, IpFamily family, int innerTos, boolean innerDf,
+                                  SecurityAssociation sa, long now, OutboundResult r) {
+        int pathMtu = sa.pathMtu().current(now); // a learned value may have aged out
+        if (pathMtu > outerLimit) {
+            outerLimit = pathMtu;
+            int total = encapsulate(buf, off, len, family, innerTos, innerDf, sa, r);
+            if (total != TOO_BIG) {
+                return finishProtect(total, len, sa, now, r);
+            }
+        }
+        boolean tunnel = sa.mode() == IpsecMode.TUNNEL;
+        int innerMtu = largestInnerPacket(sa, family, pathMtu);
+        if (family == IpFamily.IPV6) {
+            if (len <= Ipv6Packet.MIN_MTU) {
+                // RFC 8200 §5: whatever the path, the tunnel carries 1280-byte IPv6 packets; the outer header
+                // is fragmented for them (RFC 4459 §3.1's last resort).
+                return sendFragmentable(buf, off, len, family, innerTos, innerDf, sa, now, r);
+            }
+            return packetTooBig(buf, off, family, Math.max(innerMtu, Ipv6Packet.MIN_MTU), sa, now, r);
+        }
+        if (innerDf) {
+            return packetTooBig(buf, off, family, innerMtu, sa, now, r);
+        }
+        if (tunnel && sa.prefragment()) {
+            return prefragment(buf, off, len, innerTos, innerMtu, sa, now, r);
+        }
+        return sendFragmentable(buf, off, len, family, innerTos, innerDf, sa, now, r);
+    }
+
+    /** The largest inner packet of this family and header that fits {@code pathMtu} on {@code sa}. */
+    private int largestInnerPacket(SecurityAssociation sa, IpFamily family, int pathMtu) {
+        if (sa.mode() == IpsecMode.TUNNEL) {
+            return sa.largestInnerPacket(pathMtu);
+        }
+        int header = family == IpFamily.IPV4 ? classifier.ipv4().headerLength()
+                : classifier.ipv6().unfragmentablePartLength();
+        return sa.largestInnerPacket(pathMtu, header);
+    }
+
+    /** Sends the packet whole, larger than the path MTU, with the outer DF clear: the path fragments it. */
+    private OutboundResult sendFragmentable(byte[] buf, int off, int len, IpFamily family, int innerTos,
+                                            boolean innerDf, SecurityAssociation sa, long now, OutboundResult r) {
+        outerLimit = PathMtu.UNKNOWN;
+        outerMayFragment = true;
+        int total = encapsulate(buf, off, len, family, innerTos, innerDf, sa, r);
+        if (total >= 0) {
+            counters.sentOverPathMtu++;
+        }
+        return finishProtect(total, len, sa, now, r);
+    }
+
+    /**
+     * Drops the inner packet ({@link DropReason#PATH_MTU_EXCEEDED}) and, unless RFC 1812 §4.3.2.7 / RFC 4443
+     * §2.4(e) forbid an error about it or the rate limit is reached, builds the ICMP error for its sender in
+     * front of it, in the same buffer: {@link OutboundResult.Action#REPLY}, to be written into the TUN device.
+     */
+    private OutboundResult packetTooBig(byte[] buf, int off, IpFamily family, int mtu, SecurityAssociation sa,
+                                        long now, OutboundResult r) {
+        dropOutbound(r, DropReason.PATH_MTU_EXCEEDED, sa);
+        r.icmpMtu = mtu;
+        boolean allowed = family == IpFamily.IPV4 ? Icmpv4Message.mayRespondWithError(classifier.ipv4())
+                : Icmpv6Message.mayRespondWithError(classifier.ipv6(), Icmpv6Message.TYPE_PACKET_TOO_BIG);
+        if (!allowed) {
+            counters.tooBigSuppressed++;
+            return r;
+        }
+        int senderOff = family == IpFamily.IPV4 ? classifier.ipv4().sourceOffset() : classifier.ipv6().sourceOffset();
+        IpAddress source = icmpSource(family, buf, senderOff, sa);
+        if (source == null) {
+            counters.tooBigWithoutSource++;
+            return r;
+        }
+        if (!tooBigLimiter.take(now)) {
+            counters.tooBigRateLimited++;
+            return r;
+        }
+        int start;
+        int total;
+        if (family == IpFamily.IPV4) {
+            start = off - Ipv4Packet.MIN_HEADER_LENGTH - Icmpv4Message.HEADER_LENGTH;
+            checkRoom(buf, start, off);
+            total = Icmpv4Message.writeFragmentationNeeded(buf, start, source.ipv4Value(), nextIdentification(), mtu,
+                    classifier.ipv4());
+        } else {
+            start = off - Ipv6Packet.HEADER_LENGTH - Icmpv6Message.HEADER_LENGTH;
+            checkRoom(buf, start, off);
+            source.writeTo(icmpSourceBytes, 0);
+            total = Icmpv6Message.writePacketTooBig(buf, start, icmpSourceBytes, 0, mtu, classifier.ipv6());
+        }
+        counters.tooBigSent++;
+        r.action = OutboundResult.Action.REPLY;
+        r.buffer = buf;
+        r.packetOffset = start;
+        r.packetLength = total;
+        return r;
+    }
+
+    /** The configured source for errors of this family, or the SA's outer address; never the sender's own. */
+    private IpAddress icmpSource(IpFamily family, byte[] buf, int senderOff, SecurityAssociation sa) {
+        IpAddress configured = family == IpFamily.IPV4 ? icmpSourceIpv4 : icmpSourceIpv6;
+        if (configured != null && !configured.equalsBytes(buf, senderOff)) {
+            return configured;
+        }
+        IpAddress outer = sa.localAddress();
+        if (outer.family() == family && !outer.equalsBytes(buf, senderOff)) {
+            return outer;
+        }
+        return null;
+    }
+
+    /**
+     * Fragments an inner IPv4 packet without DF into pieces of at most {@code innerMtu} bytes (RFC 791 §3.2)
+     * and sends the first; {@link #nextFragment} sends the others. The peer then gets ESP packets that each fit
+     * the path and reassembles the inner packet after decryption, or leaves that to the inner destination.
+     */
+    private OutboundResult prefragment(byte[] buf, int off, int len, int innerTos, int innerMtu,
+                                       SecurityAssociation sa, long now, OutboundResult r) {
+        if (innerMtu < Fragmenter.MIN_IPV4_MTU) {
+            return sendFragmentable(buf, off, len, IpFamily.IPV4, innerTos, false, sa, now, r);
+        }
+        try {
+            prefragments.split(buf, off, len, innerMtu);
+        } catch (RuntimeException e) { // MalformedPacketException, or a fragment header that cannot be split
+            prefragments.clear();
+            return dropOutbound(r, DropReason.MALFORMED, sa);
+        }
+        counters.prefragmented++;
+        prefragments.sa = sa;
+        prefragments.innerTos = innerTos;
+        prefragments.policy = r.policy;
+        return nextFragment(now, r);
+    }
+
+    /**
+     * After a {@link OutboundResult.Action#SEND} whose {@link OutboundResult#moreFragments()} is true: the next
+     * fragment of the prefragmented inner packet, encapsulated (it lies in a buffer of the data plane's, valid
+     * until the next call). Call until {@code moreFragments()} is false.
+     *
+     * @throws IllegalStateException if no fragments are pending
+     */
+    public OutboundResult nextFragment(long nowNanos, OutboundResult r) {
+        if (!prefragments.pending()) {
+            throw new IllegalStateException("no prefragmented packet pending");
+        }
+        SecurityAssociation sa = prefragments.sa;
+        SecurityPolicy policy = prefragments.policy;
+        int index = prefragments.next++;
+        byte[] stash = prefragments.stash;
+        int off = prefragments.offsets[index];
+        int len = prefragments.lengths[index];
+        r.reset(stash);
+        r.policy = policy;
+        r.packetOffset = off;
+        r.packetLength = len;
+        if (!sad.checkUsable(sa, nowNanos)) {
+            prefragments.clear();
+            return dropOutbound(r, DropReason.HARD_EXPIRED, sa);
+        }
+        outerLimit = PathMtu.UNKNOWN; // sized to fit already
+        outerMayFragment = false;
+        int total = sa.protocol() == SecurityProtocol.ESP
+                ? espTunnel(stash, off, len, IpFamily.IPV4, prefragments.innerTos, false, sa, r)
+                : ahTunnel(stash, off, len, IpFamily.IPV4, prefragments.innerTos, false, sa, r);
+        finishProtect(total, len, sa, nowNanos, r);
+        if (r.action == OutboundResult.Action.SEND) {
+            counters.fragmentsSent++;
+        }
+        r.moreFragments = prefragments.pending() && r.action == OutboundResult.Action.SEND;
+        if (!r.moreFragments) {
+            prefragments.clear();
+        }
+        return r;
+    }
+
+    /** The fragments of one inner packet, laid out with {@link #HEADROOM} and {@link #TAILROOM} around each. */
+    private static final class Prefragments implements FragmentSink {
+        private final Fragmenter fragmenter = new Fragmenter();
+        byte[] stash = new byte[0];
+        int[] offsets = new int[0];
+        int[] lengths = new int[0];
+        int count;
+        int next;
+        int position;
+        SecurityAssociation sa;
+        SecurityPolicy policy;
+        int innerTos;
+
+        void split(byte[] buf, int off, int len, int mtu) {
+            // Every fragment but the last carries a multiple of 8 data bytes after a header of at most 60.
+            int fragments = len / (((mtu - 60) & ~7)) + 2;
+            int slot = HEADROOM + mtu + TAILROOM;
+            if (stash.length < fragments * slot) {
+                stash = new byte[fragments * slot]; // grows rarely, to the largest split seen
+            }
+            if (offsets.length < fragments) {
+                offsets = new int[fragments];
+                lengths = new int[fragments];
+            }
+            count = 0;
+            next = 0;
+            position = 0;
+            fragmenter.fragmentIpv4(buf, off, len, mtu, this);
+        }
+
+        @Override
+        public void fragment(byte[] buffer, int offset, int length, int index) {
+            int at = position + HEADROOM;
+            System.arraycopy(buffer, offset, stash, at, length);
+            offsets[count] = at;
+            lengths[count] = length;
+            count++;
+            position = at + length + TAILROOM;
+        }
+
+        boolean pending() {
+            return next < count;
+        }
+
+        void clear() {
+            count = 0;
+            next = 0;
+            sa = null;
+            policy = null;
+        }
+    }
+
+    /**
+     * Lowers the MSS option of a TCP SYN to what {@code sa}'s path carries: the largest inner packet less the
+     * IP and the 20-byte TCP header (RFC 4459 §3.2; RFC 9293 §3.7.1). A path MTU not known yet clamps nothing.
+     */
+    private void clampSyn(byte[] buf, IpFamily family, SecurityAssociation sa) {
+        int tcpOff = family == IpFamily.IPV4 ? classifier.ipv4().payloadOffset() : classifier.ipv6().upperLayerOffset();
+        if ((buf[tcpOff + 13] & TcpSegment.SYN) == 0) {
+            return;
+        }
+        int pathMtu = sa.pathMtu().current();
+        if (pathMtu == PathMtu.UNKNOWN) {
+            return;
+        }
+        int ipHeader = family == IpFamily.IPV4 ? Ipv4Packet.MIN_HEADER_LENGTH : Ipv6Packet.HEADER_LENGTH;
+        int mss = largestInnerPacket(sa, family, pathMtu) - ipHeader - TcpSegment.MIN_HEADER_LENGTH;
+        // Never below the defaults a host assumes without the option (RFC 9293 §3.7.1, RFC 8200 §8.3).
+        mss = Math.max(mss, family == IpFamily.IPV4 ? 536 : 1220);
+        try {
+            TcpSegment t = family == IpFamily.IPV4 ? tcp.wrap(classifier.ipv4()) : tcp.wrap(classifier.ipv6());
+            if (t.clampMss(mss)) {
+                counters.mssClamped++;
+            }
+        } catch (MalformedPacketException e) {
+            // the classifier read the ports; options it cannot walk are left as they are
+        }
+    }
+
+    /** Allows errors to inner senders at 1000 per second with bursts of 50, as Linux's icmp_msgs_per_sec does. */
+    private static final class TooBigLimiter {
+        private static final long NANOS_PER_TOKEN = 1_000_000L;
+        private static final int BURST = 50;
+        private int tokens = BURST;
+        private long refilledAt = Long.MIN_VALUE;
+
+        boolean take(long now) {
+            if (refilledAt == Long.MIN_VALUE) {
+                refilledAt = now;
+            }
+            long earned = (now - refilledAt) / NANOS_PER_TOKEN;
+            if (earned > 0) {
+                tokens = (int) Math.min(BURST, tokens + earned);
+                refilledAt = tokens == BURST ? now : refilledAt + earned * NANOS_PER_TOKEN;
+            }
+            if (tokens == 0) {
+                return false;
+            }
+            tokens--;
+            return true;
+        }
+    }
+
     /**
      * ESP tunnel mode (RFC 4303 §3.1.2): [outer IP][UDP]?[ESP hdr][IV] inner packet [trailer][ICV], the inner
      * packet encrypted where it lies.
@@ -243,7 +617,8 @@ public final class DataPlane {
      * @return the outer packet length, -1 if it would be too big, -2 if the sequence numbers ran out, -3 if the
      *         next one is not reserved yet
      */
-    private int espTunnel(byte[] buf, int off, int len, IpFamily innerFamily, SecurityAssociation sa, OutboundResult r) {
+    private int espTunnel(byte[] buf, int off, int len, IpFamily innerFamily, int innerTos, boolean innerDf,
+                          SecurityAssociation sa, OutboundResult r) {
         EspTransform t = sa.espTransform();
         UdpEncapsulation encap = sa.udpEncapsulation();
         IpFamily outer = sa.localAddress().family();
@@ -254,20 +629,13 @@ public final class DataPlane {
         if (total - (outer == IpFamily.IPV6 ? Ipv6Packet.HEADER_LENGTH : 0) > 0xFFFF) {
             return -1;
         }
+        if (total > outerLimit) {
+            return TOO_BIG;
+        }
         int espOff = off - t.headerLength();
         int packetOff = espOff - udpHeader - ipHeader;
         checkRoom(buf, packetOff, off + len + t.trailerMax());
-
-        // Read what the outer header copies before the inner header is encrypted.
-        int innerTos;
-        boolean dontFragment;
-        if (innerFamily == IpFamily.IPV4) {
-            innerTos = classifier.ipv4().typeOfService();
-            dontFragment = classifier.ipv4().dontFragment();
-        } else {
-            innerTos = classifier.ipv6().trafficClass();
-            dontFragment = false; // IPv6 packets carry no DF; the outer IPv4 header may be fragmented
-        }
+        boolean dontFragment = outerDontFragment(sa, innerFamily, innerDf);
         // RFC 4301 §5.1.2.1: DSCP copied (seed 004: QoS must see it); RFC 6040 §4.1 normal mode for ECN.
         int outerTos = (innerTos & 0xFC) | EcnPropagation.encapsulate(innerTos);
 
@@ -280,7 +648,23 @@ public final class DataPlane {
                 espOff - udpHeader);
         fillSend(r, buf, packetOff, total, espOff - udpHeader, udpHeader, encap, IpProtocol.ESP);
         r.trafficClass = outerTos;
+        r.dontFragment = dontFragment && outer == IpFamily.IPV4;
         return total;
+    }
+
+    /**
+     * The outer DF bit in tunnel mode (RFC 4301 §8.1): the SA's policy; COPY takes an IPv6 inner packet as DF
+     * (it is never fragmented on its way); a packet the path MTU forced through goes with DF clear.
+     */
+    private boolean outerDontFragment(SecurityAssociation sa, IpFamily innerFamily, boolean innerDf) {
+        if (outerMayFragment) {
+            return false;
+        }
+        return switch (sa.dontFragment()) {
+            case COPY -> innerDf || innerFamily == IpFamily.IPV6;
+            case SET -> true;
+            case CLEAR -> false;
+        };
     }
 
     /**
@@ -307,6 +691,9 @@ public final class DataPlane {
         int total = headerLength + udpHeader + espLength;
         if (total - (family == IpFamily.IPV6 ? Ipv6Packet.HEADER_LENGTH : 0) > 0xFFFF) {
             return -1;
+        }
+        if (total > outerLimit) {
+            return TOO_BIG;
         }
         int shift = t.headerLength() + udpHeader;
         int newOff = off - shift;
@@ -342,6 +729,7 @@ public final class DataPlane {
         }
         fillSend(r, buf, newOff, total, udpOff, udpHeader, encap, IpProtocol.ESP);
         r.trafficClass = tos; // the packet's own header goes out: a socket that rebuilds it must keep DSCP and ECN
+        r.dontFragment = family == IpFamily.IPV4 && classifier.ipv4().dontFragment();
         return total;
     }
 
@@ -349,7 +737,8 @@ public final class DataPlane {
      * AH tunnel mode (RFC 4302 §3.1): [outer IP][AH] inner packet; the codec fills in the AH over the laid-out
      * packet. The outer TOS is a mutable field for the ICV, so DSCP and ECN are copied as for ESP.
      */
-    private int ahTunnel(byte[] buf, int off, int len, IpFamily innerFamily, SecurityAssociation sa, OutboundResult r) {
+    private int ahTunnel(byte[] buf, int off, int len, IpFamily innerFamily, int innerTos, boolean innerDf,
+                         SecurityAssociation sa, OutboundResult r) {
         AhCodec codec = sa.ahCodec();
         IpFamily outer = sa.localAddress().family();
         int ipHeader = outer == IpFamily.IPV4 ? Ipv4Packet.MIN_HEADER_LENGTH : Ipv6Packet.HEADER_LENGTH;
@@ -358,10 +747,12 @@ public final class DataPlane {
         if (total - (outer == IpFamily.IPV6 ? Ipv6Packet.HEADER_LENGTH : 0) > 0xFFFF) {
             return -1;
         }
+        if (total > outerLimit) {
+            return TOO_BIG;
+        }
         int packetOff = off - ahLength - ipHeader;
         checkRoom(buf, packetOff, off + len);
-        int innerTos = innerFamily == IpFamily.IPV4 ? classifier.ipv4().typeOfService() : classifier.ipv6().trafficClass();
-        boolean dontFragment = innerFamily == IpFamily.IPV4 && classifier.ipv4().dontFragment();
+        boolean dontFragment = outerDontFragment(sa, innerFamily, innerDf);
         long seq = sa.sequenceCounter().next();
         if (seq < 0) {
             return seq == SequenceCounter.EXHAUSTED ? -2 : -3;
@@ -371,6 +762,7 @@ public final class DataPlane {
         codec.protect(seq, innerFamily.ipInIpProtocol(), buf, packetOff, total);
         fillSend(r, buf, packetOff, total, packetOff + ipHeader, 0, null, IpProtocol.AH);
         r.trafficClass = outerTos;
+        r.dontFragment = dontFragment && outer == IpFamily.IPV4;
         return total;
     }
 
@@ -382,6 +774,9 @@ public final class DataPlane {
                 : classifier.ipv6().unfragmentablePartLength();
         if (len + ahLength - (family == IpFamily.IPV6 ? Ipv6Packet.HEADER_LENGTH : 0) > 0xFFFF) {
             return -1;
+        }
+        if (len + ahLength > outerLimit) {
+            return TOO_BIG;
         }
         checkRoom(buf, off, off + len + ahLength);
         long seq = sa.sequenceCounter().next();
@@ -400,9 +795,11 @@ public final class DataPlane {
         } else {
             tos = classifier.ipv6().trafficClass();
         }
+        boolean dontFragment = family == IpFamily.IPV4 && classifier.ipv4().dontFragment();
         int total = codec.encapsulateTransport(seq, buf, off, len);
         fillSend(r, buf, off, total, off + headerPart, 0, null, IpProtocol.AH);
         r.trafficClass = tos;
+        r.dontFragment = dontFragment;
         return total;
     }
 
@@ -525,6 +922,260 @@ public final class DataPlane {
             return r;
         }
         return null;
+    }
+
+    // =====================================================================================================
+    // Path MTU reports: ICMP errors that quote our outer packets (RFC 4301 §8.2.1, §6.1.2)
+    // =====================================================================================================
+
+    /**
+     * A whole IPv4 or IPv6 packet carrying an ICMP message, as a raw ICMP socket, a capture or a simulated link
+     * hands it over: "fragmentation needed" (type 3 code 4, RFC 1191) or "packet too big" (ICMPv6 type 2, RFC
+     * 8201) quoting one of our outer packets lowers that SA's path MTU, after the checks of
+     * {@link #pathMtuReported(byte[], int, int, int, long, PathMtuResult)}. Other messages are
+     * {@code NOT_OURS}; a bad checksum or header is {@code MALFORMED}.
+     */
+    public PathMtuResult icmpReceived(byte[] buf, int off, int len, long nowNanos, PathMtuResult r) {
+        r.reset(0);
+        try {
+            int version = len > 0 ? (buf[off] & 0xFF) >>> 4 : 0;
+            if (version == 4) {
+                Ipv4Packet ip = icmpOuterIpv4.wrap(buf, off, len);
+                if (ip.protocol() != IpProtocol.ICMP || ip.isFragment()) {
+                    return finishReport(r, PathMtuOutcome.NOT_OURS);
+                }
+                Icmpv4Message m = icmpv4.wrap(ip);
+                if (!m.checksumValid()) {
+                    return finishReport(r, PathMtuOutcome.MALFORMED);
+                }
+                if (!m.isFragmentationNeeded()) {
+                    return finishReport(r, PathMtuOutcome.NOT_OURS);
+                }
+                r.reportedMtu = m.nextHopMtu();
+                return quotedPacket(buf, m.quotedPacketOffset(), m.quotedPacketLength(), r.reportedMtu, nowNanos, r);
+            }
+            if (version == 6) {
+                Ipv6Packet ip = icmpOuterIpv6.wrap(buf, off, len);
+                if (ip.upperLayerProtocol() != IpProtocol.ICMPV6 || ip.isFragment()) {
+                    return finishReport(r, PathMtuOutcome.NOT_OURS);
+                }
+                Icmpv6Message m = icmpv6.wrap(ip);
+                if (!m.verifyChecksum(ip)) {
+                    return finishReport(r, PathMtuOutcome.MALFORMED);
+                }
+                if (m.type() != Icmpv6Message.TYPE_PACKET_TOO_BIG) {
+                    return finishReport(r, PathMtuOutcome.NOT_OURS);
+                }
+                r.reportedMtu = (int) Math.min(m.mtu(), Integer.MAX_VALUE);
+                return quotedPacket(buf, m.quotedPacketOffset(), m.quotedPacketLength(), r.reportedMtu, nowNanos, r);
+            }
+            return finishReport(r, PathMtuOutcome.MALFORMED);
+        } catch (MalformedPacketException e) {
+            return finishReport(r, PathMtuOutcome.MALFORMED);
+        }
+    }
+
+    /**
+     * A path MTU of {@code mtu} reported about the quoted packet at {@code quote[off .. off+len)}, which starts
+     * with its IP header: an ICMP error's payload, or what IP_RECVERR queues on a raw socket that sends its own
+     * header. The quote must be one of ours (RFC 4301 §6.1.2: an ICMP message cannot be authenticated, so what
+     * it quotes must at least name a live SA):
+     * <ul>
+     *   <li>ESP or AH: a live outbound SA with the quoted SPI, whose addresses are the quote's;</li>
+     *   <li>ESP in UDP: the same, and the SA's encapsulation ports;</li>
+     *   <li>IKE (UDP port 500, or 4500 with the non-ESP marker): IKE SPIs of a live IKE SA (see
+     *       {@link #setIkeSaCheck}); then every outbound SA between the quoted addresses takes the report.</li>
+     * </ul>
+     * Then {@link PathMtu#report} applies it: the floor of 576 (IPv4) or 1280 (IPv6), only ever down, one change
+     * per second per SA, aging back after ten minutes. Every outcome is counted
+     * ({@link DataPlaneCounters#pathMtuReports}).
+     */
+    public PathMtuResult pathMtuReported(byte[] quote, int off, int len, int mtu, long nowNanos, PathMtuResult r) {
+        r.reset(mtu);
+        try {
+            return quotedPacket(quote, off, len, mtu, nowNanos, r);
+        } catch (MalformedPacketException e) {
+            return finishReport(r, PathMtuOutcome.MALFORMED);
+        }
+    }
+
+    /**
+     * As {@link #pathMtuReported(byte[], int, int, int, long, PathMtuResult)} for what a socket's error queue
+     * (IP_RECVERR / IPV6_RECVERR) reports without the quoted IP header: a UDP socket gives the quoted UDP
+     * payload (the ESP packet, or the IKE message with its marker) and its ports, an IPv6 raw socket the quoted
+     * ESP or AH header.
+     *
+     * @param local      our address the quoted packet came from, or null if the socket does not say
+     * @param remote     where it went (the error queue's original destination)
+     * @param protocol   {@link IpProtocol#UDP}, {@link IpProtocol#ESP} or {@link IpProtocol#AH}
+     * @param localPort  UDP: our port (the socket's); otherwise ignored
+     * @param remotePort UDP: the peer's port; otherwise ignored
+     */
+    public PathMtuResult pathMtuReported(IpAddress local, IpAddress remote, int protocol, int localPort,
+                                         int remotePort, byte[] quote, int off, int len, int mtu, long nowNanos,
+                                         PathMtuResult r) {
+        r.reset(mtu);
+        if (local != null && local.family() != remote.family()) {
+            throw new IllegalArgumentException("local and remote addresses of different families");
+        }
+        if (local != null) {
+            local.writeTo(reportAddresses, 0);
+        }
+        remote.writeTo(reportAddresses, 16);
+        return quotedPayload(remote.family(), reportAddresses, local != null ? 0 : -1, reportAddresses, 16, protocol,
+                protocol == IpProtocol.UDP, localPort, remotePort, quote, off, len, mtu, nowNanos, r);
+    }
+
+    private PathMtuResult quotedPacket(byte[] quote, int off, int len, int mtu, long now, PathMtuResult r) {
+        int version = len > 0 ? (quote[off] & 0xFF) >>> 4 : 0;
+        if (version == 4) {
+            Ipv4Packet q = quotedIpv4.wrapQuoted(quote, off, len);
+            if (q.fragmentOffset() != 0) {
+                return finishReport(r, PathMtuOutcome.NOT_OURS); // our packets are never fragments
+            }
+            int end = q.offset() + Math.min(q.capacity(), q.totalLength());
+            return quotedPayload(IpFamily.IPV4, quote, q.sourceOffset(), quote, q.destinationOffset(), q.protocol(),
+                    false, -1, -1, quote, q.payloadOffset(), end - q.payloadOffset(), mtu, now, r);
+        }
+        if (version == 6) {
+            Ipv6Packet q = quotedIpv6.wrapQuoted(quote, off, len);
+            if (q.upperLayerProtocol() < 0) {
+                return finishReport(r, q.isFragment() ? PathMtuOutcome.NOT_OURS : PathMtuOutcome.TRUNCATED);
+            }
+            return quotedPayload(IpFamily.IPV6, quote, q.sourceOffset(), quote, q.destinationOffset(),
+                    q.upperLayerProtocol(), false, -1, -1, quote, q.upperLayerOffset(), q.upperLayerLength(), mtu,
+                    now, r);
+        }
+        return finishReport(r, PathMtuOutcome.MALFORMED);
+    }
+
+    /**
+     * @param srcOff        where our (the quote's source) address is, or -1 if unknown
+     * @param udpHeaderGone for UDP: true if {@code p} starts after the UDP header and the ports are given
+     */
+    private PathMtuResult quotedPayload(IpFamily family, byte[] srcBuf, int srcOff, byte[] dstBuf, int dstOff,
+                                        int protocol, boolean udpHeaderGone, int localPort, int remotePort, byte[] p,
+                                        int pOff, int pLen, int mtu, long now, PathMtuResult r) {
+        switch (protocol) {
+            case IpProtocol.ESP, IpProtocol.AH -> {
+                int spiOff = protocol == IpProtocol.ESP ? pOff : pOff + 4;
+                if (pLen < spiOff - pOff + 4) {
+                    return finishReport(r, PathMtuOutcome.TRUNCATED);
+                }
+                return childSaReport(family, srcBuf, srcOff, dstBuf, dstOff, protocol, IpAddress.readIpv4(p, spiOff),
+                        false, 0, 0, mtu, now, r);
+            }
+            case IpProtocol.UDP -> {
+                if (!udpHeaderGone) {
+                    if (pLen < UdpDatagram.HEADER_LENGTH) {
+                        return finishReport(r, PathMtuOutcome.TRUNCATED);
+                    }
+                    localPort = (p[pOff] & 0xFF) << 8 | (p[pOff + 1] & 0xFF);
+                    remotePort = (p[pOff + 2] & 0xFF) << 8 | (p[pOff + 3] & 0xFF);
+                    pOff += UdpDatagram.HEADER_LENGTH;
+                    pLen -= UdpDatagram.HEADER_LENGTH;
+                }
+                if (localPort == IKE_PORT || remotePort == IKE_PORT) {
+                    return ikeReport(family, srcBuf, srcOff, dstBuf, dstOff, p, pOff, pLen, mtu, now, r);
+                }
+                if (pLen < 4) {
+                    return finishReport(r, PathMtuOutcome.TRUNCATED);
+                }
+                int spi = IpAddress.readIpv4(p, pOff);
+                if (spi == 0) { // RFC 3948 §2.2: the non-ESP marker, IKE follows
+                    return ikeReport(family, srcBuf, srcOff, dstBuf, dstOff, p, pOff + 4, pLen - 4, mtu, now, r);
+                }
+                return childSaReport(family, srcBuf, srcOff, dstBuf, dstOff, IpProtocol.ESP, spi, true, localPort,
+                        remotePort, mtu, now, r);
+            }
+            default -> {
+                return finishReport(r, PathMtuOutcome.NOT_OURS);
+            }
+        }
+    }
+
+    private PathMtuResult childSaReport(IpFamily family, byte[] srcBuf, int srcOff, byte[] dstBuf, int dstOff,
+                                        int protocol, int spi, boolean udp, int localPort, int remotePort, int mtu,
+                                        long now, PathMtuResult r) {
+        SecurityProtocol wanted = protocol == IpProtocol.AH ? SecurityProtocol.AH : SecurityProtocol.ESP;
+        boolean spiKnown = false;
+        List<SecurityAssociation> sas = sad.list();
+        for (int i = 0; i < sas.size(); i++) {
+            SecurityAssociation sa = sas.get(i);
+            if (sa.flow() != SecurityAssociation.Flow.OUTBOUND || sa.spi() != spi || sa.protocol() != wanted
+                    || !sa.isUsable()) {
+                continue;
+            }
+            spiKnown = true;
+            if (!onPath(sa, family, srcBuf, srcOff, dstBuf, dstOff)) {
+                continue;
+            }
+            UdpEncapsulation encap = sa.udpEncapsulation();
+            if (udp != (encap != null) || udp && (encap.localPort() != localPort || encap.remotePort() != remotePort)) {
+                continue;
+            }
+            PathMtuOutcome outcome = sa.pathMtu().report(mtu, now);
+            r.sa = sa;
+            r.pathMtu = sa.pathMtu().current(now);
+            r.updated = outcome == PathMtuOutcome.UPDATED ? 1 : 0;
+            return finishReport(r, outcome);
+        }
+        return finishReport(r, spiKnown ? PathMtuOutcome.ADDRESS_MISMATCH : PathMtuOutcome.NO_SA);
+    }
+
+    private PathMtuResult ikeReport(IpFamily family, byte[] srcBuf, int srcOff, byte[] dstBuf, int dstOff, byte[] p,
+                                    int pOff, int pLen, int mtu, long now, PathMtuResult r) {
+        r.ike = true;
+        if (pLen < 16) {
+            return finishReport(r, PathMtuOutcome.TRUNCATED);
+        }
+        long initiatorSpi = readLong(p, pOff);
+        long responderSpi = readLong(p, pOff + 8);
+        if (!ikeSaCheck.isLive(initiatorSpi, responderSpi)) {
+            return finishReport(r, PathMtuOutcome.NO_SA);
+        }
+        // An IKE SA and its Child SAs share the path between the two addresses (ports aside).
+        PathMtuOutcome first = null;
+        List<SecurityAssociation> sas = sad.list();
+        for (int i = 0; i < sas.size(); i++) {
+            SecurityAssociation sa = sas.get(i);
+            if (sa.flow() != SecurityAssociation.Flow.OUTBOUND || !sa.isUsable()
+                    || !onPath(sa, family, srcBuf, srcOff, dstBuf, dstOff)) {
+                continue;
+            }
+            PathMtuOutcome outcome = sa.pathMtu().report(mtu, now);
+            if (r.sa == null || outcome == PathMtuOutcome.UPDATED && r.updated == 0) {
+                r.sa = sa;
+                r.pathMtu = sa.pathMtu().current(now);
+            }
+            if (outcome == PathMtuOutcome.UPDATED) {
+                r.updated++;
+            }
+            if (first == null) {
+                first = outcome;
+            }
+        }
+        if (first == null) {
+            return finishReport(r, mtu < (family == IpFamily.IPV4 ? PathMtu.MIN_IPV4 : PathMtu.MIN_IPV6)
+                    ? PathMtuOutcome.BELOW_MINIMUM : PathMtuOutcome.NOT_LOWER); // no Child SA takes it
+        }
+        return finishReport(r, r.updated > 0 ? PathMtuOutcome.UPDATED : first);
+    }
+
+    private static boolean onPath(SecurityAssociation sa, IpFamily family, byte[] srcBuf, int srcOff, byte[] dstBuf,
+                                  int dstOff) {
+        return sa.localAddress().family() == family && sa.remoteAddress().equalsBytes(dstBuf, dstOff)
+                && (srcOff < 0 || sa.localAddress().equalsBytes(srcBuf, srcOff));
+    }
+
+    private static long readLong(byte[] b, int off) {
+        return (long) IpAddress.readIpv4(b, off) << 32 | IpAddress.readIpv4(b, off + 4) & 0xFFFFFFFFL;
+    }
+
+    private PathMtuResult finishReport(PathMtuResult r, PathMtuOutcome outcome) {
+        r.outcome = outcome;
+        counters.pathMtuReports[outcome.ordinal()]++;
+        return r;
     }
 
     // =====================================================================================================
@@ -833,7 +1484,7 @@ public final class DataPlane {
         } catch (MalformedPacketException e) {
             return dropInbound(r, DropReason.MALFORMED, sa);
         }
-        return checkInboundPolicy(sa, packetOff, total, r);
+        return checkInboundPolicy(buf, sa, packetOff, total, r);
     }
 
     /**
@@ -880,7 +1531,7 @@ public final class DataPlane {
                 }
             }
         }
-        return checkInboundPolicy(sa, off, innerLength, r);
+        return checkInboundPolicy(buf, sa, off, innerLength, r);
     }
 
     /**
@@ -936,7 +1587,7 @@ public final class DataPlane {
         } catch (MalformedPacketException e) {
             return dropInbound(r, DropReason.MALFORMED, sa);
         }
-        return checkInboundPolicy(sa, packetOff, total, r);
+        return checkInboundPolicy(buf, sa, packetOff, total, r);
     }
 
     /**
@@ -968,7 +1619,7 @@ public final class DataPlane {
      * policy matching the packet (forward policies if no inbound one does; built-in bypasses do not count)
      * must be PROTECT with a template this SA satisfies.
      */
-    private InboundResult checkInboundPolicy(SecurityAssociation sa, int off, int len, InboundResult r) {
+    private InboundResult checkInboundPolicy(byte[] buf, SecurityAssociation sa, int off, int len, InboundResult r) {
         SecurityPolicy policy = spd.lookupConfigured(Direction.IN, selector);
         if (policy == null) {
             policy = spd.lookupConfigured(Direction.FWD, selector);
@@ -978,6 +1629,12 @@ public final class DataPlane {
             return dropInbound(r, DropReason.SELECTOR_MISMATCH, sa);
         }
         policy.recordHit();
+        if (mssClamping && selector.protocol() == IpProtocol.TCP) {
+            IpFamily family = classifier.lastFamily();
+            if (!(family == IpFamily.IPV4 ? classifier.ipv4().isFragment() : classifier.ipv6().isFragment())) {
+                clampSyn(buf, family, sa); // what our host may send back fits our outbound path (shared PathMtu)
+            }
+        }
         counters.inbound.recordPacket(len);
         r.action = InboundResult.Action.DELIVER;
         r.offset = off;

@@ -17,14 +17,23 @@ import org.ipsec4j.esp.stats.DropReason;
  *       {@link #destination()} port {@link #destinationPort()} (0 for raw).</li>
  *   <li>{@link Action#BYPASS}: send the packet unchanged, in the clear (packet offset and length are the
  *       inner packet's).</li>
+ *   <li>{@link Action#REPLY}: the inner packet did not fit the SA's path MTU and was dropped
+ *       ({@link #dropReason()} says so, already counted); in its place {@link #packetOffset()}/{@link
+ *       #packetLength()} span an ICMP "fragmentation needed" or ICMPv6 "packet too big" for its sender,
+ *       carrying {@link #icmpMtu()}: write it into the TUN device.</li>
  *   <li>{@link Action#DROP}: dropped for {@link #dropReason()}, already counted.</li>
  * </ul>
+ *
+ * <p>A SEND with {@link #moreFragments()} is the first of several fragments of one inner packet (fragmented
+ * before encryption because it did not fit the path): send it, then call {@link DataPlane#nextFragment} for
+ * each of the others.
  */
 public final class OutboundResult {
 
     public enum Action {
         SEND,
         BYPASS,
+        REPLY,
         DROP
     }
 
@@ -44,6 +53,9 @@ public final class OutboundResult {
     int trafficClass;
     SecurityAssociation sa;
     SecurityPolicy policy;
+    boolean dontFragment;
+    boolean moreFragments;
+    int icmpMtu;
 
     void reset(byte[] buf) {
         action = Action.DROP;
@@ -62,6 +74,9 @@ public final class OutboundResult {
         trafficClass = -1;
         sa = null;
         policy = null;
+        dontFragment = false;
+        moreFragments = false;
+        icmpMtu = 0;
     }
 
     public Action action() {
@@ -128,6 +143,25 @@ public final class OutboundResult {
         return trafficClass;
     }
 
+    /**
+     * Whether the outer IPv4 header of a SEND has Don't Fragment set (the SA's {@code DontFragmentPolicy}); a
+     * socket that writes the header itself must send DF-clear packets in a way that keeps DF clear. Always
+     * false for an IPv6 outer header.
+     */
+    public boolean dontFragment() {
+        return dontFragment;
+    }
+
+    /** Whether more fragments of the same inner packet follow ({@link DataPlane#nextFragment}). */
+    public boolean moreFragments() {
+        return moreFragments;
+    }
+
+    /** The MTU a REPLY reports (also set on a PATH_MTU_EXCEEDED drop whose reply was suppressed), else 0. */
+    public int icmpMtu() {
+        return icmpMtu;
+    }
+
     /** The SA that protected the packet (SEND), or the one involved in a drop, else null. */
     public SecurityAssociation sa() {
         return sa;
@@ -142,8 +176,10 @@ public final class OutboundResult {
     public String toString() {
         return switch (action) {
             case SEND -> "SEND " + packetLength + " bytes " + source + " -> " + destination
-                    + (udpEncapsulated ? " udp " + sourcePort + "->" + destinationPort : " proto " + ipProtocol);
+                    + (udpEncapsulated ? " udp " + sourcePort + "->" + destinationPort : " proto " + ipProtocol)
+                    + (dontFragment ? " DF" : "") + (moreFragments ? " +more" : "");
             case BYPASS -> "BYPASS " + packetLength + " bytes";
+            case REPLY -> "REPLY " + packetLength + " bytes, mtu " + icmpMtu;
             case DROP -> "DROP " + dropReason;
         };
     }

@@ -122,8 +122,16 @@ public final class TwoPeers {
     /** Called with the wire bytes (a copy of the outer packet) before delivery; may change them. */
     public Consumer<byte[]> onWire = b -> { };
 
+    /** Applied to both outbound SAs' builders before they are built (DF policy, prefragmentation, ...). */
+    private final java.util.function.UnaryOperator<SecurityAssociation.Builder> outboundOptions;
+
     public TwoPeers(Config config) {
+        this(config, b -> b);
+    }
+
+    public TwoPeers(Config config, java.util.function.UnaryOperator<SecurityAssociation.Builder> outboundOptions) {
         this.config = config;
+        this.outboundOptions = outboundOptions;
         IpFamily outer = config.outer();
         left.gateway = IpAddress.parse(outer == IpFamily.IPV4 ? LEFT_GW4 : LEFT_GW6);
         right.gateway = IpAddress.parse(outer == IpFamily.IPV4 ? RIGHT_GW4 : RIGHT_GW6);
@@ -175,9 +183,9 @@ public final class TwoPeers {
         self.inPolicy = self.spd.add(new SecurityPolicy(Direction.IN, TrafficSelector.between(local, remote),
                 PolicyAction.protect(template), self.name + " in"));
         UdpEncapsulation encap = config.udp() ? UdpEncapsulation.DEFAULT : null;
-        self.outboundSa = builder(SecurityAssociation.Flow.OUTBOUND, outSpi, outKey, outInt)
+        self.outboundSa = outboundOptions.apply(builder(SecurityAssociation.Flow.OUTBOUND, outSpi, outKey, outInt)
                 .mode(config.mode()).endpoints(self.gateway, other.gateway).udpEncapsulation(encap)
-                .extendedSequenceNumbers(config.esn()).reqid(7).lifetime(config.limits()).build();
+                .extendedSequenceNumbers(config.esn()).reqid(7).lifetime(config.limits())).build();
         self.inboundSa = builder(SecurityAssociation.Flow.INBOUND, inSpi, inKey, inInt)
                 .mode(config.mode()).endpoints(self.gateway, other.gateway).udpEncapsulation(encap)
                 .extendedSequenceNumbers(config.esn()).reqid(7).replayWindow(config.replayWindow())

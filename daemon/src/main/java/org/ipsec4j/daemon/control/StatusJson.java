@@ -56,6 +56,7 @@ public final class StatusJson {
                     .member("bytes", sa.bytes())
                     .member("packets", sa.packets());
             drops(json, "drops", sa.drops());
+            pathMtu(json, sa.pathMtu());
             json.member("setkey_line", sa.setkeyLine()).endObject();
         }
         json.endArray();
@@ -89,8 +90,9 @@ public final class StatusJson {
         json.member("bypassed", g.bypassed())
                 .member("ike_messages", g.ikeMessages())
                 .member("keepalives_sent", g.keepalivesSent())
-                .member("keepalives_received", g.keepalivesReceived())
-                .endObject();
+                .member("keepalives_received", g.keepalivesReceived());
+        drops(json, "path_mtu", g.pathMtu());
+        json.endObject();
         return json.endObject().toString();
     }
 
@@ -155,6 +157,7 @@ public final class StatusJson {
                         .member("packets_in", child.inboundPackets())
                         .member("bytes_out", child.outboundBytes())
                         .member("packets_out", child.outboundPackets());
+                pathMtu(json, child.pathMtu());
                 strings(json, "local_ts", child.localSelectors());
                 strings(json, "remote_ts", child.remoteSelectors());
                 json.member("esp_path", child.espPathFailure() == null ? "ok" : "failed")
@@ -164,6 +167,18 @@ public final class StatusJson {
             json.endArray().endObject();
         }
         json.endArray();
+    }
+
+    /** {@code path_mtu}: null where not known (inbound SAs). */
+    private static void pathMtu(JsonWriter json, StatusReport.PathMtuStatus p) {
+        json.name("path_mtu");
+        if (p == null) {
+            json.value((String) null);
+            return;
+        }
+        json.beginObject().member("current", p.current()).member("link", p.link()).member("learned", p.learned())
+                .member("learned_seconds_ago", p.learnedSecondsAgo()).member("inner_mtu", p.innerMtu())
+                .member("changes", p.changes()).endObject();
     }
 
     private static void strings(JsonWriter json, String name, java.util.List<String> values) {

@@ -70,15 +70,49 @@ public record StatusReport(DaemonSummary daemon, List<SaStatus> sas, List<Policy
     public record SaStatus(long spi, String direction, String protocol, String mode, String localAddress,
             String remoteAddress, int udpLocalPort, int udpRemotePort, String encryption, String integrity,
             int replayWindow, long sequenceNumber, String state, long ageSeconds, String softLifetime,
-            String hardLifetime, long bytes, long packets, Map<String, Long> drops, int setkeyLine) {
+            String hardLifetime, long bytes, long packets, Map<String, Long> drops, int setkeyLine,
+            PathMtuStatus pathMtu) {
 
         public SaStatus {
             drops = Map.copyOf(drops);
         }
 
+        /** Without path MTU information. */
+        public SaStatus(long spi, String direction, String protocol, String mode, String localAddress,
+                String remoteAddress, int udpLocalPort, int udpRemotePort, String encryption, String integrity,
+                int replayWindow, long sequenceNumber, String state, long ageSeconds, String softLifetime,
+                String hardLifetime, long bytes, long packets, Map<String, Long> drops, int setkeyLine) {
+            this(spi, direction, protocol, mode, localAddress, remoteAddress, udpLocalPort, udpRemotePort, encryption,
+                    integrity, replayWindow, sequenceNumber, state, ageSeconds, softLifetime, hardLifetime, bytes,
+                    packets, drops, setkeyLine, null);
+        }
+
         /** The SPI as setkey writes it, {@code 0x00001001}. */
         public String spiText() {
             return String.format("0x%08x", spi);
+        }
+    }
+
+    /**
+     * An SA's outer path MTU (RFC 4301 §8.2) and what it leaves for inner packets.
+     *
+     * @param current           the value in force; 0 if unknown
+     * @param link              the MTU of the interface towards the peer; 0 if unknown
+     * @param learned           the value learned from ICMP and not aged out yet, or 0
+     * @param learnedSecondsAgo how long ago it was learned (-1 without one)
+     * @param innerMtu          the largest inner packet that fits {@code current} once encapsulated (0 if unknown)
+     * @param changes           how many ICMP reports lowered it
+     */
+    public record PathMtuStatus(int current, int link, int learned, long learnedSecondsAgo, int innerMtu,
+            long changes) {
+
+        /** {@code 1000 (learned 12 s ago, link 1300), inner 942} */
+        public String text() {
+            if (current == 0) {
+                return "unknown";
+            }
+            return current + (learned != 0 ? " (learned " + learnedSecondsAgo + " s ago, link "
+                    + (link == 0 ? "unknown" : Integer.toString(link)) + ")" : " (link)") + ", inner " + innerMtu;
         }
     }
 
@@ -89,11 +123,20 @@ public record StatusReport(DaemonSummary daemon, List<SaStatus> sas, List<Policy
     /** Data-plane totals per direction; drops include those with no SA to count them on. */
     public record GlobalCounters(long outboundPackets, long outboundBytes, Map<String, Long> outboundDrops,
             long inboundPackets, long inboundBytes, Map<String, Long> inboundDrops, long bypassed, long ikeMessages,
-            long keepalivesSent, long keepalivesReceived) {
+            long keepalivesSent, long keepalivesReceived, Map<String, Long> pathMtu) {
 
         public GlobalCounters {
             outboundDrops = Map.copyOf(outboundDrops);
             inboundDrops = Map.copyOf(inboundDrops);
+            pathMtu = Map.copyOf(pathMtu);
+        }
+
+        /** Without path MTU counters. */
+        public GlobalCounters(long outboundPackets, long outboundBytes, Map<String, Long> outboundDrops,
+                long inboundPackets, long inboundBytes, Map<String, Long> inboundDrops, long bypassed, long ikeMessages,
+                long keepalivesSent, long keepalivesReceived) {
+            this(outboundPackets, outboundBytes, outboundDrops, inboundPackets, inboundBytes, inboundDrops, bypassed,
+                    ikeMessages, keepalivesSent, keepalivesReceived, Map.of());
         }
     }
 
@@ -178,20 +221,36 @@ public record StatusReport(DaemonSummary daemon, List<SaStatus> sas, List<Policy
     public record ChildSaReport(String name, String state, int reqid, String mode, String inboundSpi,
             String outboundSpi, String algorithms, boolean udpEncapsulation, List<String> localSelectors,
             List<String> remoteSelectors, long inboundBytes, long inboundPackets, long outboundBytes,
-            long outboundPackets, String espPathFailure) {
+            long outboundPackets, String espPathFailure, PathMtuStatus pathMtu) {
 
         public ChildSaReport {
             localSelectors = List.copyOf(localSelectors);
             remoteSelectors = List.copyOf(remoteSelectors);
         }
 
-        /** With a working (or unknown) ESP path. */
+        /** With a working (or unknown) ESP path, without path MTU information. */
         public ChildSaReport(String name, String state, int reqid, String mode, String inboundSpi,
                 String outboundSpi, String algorithms, boolean udpEncapsulation, List<String> localSelectors,
                 List<String> remoteSelectors, long inboundBytes, long inboundPackets, long outboundBytes,
                 long outboundPackets) {
             this(name, state, reqid, mode, inboundSpi, outboundSpi, algorithms, udpEncapsulation, localSelectors,
-                    remoteSelectors, inboundBytes, inboundPackets, outboundBytes, outboundPackets, null);
+                    remoteSelectors, inboundBytes, inboundPackets, outboundBytes, outboundPackets, null, null);
+        }
+
+        /** Without path MTU information (filled in from the outbound SA by the daemon, {@link #withPathMtu}). */
+        public ChildSaReport(String name, String state, int reqid, String mode, String inboundSpi,
+                String outboundSpi, String algorithms, boolean udpEncapsulation, List<String> localSelectors,
+                List<String> remoteSelectors, long inboundBytes, long inboundPackets, long outboundBytes,
+                long outboundPackets, String espPathFailure) {
+            this(name, state, reqid, mode, inboundSpi, outboundSpi, algorithms, udpEncapsulation, localSelectors,
+                    remoteSelectors, inboundBytes, inboundPackets, outboundBytes, outboundPackets, espPathFailure,
+                    null);
+        }
+
+        public ChildSaReport withPathMtu(PathMtuStatus p) {
+            return new ChildSaReport(name, state, reqid, mode, inboundSpi, outboundSpi, algorithms, udpEncapsulation,
+                    localSelectors, remoteSelectors, inboundBytes, inboundPackets, outboundBytes, outboundPackets,
+                    espPathFailure, p);
         }
     }
 }

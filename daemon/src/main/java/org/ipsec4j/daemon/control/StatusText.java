@@ -13,6 +13,10 @@ public final class StatusText {
               packet in tunnel mode, the packet with its own IP header in transport mode (no ESP, AH, UDP or
               outer IP header), counted alike on the sending and the receiving side, so an SA's bytes at one end
               match its bytes at the other. Drops are counted by reason, on the SA where one is known.
+            Path MTU: the outer path's MTU per outbound SA (the link's, or lower as ICMP quoting the SA's packets
+              reported, back to the link's ten minutes later) and the largest inner packet that fits it; too-big
+              inner packets get "fragmentation needed" / "packet too big" with that size, or are fragmented
+              before encryption when they allow it.
             """;
 
     private StatusText() {}
@@ -58,6 +62,9 @@ public final class StatusText {
         out.append("  bypassed ").append(g.bypassed()).append(", IKE messages ").append(g.ikeMessages())
                 .append(", NAT keepalives sent ").append(g.keepalivesSent()).append(", received ")
                 .append(g.keepalivesReceived()).append('\n');
+        if (!g.pathMtu().isEmpty()) {
+            out.append("  path mtu: ").append(drops(g.pathMtu())).append('\n');
+        }
         out.append('\n').append(LEGEND);
         return out.toString();
     }
@@ -93,6 +100,9 @@ public final class StatusText {
                     .append('\n');
             out.append("      ").append(sa.packets()).append(" packets, ").append(sa.bytes()).append(" bytes")
                     .append(", drops: ").append(drops(sa.drops())).append('\n');
+            if (outbound && sa.pathMtu() != null) {
+                out.append("      path mtu ").append(sa.pathMtu().text()).append('\n');
+            }
         }
 
         out.append('\n').append("Policies: ").append(report.policies().size()).append('\n');
@@ -153,7 +163,11 @@ public final class StatusText {
                 out.append("      in  ").append(child.inboundSpi()).append(", ").append(child.inboundBytes())
                         .append(" bytes, ").append(child.inboundPackets()).append(" packets\n");
                 out.append("      out ").append(child.outboundSpi()).append(", ").append(child.outboundBytes())
-                        .append(" bytes, ").append(child.outboundPackets()).append(" packets\n");
+                        .append(" bytes, ").append(child.outboundPackets()).append(" packets");
+                if (child.pathMtu() != null) {
+                    out.append(", path mtu ").append(child.pathMtu().text());
+                }
+                out.append('\n');
                 out.append("      local  ").append(String.join(" ", child.localSelectors())).append('\n');
                 out.append("      remote ").append(String.join(" ", child.remoteSelectors())).append('\n');
                 if (child.espPathFailure() != null) {

@@ -43,7 +43,7 @@ public final class IkeRuntime implements AutoCloseable {
             OuterSocketSet outer, IkeService.NetworkListener network, TunnelDumps dumps, Consumer<String> log)
             throws SocketUnavailableException {
         IkeService[] service = new IkeService[1];
-        IkeSockets sockets = IkeSockets.open(outer, gate, d -> {
+        IkeSockets sockets = IkeSockets.open(outer, gate, plane, d -> {
             IkeService s = service[0];
             if (s != null) {
                 s.receive(d);
@@ -51,6 +51,8 @@ public final class IkeRuntime implements AutoCloseable {
         }, log);
         GatedKernel kernel = new GatedKernel(new DataPlaneKernel(plane, System::nanoTime), gate);
         service[0] = IkeService.start(configuration, kernel, sockets, network, dumps, log, kernel::holdsChanged);
+        IkeService started = service[0];
+        plane.setIkeSaCheck(started::isLiveIkeSa); // for ICMP quoting IKE messages on port 500 (IkeSockets)
         return new IkeRuntime(service[0], sockets);
     }
 

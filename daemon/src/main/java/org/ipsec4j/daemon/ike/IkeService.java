@@ -79,6 +79,7 @@ public final class IkeService implements AutoCloseable {
     private static final long COOKIE_LINE_INTERVAL_NANOS = 10_000_000_000L;
     private static final Set<IkeEvent.Kind> NETWORK_EVENTS = EnumSet.of(IkeEvent.Kind.CHILD_SA_INSTALLED,
             IkeEvent.Kind.CHILD_SA_REKEYED, IkeEvent.Kind.CHILD_SA_DELETED, IkeEvent.Kind.IKE_SA_DELETED,
+            IkeEvent.Kind.IKE_SA_REKEYED,
             IkeEvent.Kind.IKE_SA_ESTABLISHED, IkeEvent.Kind.VIRTUAL_IP_ASSIGNED, IkeEvent.Kind.PEER_ADDRESS_CHANGED,
             IkeEvent.Kind.PEER_DEAD, IkeEvent.Kind.IKE_SA_FAILED);
     /** How often traffic on a trap child's hold may start an initiation. */
@@ -111,6 +112,8 @@ public final class IkeService implements AutoCloseable {
     private Set<InetAddress> virtualIps = Set.of();
     private long cookiesLogged;
     private long nextCookieLineAt;
+    /** The SPI pairs of the established IKE SAs, for ICMP errors that quote our IKE packets (any thread reads). */
+    private volatile Set<List<Long>> liveIkeSas = Set.of();
 
     private record Attempts(String child, int allowed, int made) {}
 
@@ -291,13 +294,18 @@ public final class IkeService implements AutoCloseable {
 
     private void updateNetwork() {
         Set<InetAddress> ours = new LinkedHashSet<>();
+        Set<List<Long>> live = new HashSet<>();
         for (IkeSaStatus sa : engine.status()) {
+            if (!sa.state().equals("CONNECTING") && !sa.state().equals("DEAD")) {
+                live.add(List.of(sa.initiatorSpi(), sa.responderSpi()));
+            }
             IkeConnection c = configuration.connection(sa.connection());
             if (sa.virtualIp() != null && c != null && c.requestVirtualIp() && sa.state().equals("ESTABLISHED")) {
                 ours.add(org.ipsec4j.esp.selector.IpAddress.parse(sa.virtualIp()).toInetAddress());
             }
         }
         virtualIps = Set.copyOf(ours);
+        liveIkeSas = Set.copyOf(live);
         try {
             network.ikeChanged(virtualIps);
         } catch (RuntimeException e) {
@@ -682,6 +690,14 @@ public final class IkeService implements AutoCloseable {
     /** The pools in use, for a reload to keep their leases. */
     public java.util.Map<org.ipsec4j.ike.config.PoolConfig, org.ipsec4j.ike.sa.AddressPool> pools() {
         return call(() -> configuration.pools());
+    }
+
+    /**
+     * Whether the SPIs name an IKE SA that is up (as of the last IKE SA or Child SA change), for the data plane's
+     * check of ICMP errors that quote an IKE message (RFC 4301 §6.1.2). Any thread.
+     */
+    public boolean isLiveIkeSa(long initiatorSpi, long responderSpi) {
+        return liveIkeSas.contains(List.of(initiatorSpi, responderSpi));
     }
 
     /** The virtual IPs peers gave us, in use now. */

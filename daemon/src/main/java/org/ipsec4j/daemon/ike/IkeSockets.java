@@ -15,6 +15,9 @@ import org.ipsec4j.daemon.config.OuterSocket;
 import org.ipsec4j.daemon.config.SocketUnavailableException;
 import org.ipsec4j.daemon.loop.DataPlaneGate;
 import org.ipsec4j.daemon.loop.OuterSocketSet;
+import org.ipsec4j.daemon.loop.RateLimitedLog;
+import org.ipsec4j.esp.DataPlane;
+import org.ipsec4j.esp.PathMtuResult;
 import org.ipsec4j.esp.selector.IpAddress;
 import org.ipsec4j.esp.selector.IpFamily;
 import org.ipsec4j.ike.sa.Endpoint;
@@ -23,6 +26,8 @@ import org.ipsec4j.linux.DatagramBatch;
 import org.ipsec4j.linux.ErrnoException;
 import org.ipsec4j.linux.InetDatagramSocket;
 import org.ipsec4j.linux.SocketEndpoint;
+import org.ipsec4j.linux.SocketError;
+import org.ipsec4j.wire.IpProtocol;
 import org.ipsec4j.linux.UdpSocket;
 
 /**
@@ -43,15 +48,21 @@ final class IkeSockets implements IkeTransport, AutoCloseable {
 
     private final OuterSocketSet outer;
     private final DataPlaneGate gate;
+    /** Takes path MTU reports quoting IKE messages from port 500 (under the gate: its packet threads use it too). */
+    private final DataPlane plane;
+    private final PathMtuResult pathMtuResult = new PathMtuResult();
+    private final RateLimitedLog pathMtuLog;
     private final Consumer<String> log;
     private final Map<IpFamily, UdpSocket> ikePort = new EnumMap<>(IpFamily.class);
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
 
-    private IkeSockets(OuterSocketSet outer, DataPlaneGate gate, Consumer<String> log) {
+    private IkeSockets(OuterSocketSet outer, DataPlaneGate gate, DataPlane plane, Consumer<String> log) {
         this.outer = outer;
         this.gate = gate;
+        this.plane = plane;
         this.log = log;
+        this.pathMtuLog = new RateLimitedLog(log, 10_000_000_000L);
     }
 
     /**
@@ -59,9 +70,9 @@ final class IkeSockets implements IkeTransport, AutoCloseable {
      *
      * @throws SocketUnavailableException an IPv4 socket cannot be opened (a port in use), one line
      */
-    static IkeSockets open(OuterSocketSet outer, DataPlaneGate gate, Consumer<IkeDatagram> receiver,
+    static IkeSockets open(OuterSocketSet outer, DataPlaneGate gate, DataPlane plane, Consumer<IkeDatagram> receiver,
             Consumer<String> log) throws SocketUnavailableException {
-        IkeSockets sockets = new IkeSockets(outer, gate, log);
+        IkeSockets sockets = new IkeSockets(outer, gate, plane, log);
         try {
             sockets.openFamily(IpFamily.IPV4, receiver, true);
             sockets.openFamily(IpFamily.IPV6, receiver, false);
@@ -81,6 +92,7 @@ final class IkeSockets implements IkeTransport, AutoCloseable {
             socket = UdpSocket.open(family == IpFamily.IPV4 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
             socket.setMark(outer.mark());
             socket.setReceivePacketInfo(true);
+            socket.setReceiveErrors(true); // "fragmentation needed" quoting our IKE messages: the path's MTU
             socket.bind(SocketEndpoint.any(socket.family(), IKE_PORT));
         } catch (IOException e) {
             if (socket != null) {
@@ -117,6 +129,9 @@ final class IkeSockets implements IkeTransport, AutoCloseable {
         try (DatagramBatch batch = DatagramBatch.allocate(SLOTS, MAX_MESSAGE)) {
             while (true) {
                 int n = socket.receive(batch);
+                if (n == 0) {
+                    pathMtuReports(socket);
+                }
                 for (int i = 0; i < n; i++) {
                     if (batch.truncated(i)) {
                         continue; // larger than any IKE message may be; nothing to parse
@@ -132,6 +147,32 @@ final class IkeSockets implements IkeTransport, AutoCloseable {
             if (!closed) {
                 log.accept("ike: receiving on UDP port 500 stopped: " + e);
             }
+        }
+    }
+
+    /**
+     * ICMP errors about our IKE messages on port 500 (IP_RECVERR): a "fragmentation needed" / "packet too big"
+     * goes to the data plane, which checks the quoted IKE SPIs against the live IKE SAs and lowers the path MTU
+     * of the Child SAs between the same addresses.
+     */
+    private void pathMtuReports(UdpSocket socket) throws IOException {
+        for (int i = 0; i < 16; i++) {
+            SocketError error = socket.tryReceiveError();
+            if (error == null) {
+                return;
+            }
+            if (!error.isPacketTooBig() || error.origin() == SocketError.Origin.LOCAL
+                    || error.originalDestination() == null) {
+                continue;
+            }
+            byte[] quote = error.payload();
+            IpAddress remote = IpAddress.of(error.originalDestination().address());
+            long now = System.nanoTime();
+            PathMtuResult[] result = new PathMtuResult[1];
+            gate.exclusively(() -> result[0] = plane.pathMtuReported(null, remote, IpProtocol.UDP, IKE_PORT,
+                    error.originalDestination().port(), quote, 0, quote.length, error.mtu(), now, pathMtuResult));
+            pathMtuLog.log("ike: ICMP reporting MTU " + error.mtu() + " for an IKE message to " + remote + ": "
+                    + result[0], now);
         }
     }
 

@@ -292,7 +292,7 @@ public final class SwanctlTranslator {
         try {
             return new ChildConnection(child.name(), local, remote, proposals(child.espProposals(), ProtocolId.ESP),
                     child.mode(), start, dpd, child.rekeyTime(), child.lifeTime(), child.randTime(),
-                    child.replayWindow());
+                    child.replayWindow(), child.dontFragment(), child.prefragment());
         } catch (IllegalArgumentException e) {
             throw error(path, e.getMessage());
         }

@@ -12,11 +12,14 @@ import org.ipsec4j.daemon.dump.TunnelDumps;
 import org.ipsec4j.esp.DataPlane;
 import org.ipsec4j.esp.InboundMetadata;
 import org.ipsec4j.esp.InboundResult;
+import org.ipsec4j.esp.PathMtuResult;
+import org.ipsec4j.esp.sad.PathMtuOutcome;
 import org.ipsec4j.esp.selector.IpAddress;
 import org.ipsec4j.esp.selector.IpFamily;
 import org.ipsec4j.wire.IpProtocol;
 import org.ipsec4j.linux.DatagramBatch;
 import org.ipsec4j.linux.InetDatagramSocket;
+import org.ipsec4j.linux.SocketError;
 import org.ipsec4j.linux.TunDevice;
 
 /**
@@ -40,6 +43,8 @@ public final class InboundLoop implements Runnable {
     private final DropLog drops;
     private final RateLimitedLog ike;
     private final RateLimitedLog problems;
+    private final RateLimitedLog pathMtuLog;
+    private final PathMtuResult pathMtuResult = new PathMtuResult();
     private final DatagramBatch batch = DatagramBatch.allocate(SLOTS, 65_535);
     private final byte[] buffer = new byte[DataPlane.HEADROOM + 65_535 + DataPlane.TAILROOM];
     private final InboundMetadata metadata = new InboundMetadata();
@@ -83,6 +88,7 @@ public final class InboundLoop implements Runnable {
         this.drops = new DropLog("inbound", log);
         this.ike = new RateLimitedLog(log, DropLog.INTERVAL_NANOS);
         this.problems = new RateLimitedLog(log, DropLog.INTERVAL_NANOS);
+        this.pathMtuLog = new RateLimitedLog(log, DropLog.INTERVAL_NANOS);
         this.coalescer = tun.headerLength() > 0 ? new TcpCoalescer(tun::write) : null;
     }
 
@@ -92,7 +98,8 @@ public final class InboundLoop implements Runnable {
             while (true) {
                 int received = socket.receive(batch);
                 if (received == 0) {
-                    continue; // woken by an ICMP error about an earlier send; nothing to read
+                    pathMtuReports(); // woken by an ICMP error about an earlier send
+                    continue;
                 }
                 gate.enter();
                 planeLock.lock();
@@ -119,6 +126,59 @@ public final class InboundLoop implements Runnable {
         } finally {
             batch.close();
         }
+    }
+
+    /**
+     * Takes the socket's queued errors (IP_RECVERR): each "fragmentation needed" / "packet too big" that quotes
+     * one of our packets goes to the data plane, which checks the quote and lowers the SA's path MTU. Errors are
+     * rare, so allocating here is fine.
+     */
+    private void pathMtuReports() throws IOException {
+        for (int i = 0; i < 64; i++) {
+            SocketError error = socket.tryReceiveError();
+            if (error == null) {
+                return;
+            }
+            if (!error.isPacketTooBig() || error.origin() == SocketError.Origin.LOCAL
+                    || error.originalDestination() == null) {
+                continue; // our own send over the kernel's MTU, port unreachable, ...: not a path report
+            }
+            gate.enter();
+            planeLock.lock();
+            try {
+                long now = System.nanoTime();
+                PathMtuResult r = report(error, now);
+                String from = error.offender() == null ? "?" : error.offender().getHostAddress();
+                if (r.outcome() == PathMtuOutcome.UPDATED) {
+                    pathMtuLog.log("path MTU towards " + error.originalDestination().address().getHostAddress()
+                            + " now " + r.pathMtu() + " (ICMP from " + from + "), SA 0x"
+                            + String.format("%08x", r.sa().spi()) + (r.updatedSas() > 1 ? " and " + (r.updatedSas() - 1)
+                            + " more" : "") + ": inner packets up to " + r.sa().largestInnerPacket(r.pathMtu()), now);
+                } else {
+                    pathMtuLog.log("ICMP from " + from + " reporting MTU " + error.mtu() + " for "
+                            + error.originalDestination() + " not applied: " + r.outcome(), now);
+                }
+            } finally {
+                planeLock.unlock();
+                gate.exit();
+            }
+        }
+    }
+
+    private PathMtuResult report(SocketError error, long now) {
+        byte[] quote = error.payload();
+        IpAddress remote = IpAddress.of(error.originalDestination().address());
+        int mtu = error.mtu();
+        if (purpose.isUdp()) {
+            // A UDP socket's queue holds the quoted UDP payload; the ports are ours and the destination's.
+            return plane.pathMtuReported(null, remote, IpProtocol.UDP, purpose.udpPort(),
+                    error.originalDestination().port(), quote, 0, quote.length, mtu, now, pathMtuResult);
+        }
+        if (purpose.family() == IpFamily.IPV4) {
+            return plane.pathMtuReported(quote, 0, quote.length, mtu, now, pathMtuResult); // IP_HDRINCL: from the header
+        }
+        return plane.pathMtuReported(null, remote, purpose.ipProtocol(), 0, 0, quote, 0, quote.length, mtu, now,
+                pathMtuResult);
     }
 
     private void slot(int i, long now) throws ClosedChannelException {

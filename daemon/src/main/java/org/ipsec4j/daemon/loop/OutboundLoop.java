@@ -66,6 +66,9 @@ public final class OutboundLoop implements Runnable {
     /** While a dump runs: the inner packet before the data plane encrypts it in place. */
     private byte[] innerCopy;
     private Consumer<org.ipsec4j.esp.spd.SecurityPolicy> held = p -> { };
+    private final java.util.concurrent.locks.Lock tunWriteLock;
+    /** ESP in UDP over IPv4 whose outer DF must stay clear: whole packets through the raw IPv4 socket. */
+    private SendQueue dontFragmentClear;
 
     /** Told of every packet dropped for want of an SA (a fail-closed hold, say): IKE may want to acquire one. */
     public void onHeld(Consumer<org.ipsec4j.esp.spd.SecurityPolicy> callback) {
@@ -77,13 +80,19 @@ public final class OutboundLoop implements Runnable {
      */
     public OutboundLoop(TunDevice tun, DataPlane plane, OuterSocketSet sockets, DataPlaneGate gate,
             Runnable reservationUsedUp, Consumer<String> log) {
-        this(tun, plane, sockets, gate, reservationUsedUp, null, log);
+        this(tun, plane, sockets, gate, new java.util.concurrent.locks.ReentrantLock(), reservationUsedUp, null, log);
     }
 
-    /** @param dumps the tunnel dumps whose connections' packets this thread copies out, or null */
+    /**
+     * @param tunWriteLock held by whoever writes into the TUN device (the inbound threads hold it around their
+     *                     batches); this thread takes it for the ICMP errors it writes there
+     * @param dumps        the tunnel dumps whose connections' packets this thread copies out, or null
+     */
     public OutboundLoop(TunDevice tun, DataPlane plane, OuterSocketSet sockets, DataPlaneGate gate,
-            Runnable reservationUsedUp, TunnelDumps dumps, Consumer<String> log) {
+            java.util.concurrent.locks.Lock tunWriteLock, Runnable reservationUsedUp, TunnelDumps dumps,
+            Consumer<String> log) {
         this.dumps = dumps;
+        this.tunWriteLock = tunWriteLock;
         this.tun = tun;
         this.plane = plane;
         this.sockets = sockets;
@@ -128,6 +137,9 @@ public final class OutboundLoop implements Runnable {
             log.accept("outbound thread stopped: " + e);
         } finally {
             queues.values().forEach(SendQueue::close);
+            if (dontFragmentClear != null) {
+                dontFragmentClear.close();
+            }
         }
     }
 
@@ -185,8 +197,25 @@ public final class OutboundLoop implements Runnable {
         }
         try {
             switch (r.action()) {
-                case SEND -> send(r, now);
+                case SEND -> {
+                    send(r, now);
+                    while (r.moreFragments()) { // fragmented before encryption: the rest of the inner packet
+                        r = plane.nextFragment(now, result);
+                        if (r.action() == OutboundResult.Action.SEND) {
+                            if (dump) {
+                                dumpEsp(r); // the inner packet went into the dump whole, before fragmenting
+                            }
+                            send(r, now);
+                        } else {
+                            drops.dropped(r.dropReason(), r.sa(), now);
+                        }
+                    }
+                }
                 case BYPASS -> bypass(r, now);
+                case REPLY -> {
+                    drops.dropped(r.dropReason(), r.sa(), now);
+                    reply(r);
+                }
                 case DROP -> {
                     drops.dropped(r.dropReason(), r.sa(), now);
                     if (r.dropReason() == DropReason.SEQUENCE_NOT_RESERVED) {
@@ -203,6 +232,14 @@ public final class OutboundLoop implements Runnable {
         }
     }
 
+    /** One more ESP packet of a dumped connection (a later fragment of a prefragmented inner packet). */
+    private void dumpEsp(OutboundResult r) {
+        TunnelDump d = r.sa() == null ? null : TunnelDumps.forSpi(dumping, r.sa().spi());
+        if (d != null) {
+            d.esp(r.buffer(), r.packetOffset(), r.packetLength());
+        }
+    }
+
     private void send(OutboundResult r, long now) throws IOException {
         SecurityAssociation sa = r.sa();
         IpFamily family = sa.localAddress().family();
@@ -213,6 +250,13 @@ public final class OutboundLoop implements Runnable {
             return;
         }
         SocketEndpoint peer = peer(sa, r.destinationPort());
+        if (r.udpEncapsulated() && family == IpFamily.IPV4 && !r.dontFragment()) {
+            // The UDP socket's kernel sets DF by its own rules; a packet whose DF must be clear goes out whole,
+            // our header as it is, through the raw socket (RFC 4301 §8.1: the SA's DF policy).
+            dontFragmentClear().add(r.buffer(), r.packetOffset(), r.packetLength(), SocketEndpoint.of(
+                    sa.remoteAddress().toInetAddress(), 0), -1, now);
+            return;
+        }
         if (queue.sendsOwnHeader()) {
             queue.add(r.buffer(), r.packetOffset(), r.packetLength(), peer, -1, now);
             return;
@@ -228,6 +272,30 @@ public final class OutboundLoop implements Runnable {
         }
         // The kernel writes the IP header (and UDP's): it gets the DSCP and ECN to put there.
         queue.add(r.buffer(), r.payloadOffset(), r.payloadLength(), peer, r.trafficClass(), now);
+    }
+
+    private SendQueue dontFragmentClear() throws IOException {
+        if (dontFragmentClear == null || !dontFragmentClear.socket().isOpen()) {
+            dontFragmentClear = new SendQueue(sockets.bypass(IpFamily.IPV4), false, true, log);
+        }
+        return dontFragmentClear;
+    }
+
+    /**
+     * An ICMP "fragmentation needed" / "packet too big" for an inner sender, built by the data plane in front of
+     * the dropped packet: into the TUN device, as if it came from the tunnel (with an empty virtio-net header
+     * when the device has one: no offload, checksum complete).
+     */
+    private void reply(OutboundResult r) throws IOException {
+        byte[] b = r.buffer();
+        int off = r.packetOffset() - vnet;
+        java.util.Arrays.fill(b, off, r.packetOffset(), (byte) 0);
+        tunWriteLock.lock();
+        try {
+            tun.write(b, off, r.packetLength() + vnet);
+        } finally {
+            tunWriteLock.unlock();
+        }
     }
 
     private SendQueue queue(OuterSocket purpose) {
@@ -272,6 +340,15 @@ public final class OutboundLoop implements Runnable {
     }
 
     private void flush(long now) {
+        if (dontFragmentClear != null) {
+            try {
+                dontFragmentClear.flush(now);
+            } catch (ClosedChannelException e) {
+                // stopping
+            } catch (IOException e) {
+                problems.log("outbound send failed: " + e.getMessage(), now);
+            }
+        }
         for (SendQueue queue : queues.values()) {
             try {
                 queue.flush(now);

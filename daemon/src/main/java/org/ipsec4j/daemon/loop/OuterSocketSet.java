@@ -85,6 +85,7 @@ public final class OuterSocketSet implements AutoCloseable {
                 socket.setMark(mark);
                 socket.setReceivePacketInfo(true);
                 socket.setReceiveTrafficClass(true);
+                socket.setReceiveErrors(true); // ICMP quoting our packets: path MTU (InboundLoop)
                 socket.setReceiveBufferSize(SOCKET_BUFFER_BYTES);
                 socket.setSendBufferSize(SOCKET_BUFFER_BYTES);
                 socket.bind(SocketEndpoint.any(family, purpose.udpPort()));
@@ -96,6 +97,7 @@ public final class OuterSocketSet implements AutoCloseable {
                 raw.setMark(mark);
                 raw.setReceivePacketInfo(true);
                 raw.setReceiveTrafficClass(true);
+                raw.setReceiveErrors(true);
                 raw.setReceiveBufferSize(SOCKET_BUFFER_BYTES);
                 raw.setSendBufferSize(SOCKET_BUFFER_BYTES);
                 if (family == StandardProtocolFamily.INET) {

@@ -2,12 +2,7 @@ package org.ipsec4j.daemon.net;
 
 import java.util.function.ToIntFunction;
 
-import org.ipsec4j.esp.crypto.AhCodec;
-import org.ipsec4j.esp.crypto.EspTransform;
-import org.ipsec4j.esp.sad.IpsecMode;
 import org.ipsec4j.esp.sad.SecurityAssociation;
-import org.ipsec4j.esp.sad.SecurityProtocol;
-import org.ipsec4j.esp.selector.IpFamily;
 
 /**
  * The TUN device's MTU: the largest inner packet that, protected by any of the outbound SAs, still fits the
@@ -21,7 +16,6 @@ public final class TunnelMtu {
     public static final int WITHOUT_SAS = 1400;
     /** IPv6 needs at least this on every link (RFC 8200 §5); below it the kernel turns IPv6 off on the device. */
     public static final int IPV6_MINIMUM = 1280;
-    private static final int UDP_HEADER = 8;
 
     private TunnelMtu() {}
 
@@ -38,22 +32,8 @@ public final class TunnelMtu {
         return mtu == Integer.MAX_VALUE ? WITHOUT_SAS : Math.max(mtu, 68); // 68: the IPv4 minimum (RFC 791)
     }
 
-    /** The largest inner packet one SA carries within {@code pathMtu}. */
+    /** The largest inner packet one SA carries within {@code pathMtu}: the data plane's own computation. */
     public static int largestInnerPacket(SecurityAssociation sa, int pathMtu) {
-        int ipHeader = sa.localAddress().family() == IpFamily.IPV4 ? 20 : 40;
-        if (sa.protocol() == SecurityProtocol.AH) {
-            // RFC 4302 §2: the AH between the (outer) IP header and the payload; nothing else grows.
-            int ah = AhCodec.headerLength(sa.ahIntegrity(), sa.localAddress().family().version());
-            return sa.mode() == IpsecMode.TUNNEL ? pathMtu - ipHeader - ah : pathMtu - ah;
-        }
-        int udp = sa.udpEncapsulation() != null ? UDP_HEADER : 0;
-        EspTransform transform = sa.espTransform();
-        int espSpace = pathMtu - ipHeader - udp;
-        int payload = transform.maxPayloadLength(espSpace);
-        if (payload < 0) {
-            return 0;
-        }
-        // Tunnel mode: the payload is the whole inner packet. Transport mode: the inner header stays outside ESP.
-        return sa.mode() == IpsecMode.TUNNEL ? payload : payload + ipHeader;
+        return sa.largestInnerPacket(pathMtu);
     }
 }

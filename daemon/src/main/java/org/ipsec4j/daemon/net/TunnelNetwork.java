@@ -125,6 +125,7 @@ public final class TunnelNetwork implements AutoCloseable {
             network.readLeftovers();
             network.setMtu(mtu);
             withoutIpv6LinkLocal(tun.name());
+            acceptLocalSources(tun.name(), log);
             netlink.setUp(tun.name());
             network.addRules();
             return network;
@@ -152,6 +153,31 @@ public final class TunnelNetwork implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             // IPv6 is off here, or /proc/sys is read-only: nothing to suppress or nothing we can do
         }
+    }
+
+    /**
+     * accept_local on the device: the "fragmentation needed" messages the data plane writes into it come from
+     * one of this host's own addresses (Linux ignores a Packet Too Big whose source is its destination, so it
+     * cannot be the sender's), and without accept_local IPv4 drops such packets as martians. Strict reverse-path
+     * filtering (rp_filter 1) drops them all the same: warn about it. Best effort.
+     */
+    private static void acceptLocalSources(String name, Consumer<String> log) {
+        java.nio.file.Path conf = java.nio.file.Path.of("/proc/sys/net/ipv4/conf");
+        try {
+            java.nio.file.Files.writeString(conf.resolve(name).resolve("accept_local"), "1");
+            int strict = Math.max(readInt(conf.resolve("all/rp_filter")), readInt(conf.resolve(name).resolve("rp_filter")));
+            if (strict == 1) {
+                log.accept("rp_filter is strict (1) for " + name + ": the \"fragmentation needed\" messages ipsec4j "
+                        + "writes into it will be dropped; set net.ipv4.conf.all.rp_filter to 0 or 2");
+            }
+        } catch (IOException | RuntimeException e) {
+            log.accept("could not set accept_local on " + name + " (" + e.getMessage() + "): \"fragmentation needed\""
+                    + " messages to senders behind the tunnel may be dropped as martians");
+        }
+    }
+
+    private static int readInt(java.nio.file.Path file) throws IOException {
+        return Integer.parseInt(java.nio.file.Files.readString(file).trim());
     }
 
     /**

@@ -10,6 +10,7 @@ import org.ipsec4j.esp.crypto.IntegrityAlgorithm;
 import org.ipsec4j.esp.replay.ReplayWindow;
 import org.ipsec4j.esp.replay.SequenceCounter;
 import org.ipsec4j.esp.selector.IpAddress;
+import org.ipsec4j.esp.selector.IpFamily;
 import org.ipsec4j.esp.stats.TrafficCounters;
 
 /**
@@ -56,6 +57,9 @@ public final class SecurityAssociation {
     private final LifetimeLimits limits;
     private final long keepaliveIntervalNanos;
     private final TrafficCounters counters = new TrafficCounters();
+    private final DontFragmentPolicy dontFragment;
+    private final boolean prefragment;
+    private final PathMtu pathMtu;
 
     // Set when installed.
     long addedAtNanos;
@@ -80,6 +84,12 @@ public final class SecurityAssociation {
         this.reqid = b.reqid;
         this.limits = b.limits;
         this.keepaliveIntervalNanos = b.keepaliveIntervalNanos;
+        this.dontFragment = b.dontFragment;
+        this.prefragment = b.prefragment;
+        if (b.pathMtu != null && b.pathMtu.family() != localAddress.family()) {
+            throw new IllegalArgumentException("a shared path MTU of another family than the SA's endpoints");
+        }
+        this.pathMtu = b.pathMtu != null ? b.pathMtu : new PathMtu(localAddress.family());
         if (protocol == SecurityProtocol.ESP) {
             this.espTransform = b.espTransform;
             this.espCodec = new EspCodec(b.espTransform, spi, extendedSequenceNumbers, b.encryptionKey, b.integrityKey);
@@ -219,6 +229,63 @@ public final class SecurityAssociation {
         return counters;
     }
 
+    /** The outer DF bit in tunnel mode (RFC 4301 §8.1). */
+    public DontFragmentPolicy dontFragment() {
+        return dontFragment;
+    }
+
+    /**
+     * Whether an inner IPv4 packet without DF that would not fit the path MTU once encapsulated is fragmented
+     * before encryption (tunnel mode), so the peer never reassembles outer fragments (seed 004, Cisco's
+     * {@code crypto ipsec fragmentation before-encryption}); otherwise it goes out whole with outer DF clear.
+     */
+    public boolean prefragment() {
+        return prefragment;
+    }
+
+    /** The outer path's MTU (shared with the partner SA where IKE installed the pair). */
+    public PathMtu pathMtu() {
+        return pathMtu;
+    }
+
+    /**
+     * The largest inner packet this SA carries in an outer packet of at most {@code outerMtu} bytes, exactly:
+     * outer IP header (tunnel mode; in transport mode the packet's own 20- or 40-byte header), UDP header with
+     * RFC 3948 encapsulation, then ESP's SPI, sequence number, IV, payload padded to the cipher's block (RFC
+     * 4303 §2.4), pad length, next header and ICV ({@link EspTransform#maxPayloadLength}), or the AH (RFC 4302
+     * §2). This one computation serves the TUN MTU, the MTU the gateway reports in "fragmentation needed" /
+     * "packet too big", prefragmentation and the MSS clamp.
+     *
+     * @return the inner packet length, or 0 if nothing fits
+     */
+    public int largestInnerPacket(int outerMtu) {
+        int ipHeader = localAddress.family() == IpFamily.IPV4 ? 20 : 40;
+        return largestInnerPacket(outerMtu, ipHeader);
+    }
+
+    /**
+     * As {@link #largestInnerPacket(int)}; in transport mode {@code transportHeaderLength} is the part of the
+     * packet that stays in front of ESP or AH (the IPv4 header with options, or IPv6's unfragmentable part).
+     */
+    public int largestInnerPacket(int outerMtu, int transportHeaderLength) {
+        boolean tunnel = mode == IpsecMode.TUNNEL;
+        int ipHeader = localAddress.family() == IpFamily.IPV4 ? 20 : 40;
+        int headerInFront = tunnel ? ipHeader : transportHeaderLength;
+        int inner;
+        if (protocol == SecurityProtocol.AH) {
+            int ah = AhCodec.headerLength(ahIntegrity, localAddress.family().version());
+            inner = tunnel ? outerMtu - ipHeader - ah : outerMtu - ah;
+        } else {
+            UdpEncapsulation encap = udpEncapsulation;
+            int payload = espTransform.maxPayloadLength(outerMtu - headerInFront - (encap != null ? 8 : 0));
+            if (payload < 0) {
+                return 0;
+            }
+            inner = tunnel ? payload : payload + headerInFront;
+        }
+        return Math.max(inner, 0);
+    }
+
     public State state() {
         return state;
     }
@@ -288,6 +355,9 @@ public final class SecurityAssociation {
         private long initialSequence;
         private LifetimeLimits limits = LifetimeLimits.UNLIMITED;
         private long keepaliveIntervalNanos;
+        private DontFragmentPolicy dontFragment = DontFragmentPolicy.COPY;
+        private boolean prefragment = true;
+        private PathMtu pathMtu;
 
         private Builder(Flow flow, int spi, SecurityProtocol protocol, EspTransform transform, IntegrityAlgorithm ahIntegrity,
                         byte[] encryptionKey, byte[] integrityKey, boolean allowLegacy) {
@@ -349,6 +419,24 @@ public final class SecurityAssociation {
         /** Send a NAT keepalive after this long without traffic (RFC 3948 §4; 20 s is usual); null for none. */
         public Builder natKeepalive(Duration interval) {
             this.keepaliveIntervalNanos = interval == null ? 0 : interval.toNanos();
+            return this;
+        }
+
+        /** The outer DF bit in tunnel mode; {@link DontFragmentPolicy#COPY} by default. */
+        public Builder dontFragment(DontFragmentPolicy policy) {
+            this.dontFragment = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Fragment too-big inner IPv4 packets without DF before encryption (tunnel mode); on by default. */
+        public Builder prefragment(boolean on) {
+            this.prefragment = on;
+            return this;
+        }
+
+        /** Share a path MTU with another SA over the same path (the pair IKE installs); a new one by default. */
+        public Builder pathMtu(PathMtu shared) {
+            this.pathMtu = shared;
             return this;
         }
 

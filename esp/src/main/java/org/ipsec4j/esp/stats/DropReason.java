@@ -43,6 +43,12 @@ public enum DropReason {
     ECN_CONGESTION_ON_NOT_ECT,
     /** Transport mode applies to whole datagrams only (RFC 4303 §3.1.1); fragments need tunnel mode. */
     TRANSPORT_MODE_FRAGMENT,
+    /**
+     * Outbound: the inner packet (DF set, or IPv6 over 1280 bytes) does not fit the SA's path MTU once
+     * encapsulated (RFC 4301 §8.2.1); its sender is sent "fragmentation needed" / "packet too big" unless that
+     * is rate-limited or not allowed for it.
+     */
+    PATH_MTU_EXCEEDED,
     /** The encapsulated packet would exceed the 65535-byte IP limit. */
     OVERSIZE,
     /** Handed to the inbound path but neither ESP, AH nor ESP in UDP. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
+import org.ipsec4j.esp.sad.DontFragmentPolicy;
 import org.ipsec4j.esp.sad.IpsecMode;
 
 /**
@@ -23,11 +24,16 @@ import org.ipsec4j.esp.sad.IpsecMode;
  * @param replayWindow  anti-replay window in packets (default 32; 0 disables replay protection)
  * @param shunt         {@code mode = pass} or {@code drop}: not a Child SA but a shunt policy for the selectors,
  *                      installed with {@code start_action = trap} ({@link Shunt#NONE} for a real child)
+ * @param dontFragment  the outer DF bit in tunnel mode: {@code copy_df} (strongSwan's yes/no: copy or clear) or
+ *                      ipsec4j's {@code df_bit = copy|set|clear} (default copy)
+ * @param prefragment   ipsec4j's {@code prefragment}: fragment too-big inner packets without DF before
+ *                      encryption (default yes)
  */
 public record ChildConfig(String name, List<TrafficSelectorSpec> localTs, List<TrafficSelectorSpec> remoteTs,
                           List<ProposalSpec> espProposals, IpsecMode mode, StartAction startAction,
                           CloseAction closeAction, DpdAction dpdAction, Duration rekeyTime, Duration lifeTime,
-                          Duration randTime, int replayWindow, Shunt shunt) {
+                          Duration randTime, int replayWindow, Shunt shunt, DontFragmentPolicy dontFragment,
+                          boolean prefragment) {
 
     /** {@code mode = pass | drop}: swanctl's shunt policies. */
     public enum Shunt {
@@ -89,5 +95,14 @@ public record ChildConfig(String name, List<TrafficSelectorSpec> localTs, List<T
         if (replayWindow < 0) {
             throw new IllegalArgumentException("replay window " + replayWindow);
         }
+        Objects.requireNonNull(dontFragment, "dontFragment");
+    }
+
+    /** A Child SA (no shunt) with the default DF policy (copy) and prefragmentation. */
+    public ChildConfig(String name, List<TrafficSelectorSpec> localTs, List<TrafficSelectorSpec> remoteTs,
+                       List<ProposalSpec> espProposals, IpsecMode mode, StartAction startAction, CloseAction closeAction,
+                       DpdAction dpdAction, Duration rekeyTime, Duration lifeTime, Duration randTime, int replayWindow) {
+        this(name, localTs, remoteTs, espProposals, mode, startAction, closeAction, dpdAction, rekeyTime, lifeTime,
+                randTime, replayWindow, Shunt.NONE, DontFragmentPolicy.COPY, true);
     }
 }

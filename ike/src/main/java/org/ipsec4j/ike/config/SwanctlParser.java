@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.ipsec4j.esp.replay.ReplayWindow;
+import org.ipsec4j.esp.sad.DontFragmentPolicy;
 import org.ipsec4j.esp.sad.IpsecMode;
 import org.ipsec4j.esp.selector.AddressRange;
 import org.ipsec4j.esp.selector.IpAddress;
@@ -59,7 +60,8 @@ public final class SwanctlParser {
     private static final List<String> CONNECTION_SECTIONS = List.of("children", "local", "remote");
     private static final List<String> AUTH_KEYS = List.of("auth", "id", "certs", "cacerts");
     private static final List<String> CHILD_KEYS = List.of("local_ts", "remote_ts", "esp_proposals", "mode",
-            "start_action", "close_action", "dpd_action", "rekey_time", "life_time", "rand_time", "replay_window");
+            "start_action", "close_action", "dpd_action", "rekey_time", "life_time", "rand_time", "replay_window",
+            "copy_df", "df_bit", "prefragment");
     private static final List<String> POOL_KEYS = List.of("addrs", "dns");
     private static final List<String> TOP_KEYS = List.of("connections", "pools", "secrets");
 
@@ -374,6 +376,11 @@ public final class SwanctlParser {
         Duration lifeTime = null;
         Duration randTime = null;
         int replayWindow = 32;
+        Setting copyDfSetting = null;
+        DontFragmentPolicy copyDf = null;
+        Setting dfBitSetting = null;
+        DontFragmentPolicy dfBit = null;
+        boolean prefragment = true;
         Setting lifeTimeSetting = null;
         Setting randTimeSetting = null;
         Setting actionSetting = null;
@@ -417,6 +424,19 @@ public final class SwanctlParser {
                     randTimeSetting = setting;
                 }
                 case "replay_window" -> replayWindow = integer(setting, key, 0, ReplayWindow.MAX_SIZE);
+                // strongSwan's: copy the inner DF bit to the outer header (yes, the default) or never set it (no).
+                case "copy_df" -> {
+                    copyDf = bool(setting, key) ? DontFragmentPolicy.COPY : DontFragmentPolicy.CLEAR;
+                    copyDfSetting = setting;
+                }
+                // ipsec4j's, as Cisco's crypto ipsec df-bit: copy, set or clear.
+                case "df_bit" -> {
+                    dfBit = choice(setting, key, Map.of("copy", DontFragmentPolicy.COPY, "set", DontFragmentPolicy.SET,
+                            "clear", DontFragmentPolicy.CLEAR));
+                    dfBitSetting = setting;
+                }
+                // ipsec4j's: fragment too-big inner packets without DF before encryption (yes, the default).
+                case "prefragment" -> prefragment = bool(setting, key);
                 default -> throw refuse(entry, key, StrongswanOptions.CHILD, CHILD_KEYS, List.of());
             }
         }
@@ -433,6 +453,11 @@ public final class SwanctlParser {
             throw valueError(randTimeSetting, 0, path + ".rand_time", "rand_time (" + Durations.format(randTime)
                     + ") must be shorter than rekey_time (" + Durations.format(rekeyTime) + ")");
         }
+        if (copyDf != null && dfBit != null && copyDf != dfBit) {
+            throw valueError(dfBitSetting, 0, path + ".df_bit", "df_bit = " + dfBit.keyword() + " contradicts copy_df = "
+                    + copyDfSetting.value() + " (line " + source.line(copyDfSetting.offset()) + "); keep one of them");
+        }
+        DontFragmentPolicy dontFragment = dfBit != null ? dfBit : copyDf != null ? copyDf : DontFragmentPolicy.COPY;
         if (shunt != ChildConfig.Shunt.NONE) {
             // swanctl installs a shunt (a pass or drop policy, no SA) with start_action = trap; nothing else
             // would make it take effect.
@@ -446,7 +471,7 @@ public final class SwanctlParser {
                         + "or ranges (dynamic has no address before an IKE SA exists)");
             }
             return new ChildConfig(section.name(), localTs, remoteTs, proposals, mode, startAction, closeAction,
-                    dpdAction, rekeyTime, lifeTime, randTime, replayWindow, shunt);
+                    dpdAction, rekeyTime, lifeTime, randTime, replayWindow, shunt, dontFragment, prefragment);
         }
         if (startAction != StartAction.NONE && remoteAddrs.stream().noneMatch(PeerAddress::isSingle)) {
             throw valueError(actionSetting, 0, path + ".start_action", "start_action = "
@@ -455,7 +480,8 @@ public final class SwanctlParser {
                     + ")");
         }
         return new ChildConfig(section.name(), localTs, remoteTs, proposals, mode, startAction, closeAction,
-                dpdAction, rekeyTime, lifeTime, randTime, replayWindow, ChildConfig.Shunt.NONE);
+                dpdAction, rekeyTime, lifeTime, randTime, replayWindow, ChildConfig.Shunt.NONE, dontFragment,
+                prefragment);
     }
 
     // ----------------------------------------------------------------------------------------------- pools

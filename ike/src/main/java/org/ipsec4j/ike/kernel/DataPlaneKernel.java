@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 import org.ipsec4j.esp.DataPlane;
+import org.ipsec4j.esp.sad.PathMtu;
 import org.ipsec4j.esp.sad.SecurityAssociation;
 import org.ipsec4j.esp.sad.SecurityProtocol;
 import org.ipsec4j.esp.sad.UdpEncapsulation;
@@ -61,16 +62,27 @@ public final class DataPlaneKernel implements IpsecKernel {
     @Override
     public synchronized void install(ChildSaInstallation p, boolean useForOutbound) {
         long now = nanoClock.getAsLong();
+        // One path MTU for the pair: the inbound SA clamps the MSS of SYNs it delivers to what the outbound carries.
+        PathMtu path = new PathMtu(p.localAddress().family());
+        Binding existing = bindings.get(p.reqid());
+        if (existing != null && !existing.pairs.isEmpty()) {
+            SecurityAssociation previous = existing.pairs.get(existing.pairs.size() - 1)[1];
+            if (previous.localAddress().equals(p.localAddress()) && previous.remoteAddress().equals(p.remoteAddress())) {
+                path.setLinkMtu(previous.pathMtu().linkMtu());
+                path.inherit(previous.pathMtu()); // a rekey runs over the same path: keep what ICMP taught
+            }
+        }
         SecurityAssociation in = SecurityAssociation.esp(SecurityAssociation.Flow.INBOUND, p.inboundSpi(), p.transform(),
                         p.inboundEncryptionKey(), p.inboundIntegrityKey())
                 .mode(p.mode()).endpoints(p.localAddress(), p.remoteAddress()).udpEncapsulation(p.encapsulation())
                 .extendedSequenceNumbers(p.extendedSequenceNumbers()).reqid(p.reqid()).replayWindow(p.replayWindow())
-                .build();
+                .pathMtu(path).build();
         SecurityAssociation out = SecurityAssociation.esp(SecurityAssociation.Flow.OUTBOUND, p.outboundSpi(),
                         p.transform(), p.outboundEncryptionKey(), p.outboundIntegrityKey())
                 .mode(p.mode()).endpoints(p.localAddress(), p.remoteAddress()).udpEncapsulation(p.encapsulation())
                 .extendedSequenceNumbers(p.extendedSequenceNumbers()).reqid(p.reqid())
                 .natKeepalive(p.sendKeepalives() ? NAT_KEEPALIVE : null)
+                .dontFragment(p.dontFragment()).prefragment(p.prefragment()).pathMtu(path)
                 .build();
         java.util.Arrays.fill(p.inboundEncryptionKey(), (byte) 0);
         java.util.Arrays.fill(p.outboundEncryptionKey(), (byte) 0);

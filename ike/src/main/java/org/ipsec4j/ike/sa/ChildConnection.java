@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
+import org.ipsec4j.esp.sad.DontFragmentPolicy;
 import org.ipsec4j.esp.sad.IpsecMode;
 import org.ipsec4j.ike.message.Proposal;
 
@@ -21,7 +22,7 @@ import org.ipsec4j.ike.message.Proposal;
 public record ChildConnection(String name, List<SelectorRange> localSelectors, List<SelectorRange> remoteSelectors,
                               List<Proposal> espProposals, IpsecMode mode, StartAction startAction,
                               DpdAction dpdAction, Duration rekeyTime, Duration lifeTime, Duration randTime,
-                              int replayWindow) {
+                              int replayWindow, DontFragmentPolicy dontFragment, boolean prefragment) {
 
     public enum StartAction { NONE, TRAP, START }
 
@@ -38,5 +39,14 @@ public record ChildConnection(String name, List<SelectorRange> localSelectors, L
         if (espProposals.isEmpty()) {
             throw new IllegalArgumentException(name + ": no ESP proposals");
         }
+        Objects.requireNonNull(dontFragment, "dontFragment");
+    }
+
+    /** With the outer DF bit copied and prefragmentation on (the defaults). */
+    public ChildConnection(String name, List<SelectorRange> localSelectors, List<SelectorRange> remoteSelectors,
+                           List<Proposal> espProposals, IpsecMode mode, StartAction startAction, DpdAction dpdAction,
+                           Duration rekeyTime, Duration lifeTime, Duration randTime, int replayWindow) {
+        this(name, localSelectors, remoteSelectors, espProposals, mode, startAction, dpdAction, rekeyTime, lifeTime,
+                randTime, replayWindow, DontFragmentPolicy.COPY, true);
     }
 }

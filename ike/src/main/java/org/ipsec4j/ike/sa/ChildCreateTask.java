@@ -423,7 +423,7 @@ final class ChildCreateTask implements Task {
         ChildSaInstallation pair = new ChildSaInstallation(config.name(), reqid, config.mode(), suite.transform(),
                 inbound, outbound, inEnc, inInt, outEnc, outInt, suite.extendedSequenceNumbers(), sa.local.address(),
                 sa.remote.address(), sa.udpEncapsulation(), sa.natLocal, config.replayWindow(),
-                SelectorRange.policies(local, remote));
+                SelectorRange.policies(local, remote), config.dontFragment(), config.prefragment());
         // The responder of a rekey keeps sending on the old SA until the initiator deletes it: until then it
         // cannot know its response arrived (RFC 7296 §2.8), and the kernel switches on that removal.
         sa.engine.observeChildKeys(sa, pair); // before the data plane: a dump sees the SA's first packet

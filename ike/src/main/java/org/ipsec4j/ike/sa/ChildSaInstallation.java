@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 import org.ipsec4j.esp.crypto.EspTransform;
+import org.ipsec4j.esp.sad.DontFragmentPolicy;
 import org.ipsec4j.esp.sad.IpsecMode;
 import org.ipsec4j.esp.sad.UdpEncapsulation;
 import org.ipsec4j.esp.selector.IpAddress;
@@ -17,13 +18,16 @@ import org.ipsec4j.esp.selector.TrafficSelector;
  * @param reqid ties the pair to its policies; a rekeyed pair keeps the reqid of the pair it replaces
  * @param selectors each selector oriented local/remote, the product of the negotiated TSi × TSr
  * @param encapsulation ESP in UDP ports, or null for plain ESP
+ * @param dontFragment the outer DF bit (tunnel mode)
+ * @param prefragment fragment too-big inner packets without DF before encryption
  */
 public record ChildSaInstallation(String name, int reqid, IpsecMode mode, EspTransform transform,
                                   int inboundSpi, int outboundSpi, byte[] inboundEncryptionKey,
                                   byte[] inboundIntegrityKey, byte[] outboundEncryptionKey,
                                   byte[] outboundIntegrityKey, boolean extendedSequenceNumbers,
                                   IpAddress localAddress, IpAddress remoteAddress, UdpEncapsulation encapsulation,
-                                  boolean sendKeepalives, int replayWindow, List<TrafficSelector> selectors) {
+                                  boolean sendKeepalives, int replayWindow, List<TrafficSelector> selectors,
+                                  DontFragmentPolicy dontFragment, boolean prefragment) {
 
     public ChildSaInstallation {
         Objects.requireNonNull(name, "name");
@@ -32,6 +36,7 @@ public record ChildSaInstallation(String name, int reqid, IpsecMode mode, EspTra
         Objects.requireNonNull(localAddress, "localAddress");
         Objects.requireNonNull(remoteAddress, "remoteAddress");
         selectors = List.copyOf(selectors);
+        Objects.requireNonNull(dontFragment, "dontFragment");
     }
 
     @Override

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 
+import org.ipsec4j.esp.sad.DontFragmentPolicy;
 import org.ipsec4j.esp.sad.IpsecMode;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +83,25 @@ class SwanctlDefaultsTest {
         assertEquals(Duration.ofMinutes(66), ch.lifeTime(), "rekey_time + 10%");
         assertEquals(Duration.ofMinutes(6), ch.randTime(), "life_time - rekey_time");
         assertEquals(32, ch.replayWindow());
+        assertEquals(DontFragmentPolicy.COPY, ch.dontFragment(), "strongSwan's copy_df = yes");
+        assertTrue(ch.prefragment());
+    }
+
+    @Test
+    void dontFragmentPolicyFromCopyDfOrDfBit() throws ConfigException {
+        String child = "ch {\n";
+        assertEquals(DontFragmentPolicy.CLEAR, connection(MINIMAL.replace(child, child + "copy_df = no\n"))
+                .children().get("ch").dontFragment());
+        assertEquals(DontFragmentPolicy.COPY, connection(MINIMAL.replace(child, child + "copy_df = yes\n"))
+                .children().get("ch").dontFragment());
+        for (DontFragmentPolicy p : DontFragmentPolicy.values()) {
+            assertEquals(p, connection(MINIMAL.replace(child, child + "df_bit = " + p.keyword() + "\n"))
+                    .children().get("ch").dontFragment());
+        }
+        ChildConfig both = connection(MINIMAL.replace(child, child + "copy_df = no\n df_bit = clear\n prefragment = no\n"))
+                .children().get("ch");
+        assertEquals(DontFragmentPolicy.CLEAR, both.dontFragment(), "they agree");
+        assertFalse(both.prefragment());
     }
 
     @Test

@@ -196,6 +196,12 @@ class SwanctlParserErrorTest {
         bad(child("        esp_proposals = aes128gcm16-esn-noesn-¤esn"), "'esn' is given twice");
         bad(child("        replay_window = ¤-1"), "connections.c.children.ch.replay_window: expected a number, found '-1'");
         bad(child("        replay_window = ¤2000000"), "2000000 is outside 0..1048576");
+        bad(child("        df_bit = ¤sometimes"), "connections.c.children.ch.df_bit");
+        bad(child("        copy_df = ¤maybe"), "connections.c.children.ch.copy_df");
+        bad(child("        prefragment = ¤often"), "connections.c.children.ch.prefragment");
+        bad(child("        copy_df = no\n        df_bit = ¤set"),
+                "df_bit = set contradicts copy_df = no (line 12); keep one of them");
+        bad(child("        ¤df_bits = set"), "unknown setting (did you mean 'df_bit'?)");
         bad(child("        life_time = ¤30m"), "connections.c.children.ch.life_time: life_time (30m) must be longer than rekey_time (1h)");
         bad(child("        rekey_time = 2h\n        life_time = ¤2h"), "life_time (2h) must be longer than rekey_time (2h)");
         bad(child("        rand_time = ¤1h"), "connections.c.children.ch.rand_time: rand_time (1h) must be shorter than rekey_time (1h)");

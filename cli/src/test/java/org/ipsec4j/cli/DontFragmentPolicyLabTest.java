@@ -1,0 +1,74 @@
+package org.ipsec4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.ipsec4j.lab.CommandResult;
+import org.ipsec4j.lab.Lab;
+import org.ipsec4j.lab.PacketCapture;
+import org.ipsec4j.lab.junit.UsesLab;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Issue 5 §1, the outer DF bit per connection (seeds 003 and 004, Cisco's {@code crypto ipsec df-bit}): two
+ * ipsec4j daemons on swanctl.conf files with {@code df_bit} (or strongSwan's {@code copy_df}) in the child,
+ * ESP in UDP over IPv4. Pings with and without DF cross the tunnel; the capture of the outer link shows the
+ * DF bit of each ESP packet as the policy says. DF-clear packets go out through the daemon's raw socket, as
+ * the UDP socket's kernel would set DF on its own.
+ */
+@UsesLab
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class DontFragmentPolicyLabTest {
+
+    @ParameterizedTest(name = "{0}: outer DF {1} {2} for inner DF, no DF")
+    @CsvSource({
+            "'',                 true,  false",
+            "df_bit = copy,      true,  false",
+            "df_bit = set,       true,  true",
+            "df_bit = clear,     false, false",
+            "copy_df = no,       false, false",
+    })
+    void outerDontFragmentFollowsTheChildSetting(String setting, boolean withDf, boolean withoutDf, Lab lab) {
+        TunnelLab tunnel = new TunnelLab(lab);
+        IkeLab.Options options = IkeLab.Options.plain().withEncap();
+        String child = "esp_proposals = aes128gcm16";
+        Path leftConf = tunnel.write("left.swanctl.conf", IkeLab.left(options).replace(child, child + "\n        "
+                + setting));
+        Path rightConf = tunnel.write("right.swanctl.conf", IkeLab.right(options).replace(child, child + "\n        "
+                + setting));
+        try (DaemonProcess right = DaemonProcess.launchDaemon(tunnel.right, tunnel.control("right"),
+                List.of("-Xmx256m"), "--conf", rightConf.toString());
+                DaemonProcess left = DaemonProcess.launchDaemon(tunnel.left, tunnel.control("left"),
+                        List.of("-Xmx256m"), "--conf", leftConf.toString())) {
+            right.awaitReady();
+            left.awaitReady();
+            DaemonLifecycleLabTest.Result up = DaemonLifecycleLabTest.run("up", "lab", "--control",
+                    left.control().toString());
+            assertEquals(0, up.exitCode(), () -> up + "\nleft:\n" + left.stderr() + "\nright:\n" + right.stderr());
+
+            Path file = tunnel.directory.resolve("outer.pcap");
+            PacketCapture capture = tunnel.link.a().capture(file, "udp", "port", "4500");
+            ping(tunnel, "do", left, right);
+            ping(tunnel, "dont", left, right);
+            capture.stop();
+            List<Boolean> requests = OuterPackets.read(file).from(TunnelLab.Outer.V4.left).stream()
+                    .map(OuterPackets.OuterPacket::dontFragment).toList();
+            assertEquals(List.of(withDf, withDf, withoutDf, withoutDf), requests,
+                    "outer DF of the four echo requests (two with DF, two without), '" + setting + "'");
+        }
+    }
+
+    private static void ping(TunnelLab tunnel, String pmtuDiscovery, DaemonProcess left, DaemonProcess right) {
+        CommandResult ping = tunnel.left.exec(Duration.ofSeconds(15), "ping", "-n", "-c", "2", "-i", "0.2", "-W", "2",
+                "-M", pmtuDiscovery, "-s", "600", "-I", TunnelLab.LEFT_INNER, TunnelLab.RIGHT_INNER);
+        assertTrue(ping.succeeded(), () -> "ping -M " + pmtuDiscovery + " failed:\n" + ping.stdout() + ping.stderr()
+                + "\nleft:\n" + left.stderr() + "\nright:\n" + right.stderr());
+    }
+}

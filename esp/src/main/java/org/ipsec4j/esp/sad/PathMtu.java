@@ -1,0 +1,154 @@
+package org.ipsec4j.esp.sad;
+
+import org.ipsec4j.esp.selector.IpFamily;
+
+/**
+ * The path MTU of an SA's outer path (RFC 4301 §8.2): the MTU of the link towards the peer, lowered by ICMP
+ * reports that quote the SA's packets, and aged back up ten minutes after the last one (§8.2.2, as RFC 1191
+ * §6.3 suggests), so a path that grew again is used again.
+ *
+ * <p>The outbound packet thread reads {@link #current()} (one volatile load per packet); reports and aging
+ * write under this object's lock. An IKE Child SA's two SAs share one instance: the inbound SA clamps the MSS
+ * of SYNs it delivers to what its outbound partner can carry back.
+ */
+public final class PathMtu {
+
+    /** RFC 1191 §3 / RFC 791: no IPv4 path is believed smaller (a report below it is ignored). */
+    public static final int MIN_IPV4 = 576;
+    /** RFC 8200 §5: every IPv6 link carries 1280 bytes. */
+    public static final int MIN_IPV6 = 1280;
+    /** How long a learned value holds before the link's MTU is tried again (RFC 1191 §6.3: 10 minutes). */
+    public static final long AGE_NANOS = 600_000_000_000L;
+    /** At most one lowering per SA within this time (reports in between are counted, not applied). */
+    public static final long MIN_CHANGE_INTERVAL_NANOS = 1_000_000_000L;
+    /** {@link #current()} when nothing is known: no limit. */
+    public static final int UNKNOWN = Integer.MAX_VALUE;
+
+    private final IpFamily family;
+    private volatile int current = UNKNOWN;
+    private int linkMtu;
+    private int learnedMtu;
+    private long learnedAtNanos;
+    private long changes;
+    private long agedOut;
+
+    /** @param family the outer family, which sets the floor */
+    public PathMtu(IpFamily family) {
+        this.family = family;
+    }
+
+    public IpFamily family() {
+        return family;
+    }
+
+    /** The smallest value a report may set. */
+    public int minimum() {
+        return family == IpFamily.IPV4 ? MIN_IPV4 : MIN_IPV6;
+    }
+
+    /**
+     * The path MTU in force, without aging: what the packet path compares each outer packet with.
+     * {@link #UNKNOWN} until a link MTU is set or a report arrives.
+     */
+    public int current() {
+        return current;
+    }
+
+    /** The path MTU in force at {@code nowNanos}: a learned value older than {@link #AGE_NANOS} is forgotten first. */
+    public int current(long nowNanos) {
+        int c = current;
+        if (learnedMtu != 0 && nowNanos - learnedAtNanos >= AGE_NANOS) {
+            synchronized (this) {
+                if (learnedMtu != 0 && nowNanos - learnedAtNanos >= AGE_NANOS) {
+                    learnedMtu = 0;
+                    agedOut++;
+                    recompute();
+                }
+                c = current;
+            }
+        }
+        return c;
+    }
+
+    /** The MTU of the interface towards the peer (0: unknown), the value the path MTU starts from and ages back to. */
+    public synchronized void setLinkMtu(int mtu) {
+        if (mtu < 0) {
+            throw new IllegalArgumentException("link MTU " + mtu);
+        }
+        linkMtu = mtu;
+        recompute();
+    }
+
+    public synchronized int linkMtu() {
+        return linkMtu;
+    }
+
+    /** The value learned from ICMP and still in force, or 0. */
+    public synchronized int learnedMtu() {
+        return learnedMtu;
+    }
+
+    /** When {@link #learnedMtu()} was learned (the caller's clock); meaningless while it is 0. */
+    public synchronized long learnedAtNanos() {
+        return learnedAtNanos;
+    }
+
+    /** How many reports lowered the path MTU. */
+    public synchronized long changes() {
+        return changes;
+    }
+
+    /** How many learned values aged out. */
+    public synchronized long agedOut() {
+        return agedOut;
+    }
+
+    /**
+     * A validated report that the path carries at most {@code mtu} bytes. Applied if it is at least the family's
+     * floor, below the value in force and the last change is at least {@link #MIN_CHANGE_INTERVAL_NANOS} old.
+     */
+    public synchronized PathMtuOutcome report(int mtu, long nowNanos) {
+        if (mtu < minimum()) {
+            return PathMtuOutcome.BELOW_MINIMUM;
+        }
+        if (mtu >= current(nowNanos)) {
+            return PathMtuOutcome.NOT_LOWER;
+        }
+        if (learnedMtu != 0 && nowNanos - learnedAtNanos < MIN_CHANGE_INTERVAL_NANOS) {
+            return PathMtuOutcome.RATE_LIMITED;
+        }
+        learnedMtu = mtu;
+        learnedAtNanos = nowNanos;
+        changes++;
+        recompute();
+        return PathMtuOutcome.UPDATED;
+    }
+
+    /** Takes over what {@code previous} learned (a rekeyed SA runs over the same path). */
+    public void inherit(PathMtu previous) {
+        int mtu;
+        long at;
+        synchronized (previous) {
+            mtu = previous.learnedMtu;
+            at = previous.learnedAtNanos;
+        }
+        synchronized (this) {
+            if (mtu != 0 && (learnedMtu == 0 || mtu < learnedMtu)) {
+                learnedMtu = mtu;
+                learnedAtNanos = at;
+                recompute();
+            }
+        }
+    }
+
+    private void recompute() {
+        int link = linkMtu == 0 ? UNKNOWN : linkMtu;
+        current = learnedMtu == 0 ? link : Math.min(link, learnedMtu);
+    }
+
+    @Override
+    public synchronized String toString() {
+        return (current == UNKNOWN ? "unknown" : Integer.toString(current))
+                + (learnedMtu != 0 ? " (learned; link " + (linkMtu == 0 ? "unknown" : linkMtu) + ")" : " (link)");
+    }
+}
