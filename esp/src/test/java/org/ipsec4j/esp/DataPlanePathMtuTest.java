@@ -245,6 +245,43 @@ class DataPlanePathMtuTest {
         assertEquals(OutboundResult.Action.SEND, r.action());
     }
 
+    /** IKE's probes (PLPMTUD) set a value that does not age; ICMP may go below it, and it may rise again. */
+    @Test
+    void aProbedValueLowersThePathMtuWithoutAging() {
+        TwoPeers link = new TwoPeers(Config.tunnel(IpFamily.IPV4, IpFamily.IPV4, true, DES3_MD5));
+        PathMtu pmtu = link.left.outboundSa.pathMtu();
+        pmtu.setLinkMtu(1300);
+        link.left.dataPlane.setIcmpSource(IpFamily.IPV4, GATEWAY_LAN);
+        pmtu.setProbedMtu(1000);
+        assertEquals(1000, pmtu.current());
+        OutboundResult r = link.send(link.left, (b, o) -> udpDf(b, o, link.left.innerHost, link.right.innerHost, 1238), 0);
+        assertTooBig(r, 942, GATEWAY_LAN, link.left.innerHost, 1238);
+        assertEquals(1000, pmtu.current(10 * PathMtu.AGE_NANOS), "IKE confirms it; it does not age");
+        assertEquals(0, pmtu.agedOut());
+
+        long t = 20 * PathMtu.AGE_NANOS;
+        byte[] outer = sendOne(link, 942, t);
+        PathMtuResult report = new PathMtuResult();
+        assertEquals(PathMtuOutcome.NOT_LOWER, link.left.dataPlane.pathMtuReported(outer, 0, 64, 1100, t, report).outcome());
+        assertEquals(PathMtuOutcome.UPDATED, link.left.dataPlane.pathMtuReported(outer, 0, 64, 900, t, report).outcome());
+        assertEquals(900, pmtu.current());
+        assertEquals(1000, pmtu.current(t + PathMtu.AGE_NANOS), "the ICMP value ages back to the probed one");
+
+        pmtu.setProbedMtu(1200); // a later search found more
+        assertEquals(1200, pmtu.current());
+        pmtu.setProbedMtu(400);
+        assertEquals(PathMtu.MIN_IPV4, pmtu.current(), "never below the floor");
+        pmtu.setProbedMtu(0);
+        assertEquals(1300, pmtu.current(), "forgotten: the link's again");
+
+        PathMtu rekeyed = new PathMtu(IpFamily.IPV4);
+        pmtu.setProbedMtu(1100);
+        rekeyed.setLinkMtu(1300);
+        rekeyed.inherit(pmtu);
+        assertEquals(1100, rekeyed.probedMtu());
+        assertEquals(1100, rekeyed.current());
+    }
+
     @Test
     void aQuotedIkePacketLowersTheSasOnItsPathIfTheIkeSaIsLive() {
         TwoPeers link = new TwoPeers(Config.tunnel(IpFamily.IPV4, IpFamily.IPV4, true, GCM));

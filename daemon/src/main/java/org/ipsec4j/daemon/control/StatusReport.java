@@ -102,17 +102,26 @@ public record StatusReport(DaemonSummary daemon, List<SaStatus> sas, List<Policy
      * @param learnedSecondsAgo how long ago it was learned (-1 without one)
      * @param innerMtu          the largest inner packet that fits {@code current} once encapsulated (0 if unknown)
      * @param changes           how many ICMP reports lowered it
+     * @param probed            the path MTU IKE's probes found for the SA's Child SA (it does not age), or 0
      */
     public record PathMtuStatus(int current, int link, int learned, long learnedSecondsAgo, int innerMtu,
-            long changes) {
+            long changes, int probed) {
 
-        /** {@code 1000 (learned 12 s ago, link 1300), inner 942} */
+        /** Without a probed value. */
+        public PathMtuStatus(int current, int link, int learned, long learnedSecondsAgo, int innerMtu, long changes) {
+            this(current, link, learned, learnedSecondsAgo, innerMtu, changes, 0);
+        }
+
+        /** {@code 1000 (learned 12 s ago, link 1300), inner 942}; {@code 1400 (probed, link 1500), inner 1338} */
         public String text() {
             if (current == 0) {
                 return "unknown";
             }
-            return current + (learned != 0 ? " (learned " + learnedSecondsAgo + " s ago, link "
-                    + (link == 0 ? "unknown" : Integer.toString(link)) + ")" : " (link)") + ", inner " + innerMtu;
+            String linkText = "link " + (link == 0 ? "unknown" : Integer.toString(link));
+            String how = learned != 0 ? " (learned " + learnedSecondsAgo + " s ago, "
+                    + (probed != 0 ? "probed " + probed + ", " : "") + linkText + ")"
+                    : probed != 0 ? " (probed, " + linkText + ")" : " (link)";
+            return current + how + ", inner " + innerMtu;
         }
     }
 

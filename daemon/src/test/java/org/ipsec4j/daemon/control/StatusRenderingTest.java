@@ -138,6 +138,18 @@ class StatusRenderingTest {
     }
 
     @Test
+    void pathMtuSaysWhereItsValueCameFrom() {
+        assertEquals("1300 (link), inner 1238", new StatusReport.PathMtuStatus(1300, 1300, 0, -1, 1238, 0).text());
+        assertEquals("1000 (learned 12 s ago, link 1300), inner 942",
+                new StatusReport.PathMtuStatus(1000, 1300, 1000, 12, 942, 1).text());
+        assertEquals("1000 (probed, link 1300), inner 942",
+                new StatusReport.PathMtuStatus(1000, 1300, 0, -1, 942, 0, 1000).text());
+        assertEquals("900 (learned 3 s ago, probed 1000, link 1300), inner 838",
+                new StatusReport.PathMtuStatus(900, 1300, 900, 3, 838, 1, 1000).text());
+        assertEquals("unknown", new StatusReport.PathMtuStatus(0, 0, 0, -1, 0, 0).text());
+    }
+
+    @Test
     void withoutIkeTheJsonSaysSo() {
         String json = StatusJson.render(sample());
         assertTrue(json.contains("\"ike\": null,\n  \"ike_sas\": []"), json);

@@ -7,6 +7,10 @@ import org.ipsec4j.esp.selector.IpFamily;
  * reports that quote the SA's packets, and aged back up ten minutes after the last one (§8.2.2, as RFC 1191
  * §6.3 suggests), so a path that grew again is used again.
  *
+ * <p>IKE's probes (packetization-layer discovery, RFC 8899 in spirit) may set a {@linkplain #setProbedMtu probed
+ * value} too: unlike an ICMP report it does not age, IKE confirms it and replaces it (also with a larger one) as
+ * its searches find. The value in force is the smallest of the link's, the learned and the probed one.
+ *
  * <p>The outbound packet thread reads {@link #current()} (one volatile load per packet); reports and aging
  * write under this object's lock. An IKE Child SA's two SAs share one instance: the inbound SA clamps the MSS
  * of SYNs it delivers to what its outbound partner can carry back.
@@ -28,6 +32,7 @@ public final class PathMtu {
     private volatile int current = UNKNOWN;
     private int linkMtu;
     private int learnedMtu;
+    private int probedMtu;
     private long learnedAtNanos;
     private long changes;
     private long agedOut;
@@ -88,6 +93,23 @@ public final class PathMtu {
         return learnedMtu;
     }
 
+    /**
+     * The path MTU IKE's probes found towards the peer (outer IP bytes; 0: none, or forget it). Raised to the
+     * family's floor; it holds until IKE sets another.
+     */
+    public synchronized void setProbedMtu(int mtu) {
+        if (mtu < 0) {
+            throw new IllegalArgumentException("probed MTU " + mtu);
+        }
+        probedMtu = mtu == 0 ? 0 : Math.max(mtu, minimum());
+        recompute();
+    }
+
+    /** The value IKE's probes found, or 0. */
+    public synchronized int probedMtu() {
+        return probedMtu;
+    }
+
     /** When {@link #learnedMtu()} was learned (the caller's clock); meaningless while it is 0. */
     public synchronized long learnedAtNanos() {
         return learnedAtNanos;
@@ -124,31 +146,44 @@ public final class PathMtu {
         return PathMtuOutcome.UPDATED;
     }
 
-    /** Takes over what {@code previous} learned (a rekeyed SA runs over the same path). */
+    /** Takes over what {@code previous} learned and what IKE probed (a rekeyed SA runs over the same path). */
     public void inherit(PathMtu previous) {
         int mtu;
         long at;
+        int probed;
         synchronized (previous) {
             mtu = previous.learnedMtu;
             at = previous.learnedAtNanos;
+            probed = previous.probedMtu;
         }
         synchronized (this) {
             if (mtu != 0 && (learnedMtu == 0 || mtu < learnedMtu)) {
                 learnedMtu = mtu;
                 learnedAtNanos = at;
-                recompute();
             }
+            if (probedMtu == 0) {
+                probedMtu = probed;
+            }
+            recompute();
         }
     }
 
     private void recompute() {
-        int link = linkMtu == 0 ? UNKNOWN : linkMtu;
-        current = learnedMtu == 0 ? link : Math.min(link, learnedMtu);
+        int c = linkMtu == 0 ? UNKNOWN : linkMtu;
+        if (learnedMtu != 0) {
+            c = Math.min(c, learnedMtu);
+        }
+        if (probedMtu != 0) {
+            c = Math.min(c, probedMtu);
+        }
+        current = c;
     }
 
     @Override
     public synchronized String toString() {
+        String link = linkMtu == 0 ? "unknown" : Integer.toString(linkMtu);
         return (current == UNKNOWN ? "unknown" : Integer.toString(current))
-                + (learnedMtu != 0 ? " (learned; link " + (linkMtu == 0 ? "unknown" : linkMtu) + ")" : " (link)");
+                + (learnedMtu != 0 ? " (learned" + (probedMtu != 0 ? ", probed " + probedMtu : "") + "; link " + link + ")"
+                : probedMtu != 0 ? " (probed; link " + link + ")" : " (link)");
     }
 }

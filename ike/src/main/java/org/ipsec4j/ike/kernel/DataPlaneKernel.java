@@ -72,6 +72,10 @@ public final class DataPlaneKernel implements IpsecKernel {
                 path.inherit(previous.pathMtu()); // a rekey runs over the same path: keep what ICMP taught
             }
         }
+        Integer probed = pathMtus.get(p.reqid());
+        if (probed != null) {
+            path.setProbedMtu(probed); // what IKE's probes found so far for this reqid
+        }
         SecurityAssociation in = SecurityAssociation.esp(SecurityAssociation.Flow.INBOUND, p.inboundSpi(), p.transform(),
                         p.inboundEncryptionKey(), p.inboundIntegrityKey())
                 .mode(p.mode()).endpoints(p.localAddress(), p.remoteAddress()).udpEncapsulation(p.encapsulation())
@@ -201,12 +205,19 @@ public final class DataPlaneKernel implements IpsecKernel {
     }
 
     /**
-     * Kept per reqid until the data plane has a per-SA path MTU to take it (the data plane's PMTU work adds
-     * one); {@link #pathMtu} reads it meanwhile.
+     * Kept per reqid (for pairs installed later, and {@link #pathMtu}) and set as the probed value of the path MTU
+     * of every pair of the reqid: the data plane's too-big replies and prefragmentation then use it where it is
+     * below the link's MTU and what ICMP taught.
      */
     @Override
     public synchronized void updatePathMtu(int reqid, int pathMtu) {
         pathMtus.put(reqid, pathMtu);
+        Binding b = bindings.get(reqid);
+        if (b != null) {
+            for (SecurityAssociation[] pair : b.pairs) {
+                pair[1].pathMtu().setProbedMtu(pathMtu); // the pair shares it with the inbound SA
+            }
+        }
     }
 
     /** The path MTU IKE found for the pairs of {@code reqid}, or 0. */

@@ -65,4 +65,27 @@ class DataPlaneKernelPathMtuTest {
         assertEquals(1500, rekeyed.pathMtu().linkMtu());
         assertEquals(5, rekeyed.pathMtu().learnedAtNanos(), "and it ages from when it was learned");
     }
+
+    /** IKE's probes (robust branch, PLPMTUD) reach the path MTU of every pair of the reqid and of later pairs. */
+    @Test
+    void aProbedPathMtuReachesThePairsOfTheReqid() {
+        SecurityAssociationDatabase sad = new SecurityAssociationDatabase();
+        DataPlaneKernel kernel = new DataPlaneKernel(new DataPlane(new SecurityPolicyDatabase(), sad), () -> 0L);
+        kernel.install(pair(0x101, 0x201, DontFragmentPolicy.COPY, true), true);
+        SecurityAssociation out = sa(sad, 0x201, SecurityAssociation.Flow.OUTBOUND);
+        out.pathMtu().setLinkMtu(1500);
+        kernel.updatePathMtu(1, 1400);
+        assertEquals(1400, kernel.pathMtu(1));
+        assertEquals(1400, out.pathMtu().current());
+        assertEquals(1400, sa(sad, 0x101, SecurityAssociation.Flow.INBOUND).pathMtu().current(), "shared by the pair");
+
+        kernel.install(pair(0x102, 0x202, DontFragmentPolicy.COPY, true), true);
+        SecurityAssociation rekeyed = sa(sad, 0x202, SecurityAssociation.Flow.OUTBOUND);
+        assertEquals(1400, rekeyed.pathMtu().current(), "a rekeyed pair starts from it");
+        kernel.updatePathMtu(1, 1300);
+        assertEquals(1300, out.pathMtu().current(), "both pairs while they overlap");
+        assertEquals(1300, rekeyed.pathMtu().current());
+        kernel.updatePathMtu(1, 1450);
+        assertEquals(1450, rekeyed.pathMtu().current(), "a larger value found later raises it again");
+    }
 }
