@@ -163,6 +163,8 @@ final class AnalyzeLab {
                     remote_addrs = %s
                     proposals = aes128gcm16-prfsha256-x25519
                     encap = %s
+                    # no path MTU probes: the captures hold exactly the exchanges each test describes
+                    pmtu_discovery = no
                     local {
                       auth = psk
                       id = %s

@@ -89,7 +89,12 @@ class StrongSwanFailureLabTest {
         assertEquals(List.of(), MinimalJson.array(peers.status().get("sas")), "no ESP SA in the daemon");
         assertTrue(peers.daemon().process().isAlive());
         assertTrue(peers.daemon().request("version").ok(), "the daemon answers");
-        assertEquals("", IkeTunnelLabTest.tunnelRoutes(peers.java), "no tunnel route");
+        // Fail closed: a route left behind is a hold — into the TUN device, where the packets are dropped for
+        // want of an SA, with its prohibit route — never a way out in the clear; `down` releases it.
+        String routes = IkeTunnelLabTest.tunnelRoutes(peers.java);
+        assertTrue(routes.isEmpty() || routes.contains("prohibit 10.2.0.0/24"), "only a hold may stay: " + routes);
+        peers.ipsec4j("down", "s2s");
+        assertEquals("", IkeTunnelLabTest.tunnelRoutes(peers.java), "down released any hold");
     }
 
     /** The daemon logs one authentication failure a second (an attacker can cause them at will). */
