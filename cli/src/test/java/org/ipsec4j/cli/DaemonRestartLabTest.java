@@ -82,7 +82,13 @@ class DaemonRestartLabTest {
                 resumed++;
             }
         }
-        assertEquals(first + resumed, (Long) rightIn.get("packets"), "everything sent arrived");
+        long arrived = (Long) rightIn.get("packets");
+        if (capture.packetsDroppedByKernel() == 0) {
+            assertEquals(first + resumed, arrived, "everything sent arrived: " + capture.tcpdumpOutput());
+        } else {
+            // tcpdump lost packets on a busy machine: the capture can only undercount what crossed the link.
+            assertTrue(first + resumed <= arrived, "nothing arrived that was not sent: " + capture.tcpdumpOutput());
+        }
         assertTrue(first >= 20 && resumed >= 40, first + " before, " + resumed + " after");
         assertEquals(0, restarted.stop(), restarted.stderr());
     }

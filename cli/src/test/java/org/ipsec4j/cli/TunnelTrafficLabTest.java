@@ -84,7 +84,8 @@ class TunnelTrafficLabTest {
             assertEquals(setup.encryptionName(), sa.get("encryption"));
             assertEquals(setup.integrityName(), sa.get("integrity"));
             assertEquals(setup.encapsulation() == TunnelLab.Encapsulation.AH ? "ah" : "esp", sa.get("protocol"));
-            assertTrue((Long) sa.get("packets") > 1000, "packets on " + sa); // data one way, ACKs the other
+            // ACKs are few: the receiving TUN hands TCP coalesced segments, and one ACK covers many of them.
+            assertTrue((Long) sa.get("packets") > 10, "packets on " + sa);
             if (setup.encapsulation() == TunnelLab.Encapsulation.UDP) {
                 assertEquals(Map.of("local_port", 4500L, "remote_port", 4500L), sa.get("udp_encapsulation"));
             } else {
@@ -92,6 +93,8 @@ class TunnelTrafficLabTest {
             }
         }
         assertTrue((Long) leftOut.get("bytes") > bytes, "the data went through 0x1001: " + leftOut);
+        // Every ESP/AH packet holds at most one link MTU of inner packet: the data was split, not sent as one.
+        assertTrue((Long) leftOut.get("packets") >= bytes / 1500, "the data in MTU-sized packets: " + leftOut);
         assertEquals(setup.outer().left, leftOut.get("local"));
         assertEquals(setup.outer().right, leftOut.get("remote"));
         // What left sent on 0x1001, right received on 0x1001 (TCP loses nothing here, the veth drops nothing),
@@ -106,7 +109,7 @@ class TunnelTrafficLabTest {
         List<Object> policies = MinimalJson.array(leftStatus.get("policies"));
         assertEquals(2, policies.size(), "left has its two policies, not the right's: " + policies);
         for (Object policy : policies) {
-            assertTrue((Long) MinimalJson.object(policy).get("hits") > 1000, "hits on " + policy);
+            assertTrue((Long) MinimalJson.object(policy).get("hits") > 10, "hits on " + policy);
         }
         assertEquals(0, left.stop(), left.stderr());
         assertEquals(0, right.stop(), right.stderr());

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 public final class PacketCapture implements AutoCloseable {
 
     private static final Pattern CAPTURED = Pattern.compile("(\\d+) packets? captured");
+    private static final Pattern DROPPED = Pattern.compile("(\\d+) packets? dropped by kernel");
     /** Lets packets already on the wire reach tcpdump before it is told to stop. */
     private static final Duration SETTLE = Duration.ofMillis(200);
 
@@ -48,6 +49,15 @@ public final class PacketCapture implements AutoCloseable {
     /** The packet count tcpdump reported when it stopped, or -1 if it did not report one. */
     public int packetsCaptured() {
         Matcher m = CAPTURED.matcher(tcpdump.stderrText());
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    /**
+     * The packets tcpdump reported as dropped by the kernel (its buffer overflowed while the machine was busy), or
+     * -1 if it did not report the figure. A capture with drops is missing packets that did cross the interface.
+     */
+    public int packetsDroppedByKernel() {
+        Matcher m = DROPPED.matcher(tcpdump.stderrText());
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 
