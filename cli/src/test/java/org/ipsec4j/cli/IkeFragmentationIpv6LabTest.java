@@ -80,10 +80,14 @@ class IkeFragmentationIpv6LabTest {
         return forward;
     }
 
-    /** The lab with both links at 1280, the seed's rules, the certificates, and captures on both router sides. */
-    private record Path6(RoutedIkeLab net, Firewall forward, PacketCapture leftSide, PacketCapture rightSide) {
+    /**
+     * The lab with both links at 1280, the seed's rules, the certificates, captures on both router sides, and
+     * both daemons started (neither initiates).
+     */
+    private record Path6(RoutedIkeLab net, Firewall forward, PacketCapture leftSide, PacketCapture rightSide,
+            DaemonProcess left, DaemonProcess right) {
 
-        static Path6 build(Lab lab) {
+        static Path6 build(Lab lab, boolean fragmentation) {
             RoutedIkeLab net = new RoutedIkeLab(lab, MTU);
             net.leftLink.setMtu(MTU);
             Firewall forward = seed000Rules(net.router);
@@ -92,10 +96,11 @@ class IkeFragmentationIpv6LabTest {
             net.installCertificate("right", rightCertificate);
             PacketCapture leftSide = net.leftLink.b().capture(net.directory.resolve("left-side.pcap"), "ip6");
             PacketCapture rightSide = net.rightLink.a().capture(net.directory.resolve("right-side.pcap"), "ip6");
-            return new Path6(net, forward, leftSide, rightSide);
+            DaemonProcess right = start(net, false, fragmentation);
+            return new Path6(net, forward, leftSide, rightSide, start(net, true, fragmentation), right);
         }
 
-        DaemonProcess start(boolean left, boolean fragmentation) {
+        private static DaemonProcess start(RoutedIkeLab net, boolean left, boolean fragmentation) {
             RoutedIkeLab.Conf conf = (left ? RoutedIkeLab.Conf.left() : RoutedIkeLab.Conf.right()).set(c -> {
                 c.localAddrs = left ? RoutedIkeLab.LEFT6 : RoutedIkeLab.RIGHT6;
                 c.remoteAddrs = left ? RoutedIkeLab.RIGHT6 : RoutedIkeLab.LEFT6;
@@ -116,9 +121,9 @@ class IkeFragmentationIpv6LabTest {
 
     @Test
     void ikeFragmentsCrossTheStatelessRulesAndTheTunnelCarriesPings(Lab lab) {
-        Path6 path = Path6.build(lab);
-        DaemonProcess right = path.start(false, true);
-        DaemonProcess left = path.start(true, true);
+        Path6 path = Path6.build(lab, true);
+        DaemonProcess left = path.left();
+        DaemonProcess right = path.right();
 
         DaemonLifecycleLabTest.Result up = up(left);
         assertEquals(0, up.exitCode(), () -> up + "\nleft:\n" + left.stderr() + "\nright:\n" + right.stderr());
@@ -151,9 +156,9 @@ class IkeFragmentationIpv6LabTest {
 
     @Test
     void withoutIkeFragmentationTheRejectRuleEatsTheNonInitialFragmentsAndUpFails(Lab lab) {
-        Path6 path = Path6.build(lab);
-        DaemonProcess right = path.start(false, false);
-        DaemonProcess left = path.start(true, false);
+        Path6 path = Path6.build(lab, false);
+        DaemonProcess left = path.left();
+        DaemonProcess right = path.right();
 
         DaemonLifecycleLabTest.Result up = up(left);
         assertNotEquals(0, up.exitCode(), () -> up + "\nleft:\n" + left.stderr());

@@ -129,8 +129,7 @@ class StrongSwanHostilePathLabTest {
         EspBlockedLabTest.dropRawEsp(filter);
         EspBlockedLabTest.dropEspInUdp(filter);
         StrongSwan swan = charon(net);
-        DaemonProcess left = net.start(net.left, "left", RoutedIkeLab.Conf.left().set(c -> c.startAction = "start"),
-                List.of());
+        DaemonProcess left = startLeft(net);
         Map<String, Object> up = RoutedIkeLab.await(left, Duration.ofSeconds(30), "the tunnel comes up",
                 RoutedIkeLab::childInstalled);
         assertEquals(true, RoutedIkeLab.onlyEstablished(up).get("udp_encapsulation"),
@@ -166,8 +165,7 @@ class StrongSwanHostilePathLabTest {
         Firewall filter = net.router.firewall(IpVersion.V4);
         EspBlockedLabTest.dropRawEsp(filter);
         StrongSwan swan = charon(net);
-        DaemonProcess left = net.start(net.left, "left", RoutedIkeLab.Conf.left().set(c -> c.startAction = "start"),
-                List.of());
+        DaemonProcess left = startLeft(net);
         Map<String, Object> up = RoutedIkeLab.await(left, Duration.ofSeconds(30), "the tunnel comes up",
                 RoutedIkeLab::childInstalled);
         Map<String, Object> ours = RoutedIkeLab.onlyEstablished(up);
@@ -187,6 +185,11 @@ class StrongSwanHostilePathLabTest {
         assertFalse(left.stderr().contains("ESP_PATH_FAILED"), left.stderr());
         assertEquals(0, left.stop(), left.stderr());
         swan.close();
+    }
+
+    /** The daemon on the left, initiating to charon on its own. */
+    private static DaemonProcess startLeft(RoutedIkeLab net) {
+        return net.start(net.left, "left", RoutedIkeLab.Conf.left().set(c -> c.startAction = "start"), List.of());
     }
 
     private static void ping(RoutedIkeLab net) {
