@@ -162,7 +162,8 @@ class IkeFragmentationIpv6LabTest {
 
         DaemonLifecycleLabTest.Result up = up(left);
         assertNotEquals(0, up.exitCode(), () -> up + "\nleft:\n" + left.stderr());
-        assertTrue(up.err().startsWith("ipsec4j up: lab: "), up.toString());
+        assertTrue(up.err().startsWith("ipsec4j up: lab: ") && up.err().contains("no answer to IKE_AUTH"),
+                up.toString());
         assertTrue(MinimalJson.array(right.statusJson().get("ike_sas")).stream().map(MinimalJson::object)
                 .noneMatch(s -> "ESTABLISHED".equals(s.get("state"))), "the responder never got IKE_AUTH");
         RoutedIkeLab.sleep(500);
@@ -192,6 +193,9 @@ class IkeFragmentationIpv6LabTest {
         assertTrue(laterFragments >= auth.requestTransmissions(), before::explain);
         assertEquals(laterFragments, path.rule("-j REJECT").packets(), rules);
         assertTrue(path.rule("--dport 4500").packets() >= firstFragments, rules);
+        // The seed's 2013 kernel answered the rejected fragment with a port unreachable; today's sends no ICMPv6
+        // error about a non-initial fragment, so the initiator learns nothing and just retransmits.
+        assertEquals(0, before.report().icmpErrorCount(), before::explain);
 
         // After the router: only the first fragments, so the responder's kernel never had a whole datagram.
         AnalyzeLab.Analysis after = AnalyzeLab.analyze(path.rightSide().file());
