@@ -15,6 +15,7 @@ import java.util.function.Predicate;
 import org.ipsec4j.lab.Lab;
 import org.ipsec4j.lab.Link;
 import org.ipsec4j.lab.Namespace;
+import org.ipsec4j.lab.pki.IssuedCertificate;
 
 /**
  * Two IKE daemons with a router between them, where firewalls, MTUs and captures go:
@@ -85,10 +86,26 @@ final class RoutedIkeLab {
 
     Path write(String name, String text) {
         try {
-            return Files.writeString(directory.resolve(name), text);
+            Path file = directory.resolve(name);
+            Files.createDirectories(file.getParent());
+            return Files.writeString(file, text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A certificate and its private key where both daemons' swanctl.conf find them ({@code x509/NAME.pem},
+     * {@code private/NAME.key}), for {@link Conf#certificate}; each daemon picks its key by its certificate.
+     */
+    void installCertificate(String name, IssuedCertificate certificate) {
+        write("x509/" + name + ".pem", certificate.certificatePem());
+        write("private/" + name + ".key", certificate.privateKeyPem());
+    }
+
+    /** A CA both daemons trust ({@code x509ca/NAME.pem}). */
+    void installCa(String name, IssuedCertificate ca) {
+        write("x509ca/" + name + ".pem", ca.certificatePem());
     }
 
     Path control(String name) {
@@ -163,6 +180,8 @@ final class RoutedIkeLab {
         String dpdDelay = "0s";
         String keyingtries = "1";
         String espProposals = "aes128gcm16";
+        /** {@code auth = pubkey} with this file in x509/ ({@link RoutedIkeLab#installCertificate}); null: the PSK. */
+        String certificate;
         /** More connection settings, one per line. */
         final List<String> connection = new ArrayList<>();
         /** More children (whole sections). */
@@ -211,11 +230,11 @@ final class RoutedIkeLab {
                         dpd_delay = %s
                         keyingtries = %s
                     %s    local {
-                          auth = psk
+                          auth = %s
                           id = %s
                         }
                         remote {
-                          auth = psk
+                          auth = %s
                           id = %s
                         }
                         children {
@@ -237,8 +256,9 @@ final class RoutedIkeLab {
                         secret = "%s"
                       }
                     }
-                    """.formatted(localAddrs, remoteAddrs, encap, dpdDelay, keyingtries, extra, localId, remoteId,
-                    localTs, remoteTs, mode, espProposals, startAction, dpdAction, more, localId, remoteId, PSK);
+                    """.formatted(localAddrs, remoteAddrs, encap, dpdDelay, keyingtries, extra,
+                    certificate == null ? "psk" : "pubkey\n      certs = " + certificate, localId,
+                    certificate == null ? "psk" : "pubkey", remoteId, localTs, remoteTs, mode, espProposals, startAction, dpdAction, more, localId, remoteId, PSK);
         }
     }
 }

@@ -40,6 +40,8 @@ import org.ipsec4j.lab.pki.TestPki;
  *  tunnel 10.1.0.0/24 === 10.2.0.0/24, connection "s2s", child "net" on both ends
  * </pre>
  *
+ * IPv6 outer addresses join on first use ({@link #ipv6()}, or a {@link Setup#overIpv6()}): java 2001:db8:1::1/64,
+ * router 2001:db8:1::fe and 2001:db8:2::fe, swan 2001:db8:2::2/64; the tunnel stays 10.1.0.0/24 === 10.2.0.0/24.
  * The router forwards plainly until a test gives it NAT or firewall rules. The daemon's files are swanctl's:
  * {@code java/swanctl.conf} with {@code x509/}, {@code x509ca/} and {@code private/} next to it. A test class
  * may keep one lab for all its tests ({@link #reset()} between them) or build one per test.
@@ -50,6 +52,11 @@ final class StrongSwanPeerLab implements AutoCloseable {
     static final String ROUTER_JAVA_SIDE = "192.0.2.254";
     static final String ROUTER_SWAN_SIDE = "198.51.100.254";
     static final String SWAN_OUTER = "198.51.100.2";
+    /** The outer IPv6 addresses, on the same links, made on first use ({@link #ipv6()}). */
+    static final String JAVA_OUTER6 = "2001:db8:1::1";
+    static final String ROUTER_JAVA_SIDE6 = "2001:db8:1::fe";
+    static final String ROUTER_SWAN_SIDE6 = "2001:db8:2::fe";
+    static final String SWAN_OUTER6 = "2001:db8:2::2";
     static final String ATTACKER = "203.0.113.2";
     static final String ROUTER_ATTACKER_SIDE = "203.0.113.254";
     static final String JAVA_INNER = "10.1.0.1";
@@ -71,45 +78,58 @@ final class StrongSwanPeerLab implements AutoCloseable {
      *
      * @param bigCertificates end-entity certificates padded to about 3000 bytes, so IKE_AUTH needs RFC 7383
      * @param swanRemote      charon's {@code remote_addrs} ({@code %any} when the daemon is behind a NAT)
+     * @param javaLocal       the daemon's {@code local_addrs}
+     * @param swanLocal       charon's {@code local_addrs}
      */
     record Setup(Auth auth, String ikeProposals, String espProposals, String javaIkeProposals,
             String javaEspProposals, String javaSecret, boolean javaTrustsSwan, boolean swanTrustsJava,
-            boolean bigCertificates, String javaRemote, String swanRemote) {
+            boolean bigCertificates, String javaRemote, String swanRemote, String javaLocal, String swanLocal) {
 
         static Setup psk(String ikeProposals, String espProposals) {
             return new Setup(Auth.PSK, ikeProposals, espProposals, ikeProposals, espProposals, PSK, true, true,
-                    false, SWAN_OUTER, JAVA_OUTER);
+                    false, SWAN_OUTER, JAVA_OUTER, JAVA_OUTER, SWAN_OUTER);
         }
 
         static Setup certificates(String ikeProposals, String espProposals) {
             return new Setup(Auth.CERTIFICATES, ikeProposals, espProposals, ikeProposals, espProposals, PSK, true,
-                    true, false, SWAN_OUTER, JAVA_OUTER);
+                    true, false, SWAN_OUTER, JAVA_OUTER, JAVA_OUTER, SWAN_OUTER);
         }
 
         Setup withJavaSecret(String secret) {
             return new Setup(auth, ikeProposals, espProposals, javaIkeProposals, javaEspProposals, secret,
-                    javaTrustsSwan, swanTrustsJava, bigCertificates, javaRemote, swanRemote);
+                    javaTrustsSwan, swanTrustsJava, bigCertificates, javaRemote, swanRemote, javaLocal, swanLocal);
         }
 
         Setup withJavaProposals(String ike, String esp) {
             return new Setup(auth, ikeProposals, espProposals, ike, esp, javaSecret, javaTrustsSwan, swanTrustsJava,
-                    bigCertificates, javaRemote, swanRemote);
+                    bigCertificates, javaRemote, swanRemote, javaLocal, swanLocal);
         }
 
         /** The daemon trusts another CA than the one that signed charon's certificate, and charon the same. */
         Setup untrusted(boolean byJava, boolean bySwan) {
             return new Setup(auth, ikeProposals, espProposals, javaIkeProposals, javaEspProposals, javaSecret,
-                    !byJava, !bySwan, bigCertificates, javaRemote, swanRemote);
+                    !byJava, !bySwan, bigCertificates, javaRemote, swanRemote, javaLocal, swanLocal);
         }
 
         Setup withBigCertificates() {
             return new Setup(auth, ikeProposals, espProposals, javaIkeProposals, javaEspProposals, javaSecret,
-                    javaTrustsSwan, swanTrustsJava, true, javaRemote, swanRemote);
+                    javaTrustsSwan, swanTrustsJava, true, javaRemote, swanRemote, javaLocal, swanLocal);
         }
 
         Setup withRemotes(String javaRemote, String swanRemote) {
             return new Setup(auth, ikeProposals, espProposals, javaIkeProposals, javaEspProposals, javaSecret,
-                    javaTrustsSwan, swanTrustsJava, bigCertificates, javaRemote, swanRemote);
+                    javaTrustsSwan, swanTrustsJava, bigCertificates, javaRemote, swanRemote, javaLocal, swanLocal);
+        }
+
+        /** IKE and ESP between the IPv6 outer addresses (the tunnel inside stays IPv4). */
+        Setup overIpv6() {
+            return new Setup(auth, ikeProposals, espProposals, javaIkeProposals, javaEspProposals, javaSecret,
+                    javaTrustsSwan, swanTrustsJava, bigCertificates, SWAN_OUTER6, JAVA_OUTER6, JAVA_OUTER6,
+                    SWAN_OUTER6);
+        }
+
+        boolean ipv6() {
+            return javaLocal.contains(":") || swanLocal.contains(":");
         }
     }
 
@@ -163,6 +183,19 @@ final class StrongSwanPeerLab implements AutoCloseable {
         return lab.namespace("attacker");
     }
 
+    /** Adds the IPv6 outer addresses and default routes (once); the lab's other users never see them. */
+    void ipv6() {
+        if (javaLink.a().addresses().stream().anyMatch(a -> a.startsWith(JAVA_OUTER6 + "/"))) {
+            return;
+        }
+        javaLink.a().addAddress(JAVA_OUTER6 + "/64");
+        javaLink.b().addAddress(ROUTER_JAVA_SIDE6 + "/64");
+        swanLink.a().addAddress(ROUTER_SWAN_SIDE6 + "/64");
+        swanLink.b().addAddress(SWAN_OUTER6 + "/64");
+        java.ip("-6", "route", "add", "default", "via", ROUTER_JAVA_SIDE6);
+        swan.ip("-6", "route", "add", "default", "via", ROUTER_SWAN_SIDE6);
+    }
+
     static StrongSwanPeerLab create(String extraCharonSettings) {
         Lab lab = Lab.create();
         try {
@@ -208,6 +241,9 @@ final class StrongSwanPeerLab implements AutoCloseable {
      * starting it (first time) or {@code ipsec4j reload}.
      */
     void configure(Setup s) {
+        if (s.ipv6()) {
+            ipv6();
+        }
         String javaLocal;
         String javaRemote;
         String swanLocal;
@@ -239,10 +275,10 @@ final class StrongSwanPeerLab implements AutoCloseable {
         }
         String secrets = s.auth() == Auth.PSK ? "secrets {\n  ike-lab {\n    id-1 = %s\n    id-2 = %s\n    secret = \"%s\"\n  }\n}\n"
                 : "";
-        String javaConf = connection(JAVA_OUTER, s.javaRemote(), s.javaIkeProposals(), javaLocal, javaRemote,
+        String javaConf = connection(s.javaLocal(), s.javaRemote(), s.javaIkeProposals(), javaLocal, javaRemote,
                 JAVA_NET, SWAN_NET, s.javaEspProposals())
                 + secrets.formatted(JAVA_ID, SWAN_ID, s.javaSecret());
-        String swanConf = connection(SWAN_OUTER, s.swanRemote(), s.ikeProposals(), swanLocal, swanRemote, SWAN_NET,
+        String swanConf = connection(s.swanLocal(), s.swanRemote(), s.ikeProposals(), swanLocal, swanRemote, SWAN_NET,
                 JAVA_NET, s.espProposals())
                 + secrets.formatted(SWAN_ID, JAVA_ID, PSK);
         charon.load(swanConf);
