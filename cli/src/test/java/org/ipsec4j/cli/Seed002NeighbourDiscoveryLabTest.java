@@ -52,18 +52,20 @@ class Seed002NeighbourDiscoveryLabTest {
 
     enum Case {
         /** The daemons as they run by default ({@code --bypass ike,nd}). */
-        DEFAULT(List.of(), false, true),
+        DEFAULT(List.of(), true, false, true),
         /** The built-in ND bypass off on both daemons: the tunnel still comes back (see the class comment). */
-        ND_NOT_BYPASSED(List.of("--bypass", "ike"), false, true),
+        ND_NOT_BYPASSED(List.of("--bypass", "ike"), false, false, true),
         /** The control: right's neighbour advertisements to left dropped, as seed 002's kernel trap does. */
-        ADVERTISEMENTS_TRAPPED(List.of(), true, false);
+        ADVERTISEMENTS_TRAPPED(List.of(), true, true, false);
 
         final List<String> daemonArguments;
+        final boolean bypassesNd;
         final boolean trapAdvertisements;
         final boolean recovers;
 
-        Case(List<String> daemonArguments, boolean trapAdvertisements, boolean recovers) {
+        Case(List<String> daemonArguments, boolean bypassesNd, boolean trapAdvertisements, boolean recovers) {
             this.daemonArguments = daemonArguments;
+            this.bypassesNd = bypassesNd;
             this.trapAdvertisements = trapAdvertisements;
             this.recovers = recovers;
         }
@@ -139,6 +141,7 @@ class Seed002NeighbourDiscoveryLabTest {
                 Map<String, Object> global = MinimalJson.object(daemon.statusJson().get("global"));
                 assertEquals(0L, global.get("bypassed"), "nothing let through by a built-in bypass: " + global);
             }
+            routedSolicitation(c, left, right, link, directory, rebooted);
         } else {
             assertTrue(backNanos < 0, "with its advertisements trapped the tunnel should not come back");
             assertTrue(neighbours.contains(RIGHT6 + " dev " + link.a().interfaceName())
@@ -157,6 +160,32 @@ class Seed002NeighbourDiscoveryLabTest {
         assertEquals(0, clear.packetsCaptured(), () -> "echo in the clear on the link:\n" + clear.tcpdumpOutput());
         assertEquals(0, rebooted.stop(), rebooted.stderr());
         assertEquals(0, rightDaemon.stop(), rightDaemon.stderr());
+    }
+
+    /**
+     * What the built-in ND bypass is for: a neighbour solicitation that is routed, as an application's would be,
+     * meets the host-to-host policy in left's data plane. With the bypass it leaves in the clear, as ND must
+     * (RFC 4861 §7.1.2: a receiver takes it only with hop limit 255, so never through a tunnel of a kernel
+     * IPsec), without it it is tunnelled and comes out of right's TUN device.
+     */
+    private static void routedSolicitation(Case c, Namespace left, Namespace right, Link link, Path directory,
+            DaemonProcess leftDaemon) {
+        String routed = "icmp6 and ip6[40] == 135 and ip6[60:4] == 0x99"; // the target below, not the kernel's
+        PacketCapture clear = link.b().capture(directory.resolve("routed-nd-link.pcap"), routed);
+        PacketCapture tunnelled = right.capture(org.ipsec4j.daemon.DaemonOptions.DEFAULT_TUN,
+                directory.resolve("routed-nd-tun.pcap"), routed);
+        long bypassedBefore = bypassed(leftDaemon);
+        left.runJava(Duration.ofSeconds(30), RoutedNeighbourSolicitation.class, LEFT6, RIGHT6, "2001:db8:2::99")
+                .orThrow();
+        clear.stop();
+        tunnelled.stop();
+        assertEquals(c.bypassesNd ? 1 : 0, clear.packetsCaptured(), "in the clear on the link");
+        assertEquals(c.bypassesNd ? 0 : 1, tunnelled.packetsCaptured(), "through the tunnel");
+        assertEquals(c.bypassesNd ? 1 : 0, bypassed(leftDaemon) - bypassedBefore, "left's built-in bypass");
+    }
+
+    private static long bypassed(DaemonProcess daemon) {
+        return (Long) MinimalJson.object(daemon.statusJson().get("global")).get("bypassed");
     }
 
     /** Host to host: the selectors are the two addresses themselves, /128, every protocol. */
