@@ -37,7 +37,13 @@ import org.junit.jupiter.params.provider.EnumSource;
  * not come back within the same deadline. ipsec4j takes traffic into its policies by routing it into its TUN
  * device, and Linux sends neighbour discovery straight out of the link's device without a routing lookup, so
  * neither the routing rule nor the tunnel route can catch it: with the built-in ND bypass switched off
- * ({@code --bypass ike}) the tunnel comes back all the same, and no ND message ever reaches the data plane.
+ * ({@code --bypass ike}) the tunnel comes back all the same, and no ND message ever reaches the data plane. What
+ * the bypass does decide shows with a solicitation that is routed (sent from an application's raw socket): by
+ * default it leaves in the clear, with {@code --bypass ike} it is tunnelled.
+ *
+ * <p>Last, the rebooted host must be fail closed again: its state directory still lists the prohibit route the
+ * reboot took, and the daemon puts it back, so that a second crash refuses the ping instead of sending it in the
+ * clear (the echo capture on the link runs to the end).
  */
 @UsesLab
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -96,8 +102,7 @@ class Seed002NeighbourDiscoveryLabTest {
                 + "\nright:\n" + rightDaemon.stderr());
 
         // The reboot: the daemon dies with the host, and with it everything the kernel held for it.
-        ProcessHandle.of(leftDaemon.pid()).ifPresent(ProcessHandle::destroyForcibly);
-        leftDaemon.process().waitFor(Duration.ofSeconds(10));
+        leftDaemon.kill();
         String leftovers = forgetWhatARebootForgets(left, directory.resolve("left.sock"));
         assertTrue(leftovers.contains("prohibit " + RIGHT6), "the killed daemon left its fail-closed route:\n"
                 + leftovers);
@@ -148,8 +153,7 @@ class Seed002NeighbourDiscoveryLabTest {
             String table = left.ip("-6", "route", "show", "table", Integer.toString(TABLE)).stdout();
             assertTrue(table.contains("prohibit " + RIGHT6), () -> "the prohibit route is back:\n" + table
                     + "\nleft:\n" + rebooted.stderr());
-            ProcessHandle.of(rebooted.pid()).ifPresent(ProcessHandle::destroyForcibly);
-            rebooted.process().waitFor(Duration.ofSeconds(10));
+            rebooted.kill();
             assertFalse(ping(left, LEFT6, RIGHT6), "with the daemon gone the ping is refused");
         } else {
             assertTrue(backNanos < 0, "with its advertisements trapped the tunnel should not come back");
