@@ -135,6 +135,12 @@ final class DaemonProcess implements AutoCloseable {
         return process.waitFor(Duration.ofSeconds(10));
     }
 
+    /** SIGKILL: the daemon vanishes as a crashed host would, telling nobody and removing nothing itself. */
+    void kill() {
+        ProcessHandle.of(pid()).ifPresent(ProcessHandle::destroyForcibly);
+        process.waitFor(Duration.ofSeconds(10));
+    }
+
     @Override
     public void close() {
         process.close();

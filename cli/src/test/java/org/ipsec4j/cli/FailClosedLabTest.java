@@ -52,7 +52,7 @@ class FailClosedLabTest {
         int replies = awaitMoreReplies(ping, 0);
 
         // 1. The peer vanishes without a word: DPD gives up on it; the hold drops the pings meanwhile.
-        kill(right);
+        right.kill();
         left.process().awaitStderrLine("ike: PEER_DEAD lab[", Duration.ofSeconds(30));
         Map<String, Object> held = RoutedIkeLab.await(left, Duration.ofSeconds(10), "pings dropped by the hold",
                 s -> holdHits(s) > 0);
@@ -73,7 +73,7 @@ class FailClosedLabTest {
         replies = awaitMoreReplies(ping, replies);
 
         // 3. Our daemon is killed (SIGKILL: nothing of its own shutdown runs), then started again.
-        kill(left);
+        left.kill();
         RoutedIkeLab.sleep(2000);
         left = net.start(net.left, "left3", leftConf, jvm, "--on-exit", "release");
         RoutedIkeLab.await(left, UP, "the tunnel is back after SIGKILL", RoutedIkeLab::childInstalled);
@@ -114,11 +114,5 @@ class FailClosedLabTest {
     private static long holdHits(Map<String, Object> status) {
         return MinimalJson.array(status.get("fail_closed")).stream().map(MinimalJson::object)
                 .filter(h -> "hold lab/net".equals(h.get("name"))).mapToLong(h -> (Long) h.get("hits")).sum();
-    }
-
-    /** SIGKILL: the daemon vanishes as a crashed host would, telling nobody. */
-    private static void kill(DaemonProcess daemon) {
-        ProcessHandle.of(daemon.pid()).ifPresent(ProcessHandle::destroyForcibly);
-        daemon.process().waitFor(Duration.ofSeconds(10));
     }
 }

@@ -114,12 +114,26 @@ final class RoutedIkeLab {
 
     /** A daemon on {@code conf} in {@code namespace}, ready; its files are named after {@code name}. */
     DaemonProcess start(Namespace namespace, String name, Conf conf, List<String> jvmOptions, String... arguments) {
-        Path file = write(name + ".swanctl.conf", conf.text());
+        return start(namespace, directory, name, conf, jvmOptions, arguments);
+    }
+
+    /**
+     * A daemon on {@code conf} in {@code namespace}, ready; its swanctl.conf, control socket and state directory
+     * are in {@code directory}, named after {@code name}. For labs of other shapes than this one.
+     */
+    static DaemonProcess start(Namespace namespace, Path directory, String name, Conf conf, List<String> jvmOptions,
+            String... arguments) {
+        Path file;
+        try {
+            file = Files.writeString(directory.resolve(name + ".swanctl.conf"), conf.text());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         List<String> options = new ArrayList<>(List.of("-Xmx256m"));
         options.addAll(jvmOptions);
         List<String> args = new ArrayList<>(List.of("--conf", file.toString()));
         args.addAll(List.of(arguments));
-        DaemonProcess daemon = DaemonProcess.launchDaemon(namespace, control(name), options,
+        DaemonProcess daemon = DaemonProcess.launchDaemon(namespace, directory.resolve(name + ".sock"), options,
                 args.toArray(String[]::new));
         daemon.awaitReady();
         return daemon;

@@ -206,6 +206,12 @@ public final class TunnelNetwork implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes over the prohibit routes the state file lists. Each is put in place again (replace: a no-op where it
+     * still is): the file outlives a reboot, the routes do not, and a prefix counted as prohibited never gets its
+     * prohibit route from {@link #setRoutes} — a daemon started after a reboot would otherwise run without one,
+     * and its next crash would send the tunnel's traffic in the clear (seed 002's reboot).
+     */
     private void readLeftovers() {
         if (stateFile == null || !java.nio.file.Files.isRegularFile(stateFile)) {
             return;
@@ -214,6 +220,12 @@ public final class TunnelNetwork implements AutoCloseable {
             for (String line : java.nio.file.Files.readAllLines(stateFile)) {
                 if (!line.isBlank()) {
                     IpPrefix prefix = IpPrefix.parse(line.strip());
+                    try {
+                        netlink.replaceRoute(prohibitRoute(prefix));
+                    } catch (IOException e) {
+                        log.accept("could not put back prohibit route " + prefix + ": " + e.getMessage());
+                        continue;
+                    }
                     leftovers.add(prefix);
                     prohibited.add(prefix);
                     inherited = true;
@@ -221,7 +233,8 @@ public final class TunnelNetwork implements AutoCloseable {
             }
             if (!leftovers.isEmpty()) {
                 log.accept("fail closed: " + leftovers.size() + " prohibit route" + (leftovers.size() == 1 ? "" : "s")
-                        + " left by the previous daemon in table " + table + " stay until ours are in place");
+                        + " of the previous daemon in table " + table + " (put back if gone) stay until ours are in "
+                        + "place");
             }
         } catch (IOException | RuntimeException e) {
             log.accept("could not read " + stateFile + ": " + e.getMessage());
