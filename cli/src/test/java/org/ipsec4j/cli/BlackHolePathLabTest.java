@@ -17,6 +17,8 @@ import org.ipsec4j.lab.Namespace;
 import org.ipsec4j.lab.junit.UsesLab;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Seed 003 (issue 5 §5): a bulk TCP transfer through a tunnel whose outer path is narrower than the gateways'
@@ -54,13 +56,20 @@ class BlackHolePathLabTest {
     private static final int STALL_SECONDS = 8;
     private static final long STALL_BYTES = 64 * 1024;
 
-    @Test
-    void ipsec4jPeersCarry100MegabytesEachWayThroughTheBlackHole(Lab lab) {
+    @ParameterizedTest(name = "outer {0}")
+    @ValueSource(strings = {"IPv4", "IPv6"})
+    void ipsec4jPeersCarry100MegabytesEachWayThroughTheBlackHole(String outer, Lab lab) {
         RoutedIkeLab net = RoutedIkeLab.withNarrowMiddle(lab, NARROW);
         List<Firewall> firewalls = net.middle.dropTooBigErrors();
-        try (DaemonProcess right = net.start(net.right, "right", RoutedIkeLab.Conf.right(), List.of());
-                DaemonProcess left = net.start(net.left, "left", RoutedIkeLab.Conf.left()
-                        .set(c -> c.startAction = "start"), List.of())) {
+        boolean v6 = outer.equals("IPv6");
+        RoutedIkeLab.Conf rightConf = RoutedIkeLab.Conf.right();
+        RoutedIkeLab.Conf leftConf = RoutedIkeLab.Conf.left().set(c -> c.startAction = "start");
+        if (v6) {
+            rightConf.localAddrs = leftConf.remoteAddrs = RoutedIkeLab.RIGHT6;
+            leftConf.localAddrs = rightConf.remoteAddrs = RoutedIkeLab.LEFT6;
+        }
+        try (DaemonProcess right = net.start(net.right, "right", rightConf, List.of());
+                DaemonProcess left = net.start(net.left, "left", leftConf, List.of())) {
             Supplier<String> logs = () -> "\nleft:\n" + left.stderr() + "\nright:\n" + right.stderr();
             for (DaemonProcess daemon : List.of(left, right)) {
                 assertPathMtuConfirmed(RoutedIkeLab.onlyEstablished(RoutedIkeLab.await(daemon,
@@ -74,7 +83,8 @@ class BlackHolePathLabTest {
                     false, logs);
             Transfer back = transfer(net.right, RoutedIkeLab.RIGHT_INNER, net.left, RoutedIkeLab.LEFT_INNER,
                     true, logs);
-            System.out.println("ipsec4j <-> ipsec4j, path MTU " + NARROW + ", ICMP dropped: " + there + "; " + back);
+            System.out.println("ipsec4j <-> ipsec4j over " + outer + ", path MTU " + NARROW + ", ICMP dropped: "
+                    + there + "; " + back);
 
             assertEquals(droppedBefore, NarrowMiddle.tooBigErrorsDropped(firewalls),
                     "no ESP packet was too big for the narrow link");
