@@ -128,6 +128,34 @@ class BlackHolePathLabTest {
         }
     }
 
+    /**
+     * A connection opened before the probes found the path MTU (its SYNs not clamped, its segments too big for
+     * the narrow link) stalls only until they do: then the gateway answers the next too-big segment with a
+     * "fragmentation needed" into its TUN device, from its own address, and TCP resends smaller. The responder
+     * sends here (iperf3 -R), and its first search ends seconds after the Child SA is installed.
+     */
+    @Test
+    void aTransferStartedBeforeTheProbesFinishStallsOnlyUntilTheyDo(Lab lab) {
+        RoutedIkeLab net = RoutedIkeLab.withNarrowMiddle(lab, NARROW);
+        net.middle.dropTooBigErrors();
+        try (DaemonProcess right = net.start(net.right, "right", RoutedIkeLab.Conf.right(), List.of());
+                DaemonProcess left = net.start(net.left, "left", RoutedIkeLab.Conf.left()
+                        .set(c -> c.startAction = "start"), List.of())) {
+            Supplier<String> logs = () -> "\nleft:\n" + left.stderr() + "\nright:\n" + right.stderr();
+            Map<String, Object> status = RoutedIkeLab.await(right, Duration.ofSeconds(30), "the tunnel comes up",
+                    RoutedIkeLab::childInstalled);
+            String state = (String) RoutedIkeLab.onlyEstablished(status).get("path_mtu_state");
+            assertTrue(state.startsWith("searching"), () -> "the responder's probes were done before TCP started: "
+                    + state + logs.get());
+            Transfer back = transfer(net.right, RoutedIkeLab.RIGHT_INNER, net.left, RoutedIkeLab.LEFT_INNER,
+                    true, logs);
+            Map<String, Object> counters = pathMtuCounters(right);
+            System.out.println("ipsec4j <-> ipsec4j, started before the probes finished: " + back + ", responder "
+                    + counters);
+            assertTrue((Long) counters.getOrDefault("too-big-sent", 0L) >= 1, counters + logs.get());
+        }
+    }
+
     @Test
     void withoutPathMtuDiscoveryTheTransferStallsInTheBlackHole(Lab lab) {
         RoutedIkeLab net = RoutedIkeLab.withNarrowMiddle(lab, NARROW);
