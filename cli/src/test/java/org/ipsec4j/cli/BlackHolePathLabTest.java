@@ -33,7 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (PLPMTUD over the IKE SA) confirmed the path MTU: it feeds each Child SA's path MTU, which clamps the MSS of
  * the tunnelled SYNs, so no ESP packet is too big for the narrow link and no ICMP is needed. Between two ipsec4j
  * daemons and between ipsec4j and strongSwan's charon (which does not probe: the MSS that ipsec4j clamps in both
- * SYNs keeps charon's ESP packets small as well).
+ * SYNs keeps charon's ESP packets small as well). The ipsec4j pair over IPv4 and over IPv6 outside. A connection
+ * opened before the probes are done is rescued by the gateway's own "fragmentation needed" into its TUN device.
  *
  * <p>Without the probes ({@code pmtu_discovery = no}; the outer DF bit copied from TCP's, the default) the same
  * transfer stalls outright: the first full-size segments vanish, the router's error about them is dropped, and
