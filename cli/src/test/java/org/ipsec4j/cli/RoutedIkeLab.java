@@ -25,7 +25,8 @@ import org.ipsec4j.lab.pki.IssuedCertificate;
  *   inner 10.0.1.1, fd00:1::1 (lo)                                              inner 10.0.2.1, fd00:2::1 (lo)
  * </pre>
  *
- * and swanctl.conf files for them from a {@link Conf}.
+ * or, {@linkplain #withNarrowMiddle with a narrow middle}, a second router between the router and right, so
+ * that the path is narrower than either gateway's own link; and swanctl.conf files for them from a {@link Conf}.
  */
 final class RoutedIkeLab {
 
@@ -47,6 +48,8 @@ final class RoutedIkeLab {
     final Namespace right;
     final Link leftLink;
     final Link rightLink;
+    /** The second router and the narrow link to it; null in the one-router lab. */
+    final NarrowMiddle middle;
     final Path directory;
 
     RoutedIkeLab(Lab lab) {
@@ -55,12 +58,26 @@ final class RoutedIkeLab {
 
     /** @param rightMtu the MTU of the router–right link (the path MTU, when smaller than 1500) */
     RoutedIkeLab(Lab lab, int rightMtu) {
+        this(lab, rightMtu, 0);
+    }
+
+    /**
+     * left --1500-- router --{@code middleMtu}-- core --1500-- right: the path MTU is {@code middleMtu} while
+     * both gateways' links are 1500 (seed 003).
+     */
+    static RoutedIkeLab withNarrowMiddle(Lab lab, int middleMtu) {
+        return new RoutedIkeLab(lab, 1500, middleMtu);
+    }
+
+    private RoutedIkeLab(Lab lab, int rightMtu, int middleMtu) {
         this.lab = lab;
         left = lab.host("left");
         router = lab.router("router");
         right = lab.host("right");
         leftLink = lab.link(left, router, 1500);
-        rightLink = lab.link(router, right, rightMtu);
+        middle = middleMtu == 0 ? null : NarrowMiddle.between(lab, router, middleMtu,
+                List.of("192.0.2.0/24", "2001:db8:1::/64"), List.of("198.51.100.0/24", "2001:db8:2::/64"));
+        rightLink = lab.link(middle == null ? router : middle.core(), right, rightMtu);
         leftLink.a().addAddress(LEFT + "/24");
         leftLink.b().addAddress("192.0.2.254/24");
         leftLink.a().addAddress(LEFT6 + "/64");

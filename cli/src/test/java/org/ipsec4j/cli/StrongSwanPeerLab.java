@@ -42,7 +42,9 @@ import org.ipsec4j.lab.pki.TestPki;
  *
  * IPv6 outer addresses join on first use ({@link #ipv6()}, or a {@link Setup#overIpv6()}): java 2001:db8:1::1/64,
  * router 2001:db8:1::fe and 2001:db8:2::fe, swan 2001:db8:2::2/64; the tunnel stays 10.1.0.0/24 === 10.2.0.0/24.
- * The router forwards plainly until a test gives it NAT or firewall rules. The daemon's files are swanctl's:
+ * The router forwards plainly until a test gives it NAT or firewall rules. {@link #withNarrowMiddle} puts a second
+ * router between the router and charon, behind a narrower link than either end's own (IPv4 only). The daemon's files
+ * are swanctl's:
  * {@code java/swanctl.conf} with {@code x509/}, {@code x509ca/} and {@code private/} next to it. A test class
  * may keep one lab for all its tests ({@link #reset()} between them) or build one per test.
  */
@@ -139,20 +141,27 @@ final class StrongSwanPeerLab implements AutoCloseable {
     final Namespace swan;
     final Link javaLink;
     final Link swanLink;
+    /** The second router and the narrow link to it; null in the one-router lab. */
+    final NarrowMiddle middle;
     final Path directory;
     final Path javaDirectory;
     final StrongSwan charon;
     private DaemonProcess daemon;
     private Pki pki;
 
-    /** Builds the topology and starts charon (with extra strongswan.conf settings); the daemon starts on the first {@link #configure}. */
-    StrongSwanPeerLab(Lab lab, String extraCharonSettings) {
+    /**
+     * Builds the topology (with a narrow middle link of {@code middleMtu}, unless 0) and starts charon (with
+     * extra strongswan.conf settings); the daemon starts on the first {@link #configure}.
+     */
+    private StrongSwanPeerLab(Lab lab, String extraCharonSettings, int middleMtu) {
         this.lab = lab;
         java = lab.host("java");
         router = lab.router("router");
         swan = lab.host("swan");
         javaLink = lab.link(java, router);
-        swanLink = lab.link(router, swan);
+        middle = middleMtu == 0 ? null : NarrowMiddle.between(lab, router, middleMtu, List.of("192.0.2.0/24"),
+                List.of("198.51.100.0/24"));
+        swanLink = lab.link(middle == null ? router : middle.core(), swan);
         javaLink.a().addAddress(JAVA_OUTER + "/24");
         javaLink.b().addAddress(ROUTER_JAVA_SIDE + "/24");
         swanLink.a().addAddress(ROUTER_SWAN_SIDE + "/24");
@@ -197,9 +206,21 @@ final class StrongSwanPeerLab implements AutoCloseable {
     }
 
     static StrongSwanPeerLab create(String extraCharonSettings) {
+        return create(extraCharonSettings, 0);
+    }
+
+    /**
+     * java --1500-- router --{@code middleMtu}-- core --1500-- swan: the path MTU is {@code middleMtu} while both
+     * ends' links are 1500 (seed 003).
+     */
+    static StrongSwanPeerLab withNarrowMiddle(int middleMtu) {
+        return create("", middleMtu);
+    }
+
+    private static StrongSwanPeerLab create(String extraCharonSettings, int middleMtu) {
         Lab lab = Lab.create();
         try {
-            return new StrongSwanPeerLab(lab, extraCharonSettings);
+            return new StrongSwanPeerLab(lab, extraCharonSettings, middleMtu);
         } catch (RuntimeException e) {
             lab.close();
             throw e;

@@ -100,8 +100,11 @@ final class IkeSa {
     IkeSa replacing;
     final PathMtuDiscovery pathMtu = new PathMtuDiscovery(this);
     final EspPathMonitor espPath = new EspPathMonitor(this);
-    /** Round trip of the last exchange answered at the first try, nanoseconds; 0 before one. */
-    long roundTrip;
+    /**
+     * Round trip of the last exchange answered at the first try (a path MTU probe too, unless its stand-in took
+     * over: then the answer may be to either), nanoseconds; -1 before one.
+     */
+    long roundTrip = -1;
     private long requestSentAt;
     private IkeHeader activeHeader;
     private List<Payload> activePayloads;
@@ -285,7 +288,7 @@ final class IkeSa {
 
     /** How long an unfragmented probe may go unanswered: a few round trips, 0.5 to 3 s (1 s before we know). */
     long probeTimeout() {
-        long rtt = roundTrip == 0 ? 250_000_000L : roundTrip;
+        long rtt = roundTrip < 0 ? 250_000_000L : roundTrip;
         return Math.clamp(4 * rtt, 500_000_000L, 3_000_000_000L);
     }
 
@@ -336,7 +339,10 @@ final class IkeSa {
         }
         engine.observeMessage(config, false, local, from, h, inClear(message, payloads));
         authenticated(from, now);
-        if (retransmits == 0 && !(active instanceof PathProbeTask)) {
+        // Karn's rule: only an answer that can be to nothing but the first transmission times the path. A probe's
+        // answer does (the responder's first requests are probes; without them it would time every lost probe
+        // as if the round trip were unknown).
+        if (retransmits == 0 && !(active instanceof PathProbeTask probe && probe.standingIn())) {
             roundTrip = now - requestSentAt;
         }
         Task t = active;

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.ipsec4j.ike.message.ExchangeType;
@@ -143,5 +147,42 @@ class PathMtuProbeTest {
         t.assertPingsBothWays();
         assertEquals(0, t.left.events(IkeEvent.Kind.PEER_DEAD).size(), t::describe);
         assertTrue(t.left.onlyIkeSa().pathMtu() > 0, t::describe);
+    }
+
+    @Test
+    void aLostProbeWaitsForTheRoundTripsItsAnsweredProbesMeasured() {
+        // The responder's first requests are probes: the round trip of their answers is all it knows of the path.
+        // Once a probe is answered, a lost one is given up after four of those round trips (here under the floor
+        // of 0.5 s), not after the 1 s an unknown round trip gets; so its search takes no longer than the
+        // initiator's, and a connection opened before it ends stalls no longer than it must.
+        int[] mtu = {1400};
+        SiteToSite t = overPath(86, mtu);
+        Map<SimulatedNetwork.Host, List<long[]>> probes = new HashMap<>();
+        t.net.tap = d -> {
+            if (d.dontFragment() && Messages.isRequest(d, ExchangeType.INFORMATIONAL)) {
+                SimulatedNetwork.Host from = d.local().address().equals(t.left.address) ? t.left : t.right;
+                probes.computeIfAbsent(from, h -> new ArrayList<>())
+                        .add(new long[] {t.net.now, d.ipLength() > mtu[0] ? 1 : 0});
+            }
+        };
+        t.up();
+        t.net.run(Duration.ofSeconds(40));
+        assertPathMtu(1400, t.left, t);
+        assertPathMtu(1400, t.right, t);
+        for (SimulatedNetwork.Host h : List.of(t.left, t.right)) {
+            List<long[]> sent = probes.get(h);
+            boolean answeredBefore = false;
+            int timed = 0;
+            for (int i = 0; i + 1 < sent.size(); i++) {
+                boolean lost = sent.get(i)[1] == 1;
+                if (lost && answeredBefore) {
+                    long waited = sent.get(i + 1)[0] - sent.get(i)[0];
+                    assertEquals(500 * SimulatedNetwork.MS, waited, h.name + "'s probe " + i + " of " + sent.size());
+                    timed++;
+                }
+                answeredBefore |= !lost;
+            }
+            assertTrue(timed >= 2, h.name + ": " + timed + " lost probes after an answered one");
+        }
     }
 }
