@@ -190,7 +190,7 @@ final class InnerPayloads {
     /** {@code FQDN java.lab}, {@code IPV4_ADDR 192.0.2.1}, {@code DER_ASN1_DN (42 bytes)}. */
     static String identity(IdentificationPayload id) {
         byte[] data = id.data();
-        String type = IdentificationType.name(id.idType());
+        String type = IdentificationType.name(id.idType()).replaceFirst("^ID_", "");
         return switch (id.idType()) {
             case 1, 5 -> type + " " + (data.length == 4 || data.length == 16 ? address(data) : HEX.formatHex(data));
             case 2, 3 -> type + " " + printable(data);

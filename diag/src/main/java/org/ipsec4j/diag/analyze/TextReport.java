@@ -86,7 +86,7 @@ public final class TextReport {
                 facts.add("NAT-T float to UDP 4500 at #" + sa.floatPacket());
             }
             if (sa.decryptedMessages() + sa.undecryptedMessages() > 0) {
-                facts.add("keys: " + sa.decryptedMessages() + " protected messages decrypted"
+                facts.add("keys: " + sa.decryptedMessages() + " protected datagrams decrypted"
                         + (sa.undecryptedMessages() > 0 ? ", " + sa.undecryptedMessages() + " not (first "
                         + sa.firstDecryptionFailure() + ")" : ""));
             }
