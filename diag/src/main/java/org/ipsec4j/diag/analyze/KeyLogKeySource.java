@@ -17,7 +17,8 @@ import org.ipsec4j.wire.MalformedPacketException;
 /**
  * A {@link KeySource} that knows the keys of a {@link KeyLog} (ipsec4j's own, or charon's at {@code ike = 4} /
  * {@code chd = 4}) and opens messages and packets with the ike module's {@link IkeDecryptor} (SK, and SKF joined
- * as RFC 7383 §2.6 says) and {@link EspDecryptor}. Close it when the analysis is done: it destroys the ciphers.
+ * as RFC 7383 §2.6 says) and {@link EspDecryptor}. It owns the log: close it when the analysis is done, and it
+ * destroys the ciphers and zeroes the keys.
  */
 public final class KeyLogKeySource implements KeySource, AutoCloseable {
 
@@ -117,5 +118,6 @@ public final class KeyLogKeySource implements KeySource, AutoCloseable {
     public void close() {
         ike.close();
         esp.close();
+        log.destroy();
     }
 }
