@@ -71,45 +71,46 @@ final class StrongSwanPeerLab implements AutoCloseable {
      *
      * @param bigCertificates end-entity certificates padded to about 3000 bytes, so IKE_AUTH needs RFC 7383
      * @param swanRemote      charon's {@code remote_addrs} ({@code %any} when the daemon is behind a NAT)
+     * @param javaRemoteTs    the daemon's {@code remote_ts} (charon's {@code local_ts} is always {@link #SWAN_NET})
      */
     record Setup(Auth auth, String ikeProposals, String espProposals, String javaIkeProposals,
             String javaEspProposals, String javaSecret, boolean javaTrustsSwan, boolean swanTrustsJava,
-            boolean bigCertificates, String javaRemote, String swanRemote) {
+            boolean bigCertificates, String javaRemote, String swanRemote, String javaRemoteTs) {
 
         static Setup psk(String ikeProposals, String espProposals) {
             return new Setup(Auth.PSK, ikeProposals, espProposals, ikeProposals, espProposals, PSK, true, true,
-                    false, SWAN_OUTER, JAVA_OUTER);
+                    false, SWAN_OUTER, JAVA_OUTER, SWAN_NET);
         }
 
         static Setup certificates(String ikeProposals, String espProposals) {
             return new Setup(Auth.CERTIFICATES, ikeProposals, espProposals, ikeProposals, espProposals, PSK, true,
-                    true, false, SWAN_OUTER, JAVA_OUTER);
+                    true, false, SWAN_OUTER, JAVA_OUTER, SWAN_NET);
         }
 
         Setup withJavaSecret(String secret) {
             return new Setup(auth, ikeProposals, espProposals, javaIkeProposals, javaEspProposals, secret,
-                    javaTrustsSwan, swanTrustsJava, bigCertificates, javaRemote, swanRemote);
+                    javaTrustsSwan, swanTrustsJava, bigCertificates, javaRemote, swanRemote, javaRemoteTs);
         }
 
         Setup withJavaProposals(String ike, String esp) {
             return new Setup(auth, ikeProposals, espProposals, ike, esp, javaSecret, javaTrustsSwan, swanTrustsJava,
-                    bigCertificates, javaRemote, swanRemote);
+                    bigCertificates, javaRemote, swanRemote, javaRemoteTs);
         }
 
         /** The daemon trusts another CA than the one that signed charon's certificate, and charon the same. */
         Setup untrusted(boolean byJava, boolean bySwan) {
             return new Setup(auth, ikeProposals, espProposals, javaIkeProposals, javaEspProposals, javaSecret,
-                    !byJava, !bySwan, bigCertificates, javaRemote, swanRemote);
+                    !byJava, !bySwan, bigCertificates, javaRemote, swanRemote, javaRemoteTs);
         }
 
         Setup withBigCertificates() {
             return new Setup(auth, ikeProposals, espProposals, javaIkeProposals, javaEspProposals, javaSecret,
-                    javaTrustsSwan, swanTrustsJava, true, javaRemote, swanRemote);
+                    javaTrustsSwan, swanTrustsJava, true, javaRemote, swanRemote, javaRemoteTs);
         }
 
         Setup withRemotes(String javaRemote, String swanRemote) {
             return new Setup(auth, ikeProposals, espProposals, javaIkeProposals, javaEspProposals, javaSecret,
-                    javaTrustsSwan, swanTrustsJava, bigCertificates, javaRemote, swanRemote);
+                    javaTrustsSwan, swanTrustsJava, bigCertificates, javaRemote, swanRemote, javaRemoteTs);
         }
     }
 
@@ -240,7 +241,7 @@ final class StrongSwanPeerLab implements AutoCloseable {
         String secrets = s.auth() == Auth.PSK ? "secrets {\n  ike-lab {\n    id-1 = %s\n    id-2 = %s\n    secret = \"%s\"\n  }\n}\n"
                 : "";
         String javaConf = connection(JAVA_OUTER, s.javaRemote(), s.javaIkeProposals(), javaLocal, javaRemote,
-                JAVA_NET, SWAN_NET, s.javaEspProposals())
+                JAVA_NET, s.javaRemoteTs(), s.javaEspProposals())
                 + secrets.formatted(JAVA_ID, SWAN_ID, s.javaSecret());
         String swanConf = connection(SWAN_OUTER, s.swanRemote(), s.ikeProposals(), swanLocal, swanRemote, SWAN_NET,
                 JAVA_NET, s.espProposals())
