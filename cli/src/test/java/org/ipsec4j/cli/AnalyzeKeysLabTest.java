@@ -203,6 +203,7 @@ class AnalyzeKeysLabTest {
             assertTrue(f.summary().contains("the request carried IDi FQDN java.lab"), why);
             assertTrue(a.text().contains("[error] " + id + ": "), why);
             assertEquals(2, f.packets().size(), "the IKE_AUTH request and its answer: " + why);
+            assertFalse(a.ids().contains("esp-blocked"), "the refused Child SA explains why no ESP came: " + why);
         }
     }
 }

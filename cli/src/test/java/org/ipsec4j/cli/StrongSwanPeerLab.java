@@ -112,6 +112,12 @@ final class StrongSwanPeerLab implements AutoCloseable {
             return new Setup(auth, ikeProposals, espProposals, javaIkeProposals, javaEspProposals, javaSecret,
                     javaTrustsSwan, swanTrustsJava, bigCertificates, javaRemote, swanRemote, javaRemoteTs);
         }
+
+        /** The daemon asks for another remote network than the one charon has. */
+        Setup withJavaRemoteTs(String remoteTs) {
+            return new Setup(auth, ikeProposals, espProposals, javaIkeProposals, javaEspProposals, javaSecret,
+                    javaTrustsSwan, swanTrustsJava, bigCertificates, javaRemote, swanRemote, remoteTs);
+        }
     }
 
     final Lab lab;

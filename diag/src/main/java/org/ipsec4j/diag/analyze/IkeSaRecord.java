@@ -110,6 +110,9 @@ public final class IkeSaRecord {
         for (int type : opened.innerNotifies()) {
             if (type < org.ipsec4j.ike.message.NotifyType.FIRST_STATUS) {
                 errorNotify(type, s);
+                if (s.datagram().exchangeType() == 35 && s.datagram().response()) {
+                    peers.childSaRefused(s.packet());
+                }
             }
         }
     }
