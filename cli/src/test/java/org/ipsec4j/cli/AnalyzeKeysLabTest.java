@@ -171,6 +171,29 @@ class AnalyzeKeysLabTest {
         assertEquals(tsharkOpened, ours, String.join("\n", tshark));
     }
 
+    /** With 3000-byte certificates IKE_AUTH goes in RFC 7383 fragments, which are joined before they are read. */
+    @Test
+    void ikeAuthInFragmentsIsJoinedAndRead() {
+        peers.configure(Setup.certificates(IKE, "aes128gcm16").withBigCertificates());
+        Run r = capture(() -> {
+            peers.javaUp();
+            peers.ipsec4j("down", "s2s");
+        });
+        for (Path keys : List.of(r.ipsec4jKeys(), peers.charon.log())) {
+            Analysis a = analyze(r.capture(), keys);
+            String why = keys + "\n" + a.text();
+            assertTrue(a.text().matches("(?s).*IKE_AUTH request \\(I\\) msgid 1 [^\n]* B: SKF\\{(\\d+)/\\1 IDi [^}]*CERT[^}]*"
+                    + "AUTH[^}]*} \\[decrypted: \\d+ IKE fragments joined]\n.*"), why);
+            assertTrue(a.text().matches("(?s).*IKE_AUTH response \\(R\\) msgid 1 [^\n]* B: SKF\\{(\\d+)/\\1 IDr [^}]*CERT[^}]*"
+                    + "AUTH[^}]*SA TSi TSr[^}]*} \\[decrypted: \\d+ IKE fragments joined]\n.*"), why);
+            assertTrue(a.text().contains("        IDi FQDN java.lab\n"), why);
+            assertTrue(a.text().contains("        TSr 10.2.0.0/24\n"), why);
+            IkeSaRecord sa = a.report().ikeSas().getFirst();
+            assertTrue(sa.ikeFragmentsUsed(), why);
+            assertEquals(0, sa.undecryptedMessages(), why);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({
         "WRONG_PSK,       ike-authentication-failed, 'sent AUTHENTICATION_FAILED in the decrypted IKE_AUTH response'",

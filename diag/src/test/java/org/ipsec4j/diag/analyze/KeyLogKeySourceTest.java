@@ -137,18 +137,18 @@ class KeyLogKeySourceTest {
     }
 
     static List<Payload> ikeAuthRequest() {
-        return List.of(new IdentificationPayload(true, IdentificationType.FQDN, "java.lab".getBytes(StandardCharsets.US_ASCII)),
-                new AuthenticationPayload(AuthMethod.SHARED_KEY, new byte[32]),
-                SecurityAssociationPayload.of(new Proposal(1, ProtocolId.ESP, new byte[] {1, 2, 3, 4}, List.of(
-                        Transform.of(TransformType.ENCR, 20, 128), Transform.of(TransformType.ESN, 0)))),
-                new TrafficSelectorPayload(true, List.of(range("10.1.0.0", "10.1.0.255"))),
-                new TrafficSelectorPayload(false, List.of(range("10.2.0.0", "10.2.0.255"))));
+        return ikeAuth(true, "java.lab", new byte[] {1, 2, 3, 4});
     }
 
     static List<Payload> ikeAuthResponse() {
-        return List.of(new IdentificationPayload(false, IdentificationType.FQDN, "swan.lab".getBytes(StandardCharsets.US_ASCII)),
+        return ikeAuth(false, "swan.lab", new byte[] {5, 6, 7, 8});
+    }
+
+    /** IDi or IDr, AUTH with a pre-shared key, one AES-GCM-128 ESP proposal, 10.1.0.0/24 === 10.2.0.0/24. */
+    private static List<Payload> ikeAuth(boolean initiator, String id, byte[] childSpi) {
+        return List.of(new IdentificationPayload(initiator, IdentificationType.FQDN, id.getBytes(StandardCharsets.US_ASCII)),
                 new AuthenticationPayload(AuthMethod.SHARED_KEY, new byte[32]),
-                SecurityAssociationPayload.of(new Proposal(1, ProtocolId.ESP, new byte[] {5, 6, 7, 8}, List.of(
+                SecurityAssociationPayload.of(new Proposal(1, ProtocolId.ESP, childSpi, List.of(
                         Transform.of(TransformType.ENCR, 20, 128), Transform.of(TransformType.ESN, 0)))),
                 new TrafficSelectorPayload(true, List.of(range("10.1.0.0", "10.1.0.255"))),
                 new TrafficSelectorPayload(false, List.of(range("10.2.0.0", "10.2.0.255"))));
