@@ -37,7 +37,7 @@ final class IkeErrorNotifyDetector implements FindingDetector {
     private static Finding finding(IkeSaRecord sa, IkeSaRecord.ErrorNotify e) {
         IkeMessageSighting m = e.message();
         IkeDatagram d = m.datagram();
-        IkeMessageSighting request = request(e);
+        IkeMessageSighting request = d.response() ? request(e) : rejectedIkeAuthResponse(sa, e);
         KeySource.OpenedIkeMessage offered = request == null ? null : request.opened();
         String sender = m.source().toString();
         String other = m.destination().toString();
@@ -48,10 +48,13 @@ final class IkeErrorNotifyDetector implements FindingDetector {
                 .append(name).append(" in the decrypted ").append(exchange);
         if (d.response() && request != null) {
             summary.append(", answering ").append(other).append("'s request #").append(request.packet());
+        } else if (request != null) {
+            summary.append(", rejecting ").append(other).append("'s IKE_AUTH response #").append(request.packet());
         }
         List<String> asked = offered == null ? List.of() : describeRequest(offered);
         if (!asked.isEmpty()) {
-            summary.append("; the request carried ").append(String.join("; ", asked));
+            summary.append(d.response() ? "; the request carried " : "; that response carried ")
+                    .append(String.join("; ", asked));
         }
         List<Long> evidence = new ArrayList<>(e.packets());
         if (request != null) {
@@ -69,6 +72,29 @@ final class IkeErrorNotifyDetector implements FindingDetector {
         for (IkeMessageSighting s : e.exchange().requests()) {
             if (s.opened() != null && s.opened().whole()) {
                 return s;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * For AUTHENTICATION_FAILED in a request: the initiator could not verify the responder's AUTH and says so in
+     * an INFORMATIONAL (RFC 7296 §2.21.2); the decrypted IKE_AUTH response from the other side is what it
+     * rejected. Null if there is none.
+     */
+    private static IkeMessageSighting rejectedIkeAuthResponse(IkeSaRecord sa, IkeSaRecord.ErrorNotify e) {
+        if (e.type() != NotifyType.AUTHENTICATION_FAILED) {
+            return null;
+        }
+        NetAddress other = e.message().destination().address();
+        for (IkeExchange x : sa.exchanges()) {
+            if (x.exchangeType() != 35) {
+                continue;
+            }
+            for (IkeMessageSighting s : x.responses()) {
+                if (s.opened() != null && s.opened().whole() && s.source().address().equals(other)) {
+                    return s;
+                }
             }
         }
         return null;

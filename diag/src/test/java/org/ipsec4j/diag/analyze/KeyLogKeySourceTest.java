@@ -337,4 +337,51 @@ class KeyLogKeySourceTest {
         assertTrue(f.cause().contains("KE (DH group MODP_2048)") && f.cause().contains("wants DH group CURVE_25519"),
                 f.cause());
     }
+
+    /** The initiator that cannot verify the responder's AUTH says so in an INFORMATIONAL (RFC 7296 §2.21.2). */
+    @Test
+    void authenticationFailedFromTheInitiatorNamesTheResponseItRejected() {
+        Keys keys = Keys.of(11);
+        SyntheticCapture c = tunnel(keys, ikeAuthResponse());
+        c.add(0.04, c.udp(INITIATOR, RESPONDER, 500, 500, keys.seal(ExchangeType.INFORMATIONAL, true, false, 2,
+                List.of(NotifyPayload.of(NotifyType.AUTHENTICATION_FAILED)))));
+        AnalysisReport r;
+        try (KeyLogKeySource source = keys.source()) {
+            r = analyze(c, source);
+        }
+        Finding f = SyntheticCapture.only(r, "ike-authentication-failed");
+        assertTrue(f.summary().contains("192.0.2.1[500] sent AUTHENTICATION_FAILED in the decrypted INFORMATIONAL "
+                + "request (msgid 2), rejecting 198.51.100.2[500]'s IKE_AUTH response #4; that response carried IDr "
+                + "FQDN swan.lab; AUTH shared key (PSK)"), f.summary());
+        assertTrue(f.cause().startsWith("192.0.2.1[500] could not verify 198.51.100.2[500]'s authentication (shared "
+                + "key (PSK), as FQDN swan.lab)"), f.cause());
+        assertEquals(List.of(4L, 11L), f.packets());
+    }
+
+    /** Without ESP after IKE_AUTH, esp-blocked blames a firewall; the keys show the Child SA was refused instead. */
+    @Test
+    void aChildSaRefusedInsideIkeAuthIsNotTakenForBlockedEsp() {
+        Keys keys = Keys.of(13);
+        SyntheticCapture c = new SyntheticCapture();
+        c.add(0, c.udp(INITIATOR, RESPONDER, 500, 500,
+                SyntheticCapture.ikeSaInitRequest(SPI_I, INITIATOR, 500, RESPONDER, 500, false)));
+        c.add(0.01, c.udp(RESPONDER, INITIATOR, 500, 500,
+                SyntheticCapture.ikeSaInitResponse(SPI_I, SPI_R, RESPONDER, 500, INITIATOR, 500, false)));
+        c.add(0.02, c.udp(INITIATOR, RESPONDER, 500, 500, keys.seal(ExchangeType.IKE_AUTH, true, false, 1,
+                ikeAuthRequest())));
+        c.add(0.03, c.udp(RESPONDER, INITIATOR, 500, 500, keys.seal(ExchangeType.IKE_AUTH, false, true, 1,
+                List.of(ikeAuthResponse().get(0), ikeAuthResponse().get(1), NotifyPayload.of(NotifyType.TS_UNACCEPTABLE)))));
+        for (int id = 2; id <= 3; id++) {
+            c.add(10 * id, c.udp(INITIATOR, RESPONDER, 500, 500, keys.seal(ExchangeType.INFORMATIONAL, true, false, id,
+                    List.of())));
+            c.add(10 * id + 0.01, c.udp(RESPONDER, INITIATOR, 500, 500, keys.seal(ExchangeType.INFORMATIONAL, false,
+                    true, id, List.of())));
+        }
+        assertTrue(SyntheticCapture.ids(analyze(c, KeySource.NONE)).contains("esp-blocked"));
+        AnalysisReport r;
+        try (KeyLogKeySource source = keys.source()) {
+            r = analyze(c, source);
+        }
+        assertEquals(List.of("ike-ts-unacceptable"), SyntheticCapture.ids(r), TextReport.render(r));
+    }
 }
