@@ -152,6 +152,24 @@ class AnalyzeKeysLabTest {
             assertEquals(plain.ids(), a.ids(), "a healthy tunnel's keys add no finding: " + why);
         }
 
+        // --json: the same, as data.
+        CaptureCommandTest.Result json = CaptureCommandTest.run("analyze", "--json", "--keys", r.ipsec4jKeys().toString(),
+                r.capture().toString());
+        assertEquals(0, json.exitCode(), json::toString);
+        Map<String, Object> report = MinimalJson.object(MinimalJson.parse(json.out().strip()));
+        Map<String, Object> sa = MinimalJson.object(MinimalJson.array(report.get("ike_sas")).getFirst());
+        assertEquals(0L, sa.get("undecrypted_messages"), json.out());
+        List<Map<String, Object>> payloads = MinimalJson.array(sa.get("messages")).stream().map(MinimalJson::object)
+                .filter(m -> "IKE_AUTH".equals(m.get("exchange")) && m.containsKey("decrypted"))
+                .flatMap(m -> MinimalJson.array(MinimalJson.object(m.get("decrypted")).get("payloads")).stream())
+                .map(MinimalJson::object).toList();
+        assertTrue(payloads.contains(Map.of("payload", "TSr", "text", "10.2.0.0/24")), json.out());
+        for (Object flow : MinimalJson.array(report.get("esp_flows"))) {
+            Map<String, Object> f = MinimalJson.object(flow);
+            assertEquals(f.get("packets"), f.get("decrypted_packets"), json.out());
+            assertEquals(6L, MinimalJson.object(MinimalJson.array(f.get("inner_flows")).getFirst()).get("packets"));
+        }
+
         // tshark, with the dump's Wireshark tables, opens the same ESP packets per SPI.
         List<String> tshark = TunnelDumpLabTest.tshark(r.wireshark(), r.capture(), "esp.spi", "esp.icv_good", "icmp.type");
         Map<String, Integer> tsharkOpened = new HashMap<>();
