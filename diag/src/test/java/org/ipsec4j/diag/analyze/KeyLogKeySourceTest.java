@@ -162,8 +162,8 @@ class KeyLogKeySourceTest {
         }
     }
 
-    /** IKE_SA_INIT in the clear, then IKE_AUTH sealed with {@code keys}, and three pings each way in ESP. */
-    static SyntheticCapture tunnel(Keys keys, List<Payload> response) {
+    /** IKE_SA_INIT in the clear, then IKE_AUTH sealed with {@code keys} and answered with {@code response}. */
+    static SyntheticCapture handshake(Keys keys, List<Payload> response) {
         SyntheticCapture c = new SyntheticCapture();
         c.add(0, c.udp(INITIATOR, RESPONDER, 500, 500,
                 SyntheticCapture.ikeSaInitRequest(SPI_I, INITIATOR, 500, RESPONDER, 500, false)));
@@ -172,6 +172,12 @@ class KeyLogKeySourceTest {
         c.add(0.02, c.udp(INITIATOR, RESPONDER, 500, 500, keys.seal(ExchangeType.IKE_AUTH, true, false, 1,
                 ikeAuthRequest())));
         c.add(0.03, c.udp(RESPONDER, INITIATOR, 500, 500, keys.seal(ExchangeType.IKE_AUTH, false, true, 1, response)));
+        return c;
+    }
+
+    /** The {@link #handshake}, then three pings each way in ESP. */
+    static SyntheticCapture tunnel(Keys keys, List<Payload> response) {
+        SyntheticCapture c = handshake(keys, response);
         for (int i = 1; i <= 3; i++) {
             byte[] echo = c.ip("10.1.0.1", "10.2.0.1", IpProtocol.ICMP, false, new byte[] {8, 0, 0, 0, 0, 1, 0, (byte) i});
             c.add(1 + i, c.ip(INITIATOR, RESPONDER, IpProtocol.ESP, false, Keys.esp(keys.out(), i, echo)));
@@ -362,15 +368,8 @@ class KeyLogKeySourceTest {
     @Test
     void aChildSaRefusedInsideIkeAuthIsNotTakenForBlockedEsp() {
         Keys keys = Keys.of(13);
-        SyntheticCapture c = new SyntheticCapture();
-        c.add(0, c.udp(INITIATOR, RESPONDER, 500, 500,
-                SyntheticCapture.ikeSaInitRequest(SPI_I, INITIATOR, 500, RESPONDER, 500, false)));
-        c.add(0.01, c.udp(RESPONDER, INITIATOR, 500, 500,
-                SyntheticCapture.ikeSaInitResponse(SPI_I, SPI_R, RESPONDER, 500, INITIATOR, 500, false)));
-        c.add(0.02, c.udp(INITIATOR, RESPONDER, 500, 500, keys.seal(ExchangeType.IKE_AUTH, true, false, 1,
-                ikeAuthRequest())));
-        c.add(0.03, c.udp(RESPONDER, INITIATOR, 500, 500, keys.seal(ExchangeType.IKE_AUTH, false, true, 1,
-                List.of(ikeAuthResponse().get(0), ikeAuthResponse().get(1), NotifyPayload.of(NotifyType.TS_UNACCEPTABLE)))));
+        SyntheticCapture c = handshake(keys, List.of(ikeAuthResponse().get(0), ikeAuthResponse().get(1),
+                NotifyPayload.of(NotifyType.TS_UNACCEPTABLE)));
         for (int id = 2; id <= 3; id++) {
             c.add(10 * id, c.udp(INITIATOR, RESPONDER, 500, 500, keys.seal(ExchangeType.INFORMATIONAL, true, false, id,
                     List.of())));
