@@ -60,7 +60,8 @@ final class IkeErrorNotifyDetector implements FindingDetector {
         if (request != null) {
             evidence.add(request.packet());
         }
-        Explanation x = explain(e.type(), d, sender, other, offered, notifyText(m.opened(), e.type()));
+        Explanation x = explain(e.type(), d, sender, other, offered, notifyText(m.opened(), e.type()),
+                chosenBefore(sa, m));
         return Finding.of(id(e.type()), x.severity, summary.toString(), evidence, x.cause, x.fix);
     }
 
@@ -125,8 +126,26 @@ final class IkeErrorNotifyDetector implements FindingDetector {
                 .map(KeySource.InnerPayload::text).findFirst().orElse(name);
     }
 
+    /**
+     * The SA proposal the notify's sender chose in an earlier decrypted response of this IKE SA (the IKE_AUTH that
+     * set up the first Child SA, a rekey): the one side of its configuration the capture shows. Null if none.
+     */
+    private static String chosenBefore(IkeSaRecord sa, IkeMessageSighting notify) {
+        NetAddress sender = notify.source().address();
+        String chosen = null;
+        for (IkeExchange x : sa.exchanges()) {
+            for (IkeMessageSighting s : x.responses()) {
+                if (s.packet() < notify.packet() && s.source().address().equals(sender) && s.opened() != null
+                        && s.opened().whole() && s.opened().detail("SA") != null) {
+                    chosen = s.opened().detail("SA").text();
+                }
+            }
+        }
+        return chosen;
+    }
+
     private static Explanation explain(int type, IkeDatagram d, String sender, String other,
-            KeySource.OpenedIkeMessage request, String notify) {
+            KeySource.OpenedIkeMessage request, String notify, String senderChoseBefore) {
         boolean ikeAuth = d.exchangeType() == 35;
         return switch (type) {
             case NotifyType.AUTHENTICATION_FAILED -> {
@@ -160,12 +179,16 @@ final class IkeErrorNotifyDetector implements FindingDetector {
             }
             case NotifyType.NO_PROPOSAL_CHOSEN -> {
                 String offers = text(request, "SA", "(not decrypted)");
-                String what = ikeAuth ? "Child SA (ESP/AH)" : "SA";
+                boolean ike = offers.startsWith("IKE:");
+                String what = ike ? "IKE SA" : "Child SA (ESP/AH)";
+                String keyword = ike ? "proposals" : offers.startsWith("AH:") ? "ah_proposals" : "esp_proposals";
                 yield new Explanation(Severity.ERROR,
                         sender + " accepts none of the " + what + " proposals " + other + " offered: " + offers
-                                + (ikeAuth ? ". The IKE SA is up; only the Child SA was refused." : "."),
+                                + (ikeAuth ? ". The IKE SA is up; only the Child SA was refused." : ".")
+                                + (senderChoseBefore == null ? "" : " Earlier in this IKE SA " + sender
+                                        + " chose " + senderChoseBefore + ", which it has."),
                         "Give both ends at least one proposal in common: add one of " + other + "'s (" + offers
-                                + ") to " + sender + "'s " + (ikeAuth ? "esp_proposals" : "proposals")
+                                + ") to " + sender + "'s " + keyword
                                 + ", or one of " + sender + "'s to " + other + "'s. " + sender
                                 + "'s log lists the proposals it has.");
             }

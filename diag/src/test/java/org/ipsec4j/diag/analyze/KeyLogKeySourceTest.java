@@ -383,4 +383,29 @@ class KeyLogKeySourceTest {
         }
         assertEquals(List.of("ike-ts-unacceptable"), SyntheticCapture.ids(r), TextReport.render(r));
     }
+
+    /** A Child SA refused in CREATE_CHILD_SA: the proposals offered, and the one the responder chose in IKE_AUTH. */
+    @Test
+    void noProposalChosenInCreateChildSaShowsBothSidesWhereTheCaptureHasThem() {
+        Keys keys = Keys.of(17);
+        SyntheticCapture c = handshake(keys, ikeAuthResponse());
+        c.add(5, c.udp(INITIATOR, RESPONDER, 500, 500, keys.seal(ExchangeType.CREATE_CHILD_SA, true, false, 2, List.of(
+                SecurityAssociationPayload.of(new Proposal(1, ProtocolId.ESP, new byte[] {9, 9, 9, 9}, List.of(
+                        Transform.of(TransformType.ENCR, 12, 256), Transform.of(TransformType.INTEG, 14),
+                        Transform.of(TransformType.DH, 15), Transform.of(TransformType.ESN, 0)))),
+                new org.ipsec4j.ike.message.NoncePayload(new byte[32]),
+                new TrafficSelectorPayload(true, List.of(range("10.1.0.0", "10.1.0.255"))),
+                new TrafficSelectorPayload(false, List.of(range("10.2.0.0", "10.2.0.255")))))));
+        c.add(5.01, c.udp(RESPONDER, INITIATOR, 500, 500, keys.seal(ExchangeType.CREATE_CHILD_SA, false, true, 2,
+                List.of(NotifyPayload.of(NotifyType.NO_PROPOSAL_CHOSEN)))));
+        AnalysisReport r;
+        try (KeyLogKeySource source = keys.source()) {
+            r = analyze(c, source);
+        }
+        Finding f = SyntheticCapture.only(r, "ike-no-proposal-chosen");
+        assertEquals("198.51.100.2[500] accepts none of the Child SA (ESP/AH) proposals 192.0.2.1[500] offered: "
+                + "ESP:AES_CBC_256/HMAC_SHA2_512_256/MODP_3072/NO_EXT_SEQ. Earlier in this IKE SA 198.51.100.2[500] "
+                + "chose ESP:AES_GCM_16_128/NO_EXT_SEQ, which it has.", f.cause());
+        assertTrue(f.fix().contains("to 198.51.100.2[500]'s esp_proposals"), f.fix());
+    }
 }
