@@ -169,6 +169,52 @@ class AnalyzeCommandTest {
         assertFalse(result.err().contains("Exception"), result.err());
         result = CaptureCommandTest.run("analyze", "--help");
         assertEquals(0, result.exitCode());
-        assertTrue(result.out().contains("Usage: ipsec4j analyze [-hV] [--json] CAPTURE"), result.out());
+        assertTrue(result.out().contains("Usage: ipsec4j analyze [-hV] [--json] [--keys=FILE] CAPTURE"), result.out());
+    }
+
+    @Test
+    void aKeyFileThatCannotBeUsedEndsInOneLineAndAnExitCode() throws IOException {
+        Path missing = dir.resolve("missing.keys");
+        CaptureCommandTest.Result r = CaptureCommandTest.run("analyze", "--keys", missing.toString(), SHIPPED.toString());
+        assertEquals(3, r.exitCode());
+        assertEquals("ipsec4j analyze: --keys " + missing + ": no such file\n", r.err());
+        assertEquals("", r.out());
+
+        r = CaptureCommandTest.run("analyze", "--keys", dir.toString(), SHIPPED.toString());
+        assertEquals(3, r.exitCode());
+        assertEquals("ipsec4j analyze: --keys " + dir + ": is a directory, not a key log\n", r.err());
+
+        Path garbage = write("garbage.keys", "GET / HTTP/1.1\nHost: example\n".getBytes(StandardCharsets.US_ASCII));
+        r = CaptureCommandTest.run("analyze", "--keys", garbage.toString(), SHIPPED.toString());
+        assertEquals(4, r.exitCode());
+        assertEquals("ipsec4j analyze: --keys " + garbage + ": neither an ipsec4j key log (it starts with '# ipsec4j "
+                + "key log 1') nor a charon log (lines like '12[IKE] …')\n", r.err());
+
+        Path empty = write("empty.keys", new byte[0]);
+        r = CaptureCommandTest.run("analyze", "--keys", empty.toString(), SHIPPED.toString());
+        assertEquals(4, r.exitCode());
+        assertEquals("ipsec4j analyze: --keys " + empty + ": empty: no keys\n", r.err());
+
+        // A bad line of ipsec4j's key log is named by its number, and its key is not printed.
+        Path badLine = write("bad.keys", ("# ipsec4j key log 1\nike spi_i=0102030405060708 spi_r=1112131415161718 "
+                + "enc=AES_GCM_16_128 integ=NONE sk_ei=00112233445566778899aabbccddeeff0011223 sk_er=- sk_ai=- sk_ar=-\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        r = CaptureCommandTest.run("analyze", "--keys", badLine.toString(), SHIPPED.toString());
+        assertEquals(4, r.exitCode());
+        assertTrue(r.err().startsWith("ipsec4j analyze: --keys " + badLine + ":2: "), r.err());
+        assertFalse(r.err().contains("00112233"), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+    }
+
+    @Test
+    void keysForOtherSasLeaveTheReportAsItIsWithoutKeys() throws IOException {
+        Path keys = write("other.keys", ("# ipsec4j key log 1\nesp spi=c3a1f00d src=192.0.2.1 dst=192.0.2.2 "
+                + "enc=AES_GCM_16_128 integ=NONE esn=no enc_key=00112233445566778899aabbccddeeff00112233 integ_key=-\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        CaptureCommandTest.Result with = CaptureCommandTest.run("analyze", "--keys", keys.toString(), SHIPPED.toString());
+        CaptureCommandTest.Result without = CaptureCommandTest.run("analyze", SHIPPED.toString());
+        assertEquals(0, with.exitCode(), with.err());
+        assertEquals("", with.err());
+        assertEquals(without.out(), with.out());
     }
 }

@@ -82,52 +82,63 @@ final class StrongSwanPeerLab implements AutoCloseable {
      * @param swanRemote      charon's {@code remote_addrs} ({@code %any} when the daemon is behind a NAT)
      * @param javaLocal       the daemon's {@code local_addrs}
      * @param swanLocal       charon's {@code local_addrs}
+     * @param javaRemoteTs    the daemon's {@code remote_ts} (charon's {@code local_ts} is always {@link #SWAN_NET})
      */
     record Setup(Auth auth, String ikeProposals, String espProposals, String javaIkeProposals,
             String javaEspProposals, String javaSecret, boolean javaTrustsSwan, boolean swanTrustsJava,
-            boolean bigCertificates, String javaRemote, String swanRemote, String javaLocal, String swanLocal) {
+            boolean bigCertificates, String javaRemote, String swanRemote, String javaLocal, String swanLocal,
+            String javaRemoteTs) {
 
         static Setup psk(String ikeProposals, String espProposals) {
             return new Setup(Auth.PSK, ikeProposals, espProposals, ikeProposals, espProposals, PSK, true, true,
-                    false, SWAN_OUTER, JAVA_OUTER, JAVA_OUTER, SWAN_OUTER);
+                    false, SWAN_OUTER, JAVA_OUTER, JAVA_OUTER, SWAN_OUTER, SWAN_NET);
         }
 
         static Setup certificates(String ikeProposals, String espProposals) {
             return new Setup(Auth.CERTIFICATES, ikeProposals, espProposals, ikeProposals, espProposals, PSK, true,
-                    true, false, SWAN_OUTER, JAVA_OUTER, JAVA_OUTER, SWAN_OUTER);
+                    true, false, SWAN_OUTER, JAVA_OUTER, JAVA_OUTER, SWAN_OUTER, SWAN_NET);
         }
 
         Setup withJavaSecret(String secret) {
             return new Setup(auth, ikeProposals, espProposals, javaIkeProposals, javaEspProposals, secret,
-                    javaTrustsSwan, swanTrustsJava, bigCertificates, javaRemote, swanRemote, javaLocal, swanLocal);
+                    javaTrustsSwan, swanTrustsJava, bigCertificates, javaRemote, swanRemote, javaLocal, swanLocal,
+                    javaRemoteTs);
         }
 
         Setup withJavaProposals(String ike, String esp) {
             return new Setup(auth, ikeProposals, espProposals, ike, esp, javaSecret, javaTrustsSwan, swanTrustsJava,
-                    bigCertificates, javaRemote, swanRemote, javaLocal, swanLocal);
+                    bigCertificates, javaRemote, swanRemote, javaLocal, swanLocal, javaRemoteTs);
         }
 
         /** The daemon trusts another CA than the one that signed charon's certificate, and charon the same. */
         Setup untrusted(boolean byJava, boolean bySwan) {
             return new Setup(auth, ikeProposals, espProposals, javaIkeProposals, javaEspProposals, javaSecret,
-                    !byJava, !bySwan, bigCertificates, javaRemote, swanRemote, javaLocal, swanLocal);
+                    !byJava, !bySwan, bigCertificates, javaRemote, swanRemote, javaLocal, swanLocal, javaRemoteTs);
         }
 
         Setup withBigCertificates() {
             return new Setup(auth, ikeProposals, espProposals, javaIkeProposals, javaEspProposals, javaSecret,
-                    javaTrustsSwan, swanTrustsJava, true, javaRemote, swanRemote, javaLocal, swanLocal);
+                    javaTrustsSwan, swanTrustsJava, true, javaRemote, swanRemote, javaLocal, swanLocal, javaRemoteTs);
         }
 
         Setup withRemotes(String javaRemote, String swanRemote) {
             return new Setup(auth, ikeProposals, espProposals, javaIkeProposals, javaEspProposals, javaSecret,
-                    javaTrustsSwan, swanTrustsJava, bigCertificates, javaRemote, swanRemote, javaLocal, swanLocal);
+                    javaTrustsSwan, swanTrustsJava, bigCertificates, javaRemote, swanRemote, javaLocal, swanLocal,
+                    javaRemoteTs);
         }
 
         /** IKE and ESP between the IPv6 outer addresses (the tunnel inside stays IPv4). */
         Setup overIpv6() {
             return new Setup(auth, ikeProposals, espProposals, javaIkeProposals, javaEspProposals, javaSecret,
                     javaTrustsSwan, swanTrustsJava, bigCertificates, SWAN_OUTER6, JAVA_OUTER6, JAVA_OUTER6,
-                    SWAN_OUTER6);
+                    SWAN_OUTER6, javaRemoteTs);
+        }
+
+        /** The daemon asks for another remote network than the one charon has. */
+        Setup withJavaRemoteTs(String remoteTs) {
+            return new Setup(auth, ikeProposals, espProposals, javaIkeProposals, javaEspProposals, javaSecret,
+                    javaTrustsSwan, swanTrustsJava, bigCertificates, javaRemote, swanRemote, javaLocal, swanLocal,
+                    remoteTs);
         }
 
         boolean ipv6() {
@@ -297,7 +308,7 @@ final class StrongSwanPeerLab implements AutoCloseable {
         String secrets = s.auth() == Auth.PSK ? "secrets {\n  ike-lab {\n    id-1 = %s\n    id-2 = %s\n    secret = \"%s\"\n  }\n}\n"
                 : "";
         String javaConf = connection(s.javaLocal(), s.javaRemote(), s.javaIkeProposals(), javaLocal, javaRemote,
-                JAVA_NET, SWAN_NET, s.javaEspProposals())
+                JAVA_NET, s.javaRemoteTs(), s.javaEspProposals())
                 + secrets.formatted(JAVA_ID, SWAN_ID, s.javaSecret());
         String swanConf = connection(s.swanLocal(), s.swanRemote(), s.ikeProposals(), swanLocal, swanRemote, SWAN_NET,
                 JAVA_NET, s.espProposals())

@@ -74,7 +74,7 @@ public final class CaptureAnalyzer {
         this.detectors = List.of(new IkeIpFragmentsDroppedDetector(), new IkeNoResponseDetector(),
                 new PmtuBlackHoleDetector(), new PathMtuReportedDetector(), new EspBlockedDetector(),
                 new NatDetectedDetector(), new NatMappingChangedDetector(), new NdUnansweredDetector(),
-                new EspReplayOrReorderDetector());
+                new EspReplayOrReorderDetector(), new IkeErrorNotifyDetector());
         this.peers = new PeerPairTable(limits.livePeerPairs(), p -> detectors.forEach(d -> d.peerPairDone(p, context, findings)));
         this.ikeSas = new IkeSaTracker(limits.liveIkeSas(), limits.listedIkeSas(), peers, keys,
                 sa -> detectors.forEach(d -> d.ikeSaDone(sa, context, findings)));
@@ -286,13 +286,25 @@ public final class CaptureAnalyzer {
                 long s = at + ESP_HEADER <= present ? Integer.toUnsignedLong(BigEndian.i32(b, off + at + 4)) : seq + i;
                 flow.accept(number, time, s, headers + length, ip.dontFragment);
                 espPackets++;
+                open(flow, spi, b, off + at, length);
             }
         } else {
             flow.accept(number, time, seq, ipLength, ip.dontFragment);
             espPackets++;
+            // Only a whole packet can be opened: not a first fragment, nor one cut by the snapshot length.
+            int whole = sport != 0 ? ip.transportWireLength - UDP_HEADER : ip.transportWireLength;
+            if (!firstFragment && present == whole) {
+                open(flow, spi, b, off, present);
+            }
         }
-        if (keys.knowsKeys() && keys.openEsp(spi, ip.destination(), b, off, present) != null) {
-            flow.decrypted();
+    }
+
+    private void open(EspFlow flow, int spi, byte[] b, int off, int length) {
+        if (keys.knowsKeys()) {
+            KeySource.OpenedEspPacket opened = keys.openEsp(spi, ip.destination(), b, off, length);
+            if (opened != null) {
+                flow.opened(opened);
+            }
         }
     }
 

@@ -57,7 +57,9 @@ final class EspBlockedDetector implements FindingDetector {
                             + "the SPI. (A tunnel whose traffic is one-way by nature, such as a UDP stream, looks "
                             + "the same.)",
                     fix));
-        } else if (toHigh == 0 && toLow == 0 && pair.answeredAfterAuth() >= MIN_ANSWERED_WITHOUT_ESP) {
+        } else if (toHigh == 0 && toLow == 0 && pair.answeredAfterAuth() >= MIN_ANSWERED_WITHOUT_ESP
+                && pair.childSaRefusedPacket() < 0) {
+            // With keys, a Child SA refused in IKE_AUTH explains the silence: its own finding says why.
             out.add(Finding.of(ID, Severity.WARNING, ike + ", but no ESP crossed at all", evidence,
                     "ESP is dropped before the capture point in both directions (a firewall that passes UDP 500 but "
                             + "not IP protocol 50 or UDP 4500), or the tunnel carried no traffic while captured.",

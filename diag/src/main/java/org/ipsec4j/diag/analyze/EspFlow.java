@@ -21,6 +21,8 @@ public final class EspFlow {
     private static final int MAX_RUN = 16;
     private static final int RECENT = 16;
     private static final int MAX_LISTED = 8;
+    /** Inner flows counted per ESP flow; packets of further ones are counted together. */
+    static final int MAX_INNER_FLOWS = 16;
 
     /** The flow's key. {@code sourcePort} and {@code destinationPort} are 0 for raw ESP and AH. */
     public record Key(int point, NetAddress source, NetAddress destination, int sourcePort, int destinationPort,
@@ -38,6 +40,10 @@ public final class EspFlow {
     private long lastTime;
     private long gsoSuperPackets;
     private long decrypted;
+    private long decryptionFailed;
+    private String firstDecryptionFailure;
+    private final java.util.LinkedHashMap<String, long[]> innerFlows = new java.util.LinkedHashMap<>(0);
+    private long otherInnerPackets;
     private final long[] recentSequence = new long[RECENT];
     private final long[] recentPacket = new long[RECENT];
     private int recentNext;
@@ -168,8 +174,25 @@ public final class EspFlow {
         gsoSuperPackets++;
     }
 
-    void decrypted() {
+    /** What a {@link KeySource} made of one packet of the flow: opened (its inner flow counted) or not. */
+    void opened(KeySource.OpenedEspPacket opened) {
+        if (!opened.opened()) {
+            decryptionFailed++;
+            if (firstDecryptionFailure == null) {
+                firstDecryptionFailure = opened.failure();
+            }
+            return;
+        }
         decrypted++;
+        String flow = opened.innerFlow() == null ? "next header " + opened.nextHeader() : opened.innerFlow();
+        long[] count = innerFlows.get(flow);
+        if (count != null) {
+            count[0]++;
+        } else if (innerFlows.size() < MAX_INNER_FLOWS) {
+            innerFlows.put(flow, new long[] {1});
+        } else {
+            otherInnerPackets++;
+        }
     }
 
     /** A router reported {@code mtu} for this flow's packets in ICMP error {@code icmpPacket}. */
@@ -243,6 +266,28 @@ public final class EspFlow {
 
     public long decryptedPackets() {
         return decrypted;
+    }
+
+    /** Packets the SPI's keys did not open (a failed integrity check: wrong keys, or corrupted). */
+    public long decryptionFailedPackets() {
+        return decryptionFailed;
+    }
+
+    /** Why the first packet that the keys did not open failed; null if none. */
+    public String firstDecryptionFailure() {
+        return firstDecryptionFailure;
+    }
+
+    /** The decrypted packets by inner flow ({@code ICMP 10.1.0.1 > 10.2.0.1}), the first {@value #MAX_INNER_FLOWS}. */
+    public java.util.Map<String, Long> innerFlows() {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        innerFlows.forEach((k, v) -> out.put(k, v[0]));
+        return out;
+    }
+
+    /** Decrypted packets of inner flows beyond the first {@value #MAX_INNER_FLOWS}. */
+    public long otherInnerPackets() {
+        return otherInnerPackets;
     }
 
     /** The largest packet, in bytes on the wire (IP header included). */

@@ -22,6 +22,15 @@ public final class IkeSaRecord {
     private static final int MAX_FINGERPRINTS = 128;
     private static final int MAX_MAPPING_CHANGES = 8;
 
+    /** At most this many error notifies found in decrypted messages are kept per SA. */
+    static final int MAX_ERROR_NOTIFIES = 8;
+
+    /**
+     * An error notify (RFC 7296 §3.10.1) inside a decrypted message: its type, the exchange it belongs to, and
+     * the packets of every copy that carried it.
+     */
+    public record ErrorNotify(int type, IkeMessageSighting message, IkeExchange exchange, List<Long> packets) {}
+
     /** A peer's address or port changed at one observation point (not the 500 to 4500 float). */
     public record MappingChange(long packet, ObservationPoint point, boolean initiatorSide, TransportEndpoint before,
             TransportEndpoint after, long previousPacket) {}
@@ -67,12 +76,64 @@ public final class IkeSaRecord {
     private long messagesFromInitiatorSide;
     private long messagesFromResponderSide;
     private int maxCopies;
+    private long decryptedMessages;
+    private long undecryptedMessages;
+    private String firstDecryptionFailure;
+    private final List<ErrorNotify> errorNotifies = new ArrayList<>(0);
 
     IkeSaRecord(int majorVersion, long initiatorSpi, PeerPair peers, boolean keepsMessages) {
         this.majorVersion = majorVersion;
         this.initiatorSpi = initiatorSpi;
         this.peers = peers;
         this.keepsMessages = keepsMessages;
+    }
+
+    /** The live IKEv2 exchange a message belongs to, or null. */
+    IkeExchange exchangeOf(IkeDatagram d) {
+        long key = (Integer.toUnsignedLong(d.messageId()) << 1) | (d.startedByOriginalInitiator() ? 1 : 0);
+        return exchanges.get(key);
+    }
+
+    /** What a {@link KeySource} made of one protected message of this SA. */
+    void opened(IkeMessageSighting s, KeySource.OpenedIkeMessage opened) {
+        if (opened == null) {
+            return;
+        }
+        if (opened.failure() != null) {
+            undecryptedMessages++;
+            if (firstDecryptionFailure == null) {
+                firstDecryptionFailure = "#" + s.packet() + ": " + opened.failure();
+            }
+            return;
+        }
+        decryptedMessages++;
+        for (int type : opened.innerNotifies()) {
+            if (type < org.ipsec4j.ike.message.NotifyType.FIRST_STATUS) {
+                errorNotify(type, s);
+                if (s.datagram().exchangeType() == 35 && s.datagram().response()) {
+                    peers.childSaRefused(s.packet());
+                }
+            }
+        }
+    }
+
+    private void errorNotify(int type, IkeMessageSighting s) {
+        IkeExchange exchange = exchangeOf(s.datagram());
+        for (int i = 0; i < errorNotifies.size(); i++) {
+            ErrorNotify e = errorNotifies.get(i);
+            if (e.type() == type && e.exchange() == exchange && exchange != null
+                    && e.message().datagram().response() == s.datagram().response()) {
+                if (e.packets().size() < Finding.MAX_PACKETS) {
+                    List<Long> packets = new ArrayList<>(e.packets());
+                    packets.add(s.packet());
+                    errorNotifies.set(i, new ErrorNotify(type, e.message(), exchange, packets));
+                }
+                return;
+            }
+        }
+        if (errorNotifies.size() < MAX_ERROR_NOTIFIES) {
+            errorNotifies.add(new ErrorNotify(type, s, exchange, List.of(s.packet())));
+        }
     }
 
     /** Adds a sighting; returns the exchange it belongs to (IKEv2), else null. */
@@ -325,6 +386,26 @@ public final class IkeSaRecord {
 
     public long messagesFromResponderSide() {
         return messagesFromResponderSide;
+    }
+
+    /** Protected messages a {@link KeySource} opened (each copy and each joined message counted). */
+    public long decryptedMessages() {
+        return decryptedMessages;
+    }
+
+    /** Protected messages whose SA had keys that did not open them. */
+    public long undecryptedMessages() {
+        return undecryptedMessages;
+    }
+
+    /** The first message the keys did not open, and why; null if none. */
+    public String firstDecryptionFailure() {
+        return firstDecryptionFailure;
+    }
+
+    /** Error notifies in decrypted messages, in capture order. */
+    public List<ErrorNotify> errorNotifies() {
+        return Collections.unmodifiableList(errorNotifies);
     }
 
     /** The most copies of one datagram seen at one point: above 1, something was retransmitted. */

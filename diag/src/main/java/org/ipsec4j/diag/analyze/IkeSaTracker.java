@@ -82,7 +82,9 @@ final class IkeSaTracker {
             checkNatDetection(sa.natDetection(), s, d);
         }
         if (d.v2() && d.protectedMessage() && d.complete() && keys.knowsKeys()) {
-            s.opened(keys.openIke(d, b, off, (int) d.declaredLength()));
+            KeySource.OpenedIkeMessage opened = keys.openIke(d, b, off, (int) d.declaredLength());
+            s.opened(opened);
+            sa.opened(s, opened);
         }
     }
 

@@ -67,6 +67,12 @@ public final class JsonReport {
                     .field("ike_fragmentation_initiator", sa.initiatorFragmentationSupported())
                     .field("ike_fragmentation_responder", sa.responderFragmentationSupported())
                     .field("ike_fragments_used", sa.ikeFragmentsUsed());
+            if (sa.decryptedMessages() + sa.undecryptedMessages() > 0) {
+                // Only where keys were known: without --keys the output is as it was.
+                w.field("decrypted_messages", sa.decryptedMessages())
+                        .field("undecrypted_messages", sa.undecryptedMessages())
+                        .field("first_decryption_failure", sa.firstDecryptionFailure());
+            }
             NatDetectionResult n = sa.natDetection();
             w.name("nat_detection").beginObject().field("evaluated", n.evaluated())
                     .field("initiator_behind_nat", n.initiatorBehindNat()).field("responder_behind_nat", n.responderBehindNat())
@@ -114,12 +120,37 @@ public final class JsonReport {
                 w.field("ip_fragmented", s.ipFragmented()).packets("ip_fragment_packets", s.ipFragmentPackets())
                         .field("retransmission_of", s.retransmissionOf()).packets("icmp_errors", s.icmpErrors())
                         .field("problem", d.problem());
+                decrypted(s.opened());
                 w.endObject();
             }
             w.endArray();
             w.endObject();
         }
         w.endArray();
+    }
+
+    /** What the keys made of a protected message: its inner payloads, or why it stayed closed. */
+    private void decrypted(KeySource.OpenedIkeMessage opened) {
+        if (opened == null) {
+            return;
+        }
+        if (opened.failure() != null) {
+            w.field("decryption_failure", opened.failure());
+            return;
+        }
+        if (!opened.whole()) {
+            w.field("decrypted_fragment_held", true);
+            return;
+        }
+        w.name("decrypted").beginObject().field("fragments", opened.fragments());
+        w.name("payloads").beginArray();
+        for (KeySource.InnerPayload p : opened.details()) {
+            w.beginObject().field("payload", p.name()).field("text", p.text()).endObject();
+        }
+        w.endArray();
+        List<String> notifies = new ArrayList<>();
+        opened.innerNotifies().forEach(n -> notifies.add(IkeNames.notify(2, n)));
+        w.strings("notifies", notifies).endObject();
     }
 
     private void esp() {
@@ -138,8 +169,15 @@ public final class JsonReport {
                     .field("missing", s.missing()).field("late_within_window", s.lateWithinWindow())
                     .field("late_beyond_window", s.lateBeyondWindow()).field("replayed", s.replayed())
                     .field("largest_packet", f.maxSize()).field("gso_super_packets", f.gsoSuperPackets())
-                    .field("reported_mtu", f.reportedMtu()).field("decrypted_packets", f.decryptedPackets())
-                    .endObject();
+                    .field("reported_mtu", f.reportedMtu()).field("decrypted_packets", f.decryptedPackets());
+            if (f.decryptedPackets() + f.decryptionFailedPackets() > 0) {
+                w.field("decryption_failed_packets", f.decryptionFailedPackets())
+                        .field("first_decryption_failure", f.firstDecryptionFailure());
+                w.name("inner_flows").beginArray();
+                f.innerFlows().forEach((flow, n) -> w.beginObject().field("flow", flow).field("packets", n).endObject());
+                w.endArray().field("other_inner_packets", f.otherInnerPackets());
+            }
+            w.endObject();
         }
         w.endArray();
     }

@@ -37,7 +37,7 @@ public final class PayloadChain {
         if (fragment) {
             inner.add(d.fragmentNumber() + "/" + d.fragmentTotal());
         }
-        if (opened != null) {
+        if (opened != null && opened.whole()) {
             int notify = 0;
             for (int type : opened.innerPayloads()) {
                 inner.add(type == 41 && notify < opened.innerNotifies().size()

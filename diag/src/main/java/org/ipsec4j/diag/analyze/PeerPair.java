@@ -16,6 +16,7 @@ public final class PeerPair {
     private final NetAddress low;
     private final NetAddress high;
     private long ikeAuthAnsweredPacket = -1;
+    private long childSaRefusedPacket = -1;
     private long ikeAuthAnsweredTime;
     private long answeredAfterAuth;
     private final List<Long> answeredAfterAuthPackets = new ArrayList<>(2);
@@ -95,6 +96,18 @@ public final class PeerPair {
     }
 
     /** The first IKE_AUTH response seen between the two, or -1. */
+    /** A decrypted IKE_AUTH response refused the Child SA with an error notify. */
+    void childSaRefused(long packet) {
+        if (childSaRefusedPacket < 0) {
+            childSaRefusedPacket = packet;
+        }
+    }
+
+    /** The decrypted IKE_AUTH response that refused the Child SA (only known with keys), or -1. */
+    public long childSaRefusedPacket() {
+        return childSaRefusedPacket;
+    }
+
     public long ikeAuthAnsweredPacket() {
         return ikeAuthAnsweredPacket;
     }

@@ -85,9 +85,19 @@ public final class TextReport {
             if (sa.floatPacket() > 0) {
                 facts.add("NAT-T float to UDP 4500 at #" + sa.floatPacket());
             }
+            if (sa.decryptedMessages() + sa.undecryptedMessages() > 0) {
+                facts.add("keys: " + sa.decryptedMessages() + " protected datagrams decrypted"
+                        + (sa.undecryptedMessages() > 0 ? ", " + sa.undecryptedMessages() + " not (first "
+                        + sa.firstDecryptionFailure() + ")" : ""));
+            }
             line("    " + String.join("; ", facts));
             for (IkeMessageSighting s : sa.messages()) {
                 line("    " + message(s));
+                if (s.opened() != null && s.opened().whole()) {
+                    for (KeySource.InnerPayload p : s.opened().details()) {
+                        line("        " + p.name() + " " + p.text());
+                    }
+                }
             }
             if (sa.messageCount() > sa.messages().size()) {
                 line("    ... " + (sa.messageCount() - sa.messages().size()) + " more messages");
@@ -140,6 +150,12 @@ public final class TextReport {
         if (d.problem() != null && d.complete()) {
             sb.append(" [malformed: ").append(d.problem()).append(']');
         }
+        KeySource.OpenedIkeMessage opened = s.opened();
+        if (opened != null && opened.failure() != null) {
+            sb.append(" [not decrypted: ").append(opened.failure()).append(']');
+        } else if (opened != null && opened.fragments() > 1) {
+            sb.append(" [decrypted: ").append(opened.fragments()).append(" IKE fragments joined]");
+        }
         return sb.toString();
     }
 
@@ -167,7 +183,15 @@ public final class TextReport {
             if (f.decryptedPackets() > 0) {
                 sb.append(", ").append(f.decryptedPackets()).append(" decrypted");
             }
+            if (f.decryptionFailedPackets() > 0) {
+                sb.append(", ").append(f.decryptionFailedPackets()).append(" not decrypted (")
+                        .append(f.firstDecryptionFailure()).append(')');
+            }
             line("  " + sb);
+            f.innerFlows().forEach((flow, n) -> line("    inner " + flow + ": " + Text.plural(n, "packet")));
+            if (f.otherInnerPackets() > 0) {
+                line("    inner, other flows: " + Text.plural(f.otherInnerPackets(), "packet"));
+            }
         }
     }
 

@@ -14,6 +14,9 @@
  *
  * <p>Without keys only the clear parts are decoded: IKE headers, clear payloads and the still-encrypted SK
  * payload, ESP SPIs and sequence numbers. A {@link org.ipsec4j.diag.analyze.KeySource} is where decryption
- * plugs in.
+ * plugs in: {@link org.ipsec4j.diag.analyze.KeyLogKeySource} opens messages and packets with the keys of a key
+ * log (the ike module's {@code ike.keys}), {@link org.ipsec4j.diag.analyze.InnerPayloads} puts what they held in
+ * words, and {@link org.ipsec4j.diag.analyze.IkeErrorNotifyDetector} turns the error notifies inside into
+ * findings.
  */
 package org.ipsec4j.diag.analyze;

@@ -11,8 +11,8 @@ import org.ipsec4j.ike.message.NotifyType;
 import org.junit.jupiter.api.Test;
 
 /**
- * Decryption is not implemented, but its plug is: a {@link KeySource} is asked for every protected IKEv2 message
- * (whole, with its bytes) and every ESP packet, and what it returns shows in the report.
+ * The plug of decryption: a {@link KeySource} is asked for every protected IKEv2 message (whole, with its bytes)
+ * and every ESP packet, and what it returns shows in the report ({@link KeyLogKeySourceTest} plugs in real keys).
  */
 class KeySourceTest {
 

@@ -40,7 +40,14 @@ public final class EspDecryptor implements AutoCloseable {
 
     /** The packet could not be opened, and why. */
     public record Failed(int spi, String reason) implements Result {
+
+        /** Whether the key log has no keys for its SPI (rather than keys that do not open it). */
+        public boolean noKeys() {
+            return reason.startsWith(NO_KEYS);
+        }
     }
+
+    private static final String NO_KEYS = "no keys for ESP SPI ";
 
     private static final int HEADER = 8;
 
@@ -73,7 +80,7 @@ public final class EspDecryptor implements AutoCloseable {
         EspSaSecrets known = bound.get(spi);
         List<EspSaSecrets> candidates = known != null ? List.of(known) : keys.esp(spi);
         if (candidates.isEmpty()) {
-            return new Failed(spi, "no keys for ESP SPI " + hex(spi) + " in the key log");
+            return new Failed(spi, NO_KEYS + hex(spi) + " in the key log");
         }
         long seqLow = ((long) (b[off + 4] & 0xFF) << 24 | (b[off + 5] & 0xFF) << 16 | (b[off + 6] & 0xFF) << 8
                 | b[off + 7] & 0xFF);

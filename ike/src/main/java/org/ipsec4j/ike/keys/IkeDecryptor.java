@@ -66,7 +66,14 @@ public final class IkeDecryptor implements AutoCloseable {
 
     /** The message could not be opened; {@code header} is null when the message itself is malformed. */
     public record Failed(IkeHeader header, String reason) implements Result {
+
+        /** Whether the key log has no keys for its IKE SA (rather than keys that do not open it). */
+        public boolean noKeys() {
+            return reason.startsWith(NO_KEYS);
+        }
     }
+
+    private static final String NO_KEYS = "no keys for IKE SA ";
 
     private final KeyLog keys;
     /** IKE SA ("spiI_spiR") to the key set that opened its messages. */
@@ -100,7 +107,7 @@ public final class IkeDecryptor implements AutoCloseable {
         IkeHeader h = message.header();
         List<IkeSaSecrets> candidates = candidates(h.initiatorSpi(), h.responderSpi());
         if (candidates.isEmpty()) {
-            return new Failed(h, "no keys for IKE SA " + sa(h) + " in the key log");
+            return new Failed(h, NO_KEYS + sa(h) + " in the key log");
         }
         byte[] aad = MessageCodec.associatedData(b, off, message);
         byte[] body = encrypted instanceof EncryptedPayload sk ? sk.body() : ((EncryptedFragmentPayload) encrypted).body();
