@@ -68,6 +68,9 @@ public final class SecurityAssociation {
     State state = State.ACTIVE;
     boolean installed;
     long lastSentNanos;
+    /** When the data plane last reported ESP from a new NAT mapping of the peer; data plane's inbound thread only. */
+    private long peerMoveReportedNanos;
+    private boolean peerMoveReported;
 
     private SecurityAssociation(Builder b) {
         this.spi = b.spi;
@@ -172,6 +175,19 @@ public final class SecurityAssociation {
         }
         this.udpEncapsulation = encapsulation;
         this.remoteAddress = remote;
+    }
+
+    /** At most one report a second that this SA's peer moved, while IKE catches up (or declines to follow). */
+    public static final long PEER_MOVE_REPORT_INTERVAL_NANOS = 1_000_000_000L;
+
+    /** Whether a report that the peer moved is due now (and if so, takes it); for the inbound thread. */
+    public boolean peerMoveReportDue(long nowNanos) {
+        if (peerMoveReported && nowNanos - peerMoveReportedNanos < PEER_MOVE_REPORT_INTERVAL_NANOS) {
+            return false;
+        }
+        peerMoveReported = true;
+        peerMoveReportedNanos = nowNanos;
+        return true;
     }
 
     public UdpEncapsulation udpEncapsulation() {

@@ -103,6 +103,53 @@ class NatTraversalTest {
     }
 
     @Test
+    void aNewNatMappingIsFollowedOnTheFirstVerifiedEspPacket() {
+        SiteToSite t = behindNat(67, Duration.ZERO);
+        t.assertPingsBothWays();
+        IkeSaStatus before = t.right.onlyIkeSa();
+
+        t.net.natRebinds(t.left);
+        assertFalse(t.pingRightToLeft(), "the old mapping is gone");
+        assertTrue(t.right.events(IkeEvent.Kind.PEER_ADDRESS_CHANGED).isEmpty());
+        // Left's next ESP leaves through a new mapping; right follows it at once, no IKE message needed.
+        assertTrue(t.pingLeftToRight(), t.net.lastPing);
+        assertEquals(1, t.right.events(IkeEvent.Kind.PEER_ADDRESS_CHANGED).size(), t::describe);
+        assertTrue(t.right.events(IkeEvent.Kind.PEER_ADDRESS_CHANGED).getFirst().detail().endsWith("(ESP)"),
+                t::describe);
+        assertTrue(t.pingRightToLeft(), t.net.lastPing);
+
+        IkeSaStatus after = t.right.onlyIkeSa();
+        assertEquals(before.initiatorSpi(), after.initiatorSpi(), "the same IKE SA");
+        assertEquals(before.responderSpi(), after.responderSpi());
+        assertEquals(before.children().getFirst().inboundSpi(), after.children().getFirst().inboundSpi(),
+                "the same Child SA");
+        assertTrue(after.remote().port() != before.remote().port(), before.remote() + " -> " + after.remote());
+        assertTrue(t.left.events(IkeEvent.Kind.PEER_ADDRESS_CHANGED).isEmpty(), "the NATed side never follows");
+        // Right's own IKE requests go to the new mapping too: it can rekey.
+        t.right.engine.rekeyChild("net", "net", t.net.now);
+        t.net.run(Duration.ofSeconds(5));
+        t.assertOneTunnel();
+        t.assertPingsBothWays();
+    }
+
+    @Test
+    void theInitiatorBehindTheNatDoesNotFollowEspFromElsewhere() {
+        SiteToSite t = behindNat(68, Duration.ZERO);
+        IkeSaStatus l = t.left.onlyIkeSa();
+        // As if verified ESP of right's had come from another address (say, a packet raced there by someone on
+        // the path): §2.23, a host behind a NAT does not move on it.
+        t.left.engine.espPeerMoved(l.children().getFirst().inboundSpi(),
+                new Endpoint(org.ipsec4j.esp.selector.IpAddress.parse("203.0.113.66"), 4500), t.net.now);
+        assertTrue(t.left.events(IkeEvent.Kind.PEER_ADDRESS_CHANGED).isEmpty());
+        assertEquals(l.remote(), t.left.onlyIkeSa().remote());
+        // An SPI that is nobody's moves nothing either.
+        t.right.engine.espPeerMoved(0x7fff_0001, new Endpoint(
+                org.ipsec4j.esp.selector.IpAddress.parse("203.0.113.66"), 4500), t.net.now);
+        assertTrue(t.right.events(IkeEvent.Kind.PEER_ADDRESS_CHANGED).isEmpty());
+        t.assertPingsBothWays();
+    }
+
+    @Test
     void forcedEncapsulationWithoutNat() {
         SiteToSite t = new SiteToSite(65).left((c, ch) -> c.encap = true).install().up();
         t.assertOneTunnel();
