@@ -124,6 +124,8 @@ final class StrongSwanPeerLab implements AutoCloseable {
     final StrongSwan charon;
     private DaemonProcess daemon;
     private Pki pki;
+    /** More settings of the daemon's connection (not charon's), one per entry, e.g. {@code pmtu_discovery = no}. */
+    final List<String> javaConnectionSettings = new ArrayList<>();
 
     /** Builds the topology and starts charon (with extra strongswan.conf settings); the daemon starts on the first {@link #configure}. */
     StrongSwanPeerLab(Lab lab, String extraCharonSettings) {
@@ -239,11 +241,12 @@ final class StrongSwanPeerLab implements AutoCloseable {
         }
         String secrets = s.auth() == Auth.PSK ? "secrets {\n  ike-lab {\n    id-1 = %s\n    id-2 = %s\n    secret = \"%s\"\n  }\n}\n"
                 : "";
-        String javaConf = connection(JAVA_OUTER, s.javaRemote(), s.javaIkeProposals(), javaLocal, javaRemote,
-                JAVA_NET, SWAN_NET, s.javaEspProposals())
+        String javaConf = connection(JAVA_OUTER, s.javaRemote(), s.javaIkeProposals(),
+                String.join("\n    ", javaConnectionSettings), javaLocal, javaRemote, JAVA_NET, SWAN_NET,
+                s.javaEspProposals())
                 + secrets.formatted(JAVA_ID, SWAN_ID, s.javaSecret());
-        String swanConf = connection(SWAN_OUTER, s.swanRemote(), s.ikeProposals(), swanLocal, swanRemote, SWAN_NET,
-                JAVA_NET, s.espProposals())
+        String swanConf = connection(SWAN_OUTER, s.swanRemote(), s.ikeProposals(), "", swanLocal, swanRemote,
+                SWAN_NET, JAVA_NET, s.espProposals())
                 + secrets.formatted(SWAN_ID, JAVA_ID, PSK);
         charon.load(swanConf);
         Path conf = writeJavaFile("swanctl.conf", javaConf);
@@ -256,14 +259,15 @@ final class StrongSwanPeerLab implements AutoCloseable {
         }
     }
 
-    private static String connection(String local, String remote, String proposals, String localAuth,
-            String remoteAuth, String localTs, String remoteTs, String espProposals) {
+    private static String connection(String local, String remote, String proposals, String settings,
+            String localAuth, String remoteAuth, String localTs, String remoteTs, String espProposals) {
         return """
                 connections {
                   s2s {
                     local_addrs = %s
                     remote_addrs = %s
                     proposals = %s
+                    %s
                     local {
                       %s
                     }
@@ -279,7 +283,8 @@ final class StrongSwanPeerLab implements AutoCloseable {
                     }
                   }
                 }
-                """.formatted(local, remote, proposals, localAuth, remoteAuth, localTs, remoteTs, espProposals);
+                """.formatted(local, remote, proposals, settings, localAuth, remoteAuth, localTs, remoteTs,
+                espProposals);
     }
 
     private Path writeJavaFile(String relative, String content) {
