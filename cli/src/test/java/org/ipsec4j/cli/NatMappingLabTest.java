@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -89,7 +90,7 @@ class NatMappingLabTest {
 
             assertPings(net.left, RoutedIkeLab.LEFT_INNER, RoutedIkeLab.RIGHT_INNER, 3, left);
             assertPings(net.right, RoutedIkeLab.RIGHT_INNER, RoutedIkeLab.LEFT_INNER, 3, right);
-            peers.assertPingsBothWays();
+            assertPingsBothWays(peers);
             long idleSince = System.nanoTime();
             IdleWatch routed = new IdleWatch("ipsec4j-ipsec4j", net.router, RoutedIkeLab.LEFT, net.rightLink.a(),
                     tmp.resolve("routed-outside.pcap"));
@@ -117,7 +118,7 @@ class NatMappingLabTest {
             assertTrue(firstInterop.succeeded(), () -> "the first ping after two minutes, charon -> daemon:\n"
                     + firstInterop.stdout() + "\n" + peers.diagnostics());
             assertPings(net.left, RoutedIkeLab.LEFT_INNER, RoutedIkeLab.RIGHT_INNER, 3, left);
-            peers.assertPingsBothWays();
+            assertPingsBothWays(peers);
             routed.assertHeldByKeepalivesAlone();
             interop.assertHeldByKeepalivesAlone();
             peers.assertAgree();
@@ -203,18 +204,15 @@ class NatMappingLabTest {
         assertPings(net.right, RoutedIkeLab.RIGHT_INNER, RoutedIkeLab.LEFT_INNER, 3, right);
         Map<String, Object> rightBefore = RoutedIkeLab.onlyEstablished(right.statusJson());
         Map<String, Object> leftBefore = RoutedIkeLab.onlyEstablished(left.statusJson());
-        ConntrackEntry old = mapping(net.router, RoutedIkeLab.LEFT);
-        assertEquals((long) old.mappedPort(), rightBefore.get("remote_port"));
+        assertEquals((long) mapping(net.router, RoutedIkeLab.LEFT).mappedPort(), rightBefore.get("remote_port"));
 
-        long changedAt = rebind(net.router, net.rightLink.a());
-        Duration inside = firstAnswer(net.left, RoutedIkeLab.LEFT_INNER, RoutedIkeLab.RIGHT_INNER, changedAt,
-                Duration.ofSeconds(60), left.stderr() + right.stderr());
+        Rebinding r = rebindAndPing(net.router, net.rightLink.a(), RoutedIkeLab.LEFT, net.left, RoutedIkeLab.LEFT_INNER,
+                RoutedIkeLab.RIGHT_INNER, Duration.ofSeconds(60), () -> left.stderr() + right.stderr());
         // From outside at once: right sends to the new mapping now.
         assertPings(net.right, RoutedIkeLab.RIGHT_INNER, RoutedIkeLab.LEFT_INNER, 3, right);
         assertPings(net.left, RoutedIkeLab.LEFT_INNER, RoutedIkeLab.RIGHT_INNER, 3, left);
 
-        ConntrackEntry fresh = mapping(net.router, RoutedIkeLab.LEFT);
-        assertTrue(fresh.mappedPort() >= NEW_FIRST_PORT && fresh.mappedPort() <= NEW_LAST_PORT, fresh.toString());
+        ConntrackEntry fresh = r.fresh();
         Map<String, Object> rightAfter = RoutedIkeLab.onlyEstablished(right.statusJson());
         Map<String, Object> leftAfter = RoutedIkeLab.onlyEstablished(left.statusJson());
         assertEquals((long) fresh.mappedPort(), rightAfter.get("remote_port"), "right follows: " + rightAfter);
@@ -223,9 +221,7 @@ class NatMappingLabTest {
         assertTrue(right.stderr().contains(" -> " + fresh.mappedAddress() + ":" + fresh.mappedPort() + " (ESP)"),
                 () -> "right followed verified ESP, not an IKE message:\n" + right.stderr());
         assertFalse(left.stderr().contains("PEER_ADDRESS_CHANGED"), "the side behind the NAT stays put");
-        System.out.printf("NAT rebinding %d -> %d, ipsec4j -> ipsec4j: pings from behind the NAT answered again "
-                + "%d ms after the change; same IKE SA and Child SA%n", old.mappedPort(), fresh.mappedPort(),
-                inside.toMillis());
+        System.out.println(r.describe("ipsec4j -> ipsec4j", "same IKE SA and Child SA"));
     }
 
     @Test
@@ -238,24 +234,18 @@ class NatMappingLabTest {
             peers.charon.initiate("net", StrongSwanPeerLab.WAIT);
             peers.awaitJavaSa();
             IkeSaStatus before = peers.assertAgree();
-            peers.assertPingsBothWays();
-            ConntrackEntry old = mapping(peers.router, StrongSwanPeerLab.SWAN_OUTER);
+            assertPingsBothWays(peers);
+            Rebinding r = rebindAndPing(peers.router, peers.javaLink.b(), StrongSwanPeerLab.SWAN_OUTER, peers.swan,
+                    StrongSwanPeerLab.SWAN_INNER, StrongSwanPeerLab.JAVA_INNER, Duration.ofSeconds(60),
+                    peers::diagnostics);
+            assertPingsBothWays(peers); // from the daemon's side (outside) first
 
-            long changedAt = rebind(peers.router, peers.javaLink.b());
-            Duration inside = firstAnswer(peers.swan, StrongSwanPeerLab.SWAN_INNER, StrongSwanPeerLab.JAVA_INNER,
-                    changedAt, Duration.ofSeconds(60), peers.diagnostics());
-            peers.assertPingsBothWays(); // from the daemon's side (outside) first
-
-            ConntrackEntry fresh = mapping(peers.router, StrongSwanPeerLab.SWAN_OUTER);
-            assertTrue(fresh.mappedPort() >= NEW_FIRST_PORT && fresh.mappedPort() <= NEW_LAST_PORT, fresh.toString());
             IkeSaStatus after = peers.assertAgree();
             assertSameSas(before, after);
             Map<String, Object> ours = peers.javaIkeSas().getFirst();
-            assertEquals((long) fresh.mappedPort(), ours.get("remote_port"), "the daemon follows: " + ours);
+            assertEquals((long) r.fresh().mappedPort(), ours.get("remote_port"), "the daemon follows: " + ours);
             assertTrue(peers.daemonLog().contains(" (ESP)"), () -> "on verified ESP:\n" + peers.daemonLog());
-            System.out.printf("NAT rebinding %d -> %d, charon -> ipsec4j: pings from behind the NAT answered again "
-                    + "%d ms after the change; same IKE SA and Child SA%n", old.mappedPort(), fresh.mappedPort(),
-                    inside.toMillis());
+            System.out.println(r.describe("charon -> ipsec4j", "same IKE SA and Child SA"));
         }
     }
 
@@ -273,18 +263,14 @@ class NatMappingLabTest {
                     .withRemotes(StrongSwanPeerLab.SWAN_OUTER, "%any"));
             peers.javaUp();
             IkeSaStatus before = peers.assertAgree();
-            peers.assertPingsBothWays();
-            ConntrackEntry old = mapping(peers.router, StrongSwanPeerLab.JAVA_OUTER);
+            assertPingsBothWays(peers);
+            Rebinding r = rebindAndPing(peers.router, peers.swanLink.a(), StrongSwanPeerLab.JAVA_OUTER, peers.java,
+                    StrongSwanPeerLab.JAVA_INNER, StrongSwanPeerLab.SWAN_INNER, Duration.ofSeconds(90),
+                    peers::diagnostics);
+            assertPingsBothWays(peers);
 
-            long changedAt = rebind(peers.router, peers.swanLink.a());
-            Duration inside = firstAnswer(peers.java, StrongSwanPeerLab.JAVA_INNER, StrongSwanPeerLab.SWAN_INNER,
-                    changedAt, Duration.ofSeconds(90), peers.diagnostics());
-            peers.assertPingsBothWays();
-
-            ConntrackEntry fresh = mapping(peers.router, StrongSwanPeerLab.JAVA_OUTER);
-            assertTrue(fresh.mappedPort() >= NEW_FIRST_PORT && fresh.mappedPort() <= NEW_LAST_PORT, fresh.toString());
             IkeSaStatus after = peers.assertAgree();
-            assertEquals(fresh.mappedPort(), after.remotePort(), "charon follows: " + after);
+            assertEquals(r.fresh().mappedPort(), after.remotePort(), "charon follows: " + after);
             assertEquals(before.initiatorSpi(), after.initiatorSpi(), "the same IKE SA");
             assertEquals(before.responderSpi(), after.responderSpi(), "the same IKE SA");
             // kernel-libipsec cannot move an SA (its update_sa is NOT_SUPPORTED): charon rekeys the Child SA in
@@ -295,9 +281,7 @@ class NatMappingLabTest {
             String rekeyed = "peer rekeyed net {" + Integer.toHexString(oldChild.spiOut()) + "_i "
                     + Integer.toHexString(oldChild.spiIn()) + "_o}";
             assertTrue(peers.daemonLog().contains(rekeyed), () -> rekeyed + "\n" + peers.daemonLog());
-            System.out.printf("NAT rebinding %d -> %d, ipsec4j -> charon: pings from behind the NAT answered again "
-                    + "%d ms after the change; same IKE SA, Child SA rekeyed by charon%n", old.mappedPort(),
-                    fresh.mappedPort(), inside.toMillis());
+            System.out.println(r.describe("ipsec4j -> charon", "same IKE SA, Child SA rekeyed by charon"));
         }
     }
 
@@ -319,19 +303,36 @@ class NatMappingLabTest {
         return flows.getFirst();
     }
 
+    /** A NAT's new mapping of the flow from behind it, and how long until pings from there were answered again. */
+    private record Rebinding(ConntrackEntry old, ConntrackEntry fresh, Duration recovery) {
+
+        String describe(String peers, String sas) {
+            return "NAT rebinding " + old.mappedPort() + " -> " + fresh.mappedPort() + ", " + peers
+                    + ": pings from behind the NAT answered again " + recovery.toMillis() + " ms after the change; "
+                    + sas;
+        }
+    }
+
     /**
      * The NAT forgets its mappings and gives new ones other ports ({@code --to-ports}), as after a reboot or a
-     * timeout on a NAT that does not keep the inside port; returns the time of the change (ms since the epoch).
+     * timeout on a NAT that does not keep the inside port; then pings from behind it until one is answered.
+     *
+     * @param insideOuter the outer address of the peer behind the NAT (its flow's source in conntrack)
      */
-    private static long rebind(Namespace router, LinkEnd outside) {
+    private static Rebinding rebindAndPing(Namespace router, LinkEnd outside, String insideOuter, Namespace inside,
+            String from, String to, Duration limit, Supplier<String> diagnostics) {
+        ConntrackEntry old = mapping(router, insideOuter);
         router.masqueradeUdp(outside, NEW_FIRST_PORT, NEW_LAST_PORT);
         router.flushConntrack();
-        return System.currentTimeMillis();
+        Duration recovery = firstAnswer(inside, from, to, System.currentTimeMillis(), limit, diagnostics);
+        ConntrackEntry fresh = mapping(router, insideOuter);
+        assertTrue(fresh.mappedPort() >= NEW_FIRST_PORT && fresh.mappedPort() <= NEW_LAST_PORT, fresh.toString());
+        return new Rebinding(old, fresh, recovery);
     }
 
     /** Pings every 100 ms until one is answered; how long after {@code sinceMillis} (epoch) that answer came. */
     private static Duration firstAnswer(Namespace ns, String from, String to, long sinceMillis, Duration limit,
-            String diagnostics) {
+            Supplier<String> diagnostics) {
         BackgroundProcess ping = ns.start("ping", "-D", "-n", "-i", "0.1", "-W", "1", "-w",
                 Long.toString(limit.toSeconds()), "-I", from, to);
         Pattern answer = Pattern.compile("^\\[(\\d+\\.\\d+)\\] \\d+ bytes from ");
@@ -351,14 +352,29 @@ class NatMappingLabTest {
             ping.stop();
         }
         return fail("no ping from " + ns.name() + " answered within " + limit.toSeconds() + " s of the new mapping:\n"
-                + String.join("\n", ping.stdoutLines()) + "\n" + diagnostics);
+                + String.join("\n", ping.stdoutLines()) + "\n" + diagnostics.get());
     }
 
     private static void assertPings(Namespace ns, String from, String to, int count, DaemonProcess daemon) {
-        CommandResult ping = ns.exec("ping", "-n", "-c", Integer.toString(count), "-i", "0.2", "-W", "2", "-I", from,
+        assertPings(ns, from, to, count, daemon::stderr);
+    }
+
+    /**
+     * {@code count} pings half a second apart, all answered. Not closer: ping waits for the last answer only about
+     * as long as its interval, and charon on a loaded machine has been seen to take 150 ms for one.
+     */
+    private static void assertPings(Namespace ns, String from, String to, int count,
+            Supplier<String> diagnostics) {
+        CommandResult ping = ns.exec("ping", "-n", "-c", Integer.toString(count), "-i", "0.5", "-W", "2", "-I", from,
                 to);
         assertTrue(ping.succeeded() && ping.stdout().contains(" " + count + " received"),
-                () -> "ping " + from + " -> " + to + ":\n" + ping.stdout() + ping.stderr() + "\n" + daemon.stderr());
+                () -> "ping " + from + " -> " + to + ":\n" + ping.stdout() + ping.stderr() + "\n" + diagnostics.get());
+    }
+
+    /** Three pings from the daemon's side, then three from charon's. */
+    private static void assertPingsBothWays(StrongSwanPeerLab peers) {
+        assertPings(peers.java, StrongSwanPeerLab.JAVA_INNER, StrongSwanPeerLab.SWAN_INNER, 3, peers::diagnostics);
+        assertPings(peers.swan, StrongSwanPeerLab.SWAN_INNER, StrongSwanPeerLab.JAVA_INNER, 3, peers::diagnostics);
     }
 
     /** The same IKE SA and the same Child SA (neither rekeyed nor made anew), from the daemon's status. */
