@@ -282,6 +282,9 @@ class NatMappingLabTest {
                     + Integer.toHexString(oldChild.spiIn()) + "_o}";
             assertTrue(peers.daemonLog().contains(rekeyed), () -> rekeyed + "\n" + peers.daemonLog());
             System.out.println(r.describe("ipsec4j -> charon", "same IKE SA, Child SA rekeyed by charon"));
+            // What the daemon made of it (its ESP path check may have found the old Child SA still silent).
+            peers.daemonLog().lines().filter(l -> l.contains("ike: ESP_PATH") || l.contains("ike: CHILD_SA_REKEYED"))
+                    .forEach(System.out::println);
         }
     }
 

@@ -133,6 +133,26 @@ class NatTraversalTest {
     }
 
     @Test
+    void aPeerThatFollowsOnlyIkeIsReachedByTheEspPathCheckOfTheSideBehindTheNat() {
+        SiteToSite t = behindNat(69, Duration.ZERO);
+        t.right.dataPlane.setPeerMoveListener(null); // like charon on kernel-libipsec: no ESP mapping reports
+        t.net.natRebinds(t.left);
+        // Left's ESP arrives through the new mapping, right's answers go to the old one: after 20 s without ESP
+        // back, left's ESP path check (IKE) crosses the new mapping, and right follows that.
+        t.net.run(Duration.ofSeconds(40), Duration.ofSeconds(1), t::pingLeftToRight);
+        assertEquals(1, t.right.events(IkeEvent.Kind.PEER_ADDRESS_CHANGED).size(), t::describe);
+        assertTrue(t.right.events(IkeEvent.Kind.PEER_ADDRESS_CHANGED).getFirst().detail().endsWith("(IKE)"));
+        assertTrue(t.pingRightToLeft(), t.net.lastPing);
+        // The check found no ESP back yet; what it says names the NAT's new mapping beside the firewall.
+        assertEquals(1, t.left.events(IkeEvent.Kind.ESP_PATH_FAILED).size(), t::describe);
+        assertTrue(t.left.events(IkeEvent.Kind.ESP_PATH_FAILED).getFirst().detail().contains(
+                "the NAT in front of us mapped us anew"), t::describe);
+        t.net.run(Duration.ofSeconds(10), Duration.ofSeconds(1), t::assertPingsBothWays);
+        assertEquals(1, t.left.events(IkeEvent.Kind.ESP_PATH_RESTORED).size(), t::describe);
+        t.assertOneTunnel();
+    }
+
+    @Test
     void theInitiatorBehindTheNatDoesNotFollowEspFromElsewhere() {
         SiteToSite t = behindNat(68, Duration.ZERO);
         IkeSaStatus l = t.left.onlyIkeSa();
