@@ -80,13 +80,9 @@ class NatMappingLabTest {
         RoutedIkeLab.await(right, Duration.ofSeconds(10), "the tunnel comes up", RoutedIkeLab::childInstalled);
 
         try (StrongSwanPeerLab peers = StrongSwanPeerLab.create("")) {
-            peers.router.masquerade(peers.swanLink.a());
-            peers.router.setUdpConntrackTimeout(UDP_TIMEOUT);
             peers.javaConnectionSettings.add("pmtu_discovery = no");
-            peers.configure(Setup.psk("aes128gcm16-prfsha256-ecp256", "aes128gcm16")
-                    .withRemotes(StrongSwanPeerLab.SWAN_OUTER, "%any"));
-            peers.javaUp();
-            peers.assertAgree();
+            peers.upThroughNat(true, Setup.psk("aes128gcm16-prfsha256-ecp256", "aes128gcm16"));
+            peers.router.setUdpConntrackTimeout(UDP_TIMEOUT); // from the next packet of each flow on
 
             assertPings(net.left, RoutedIkeLab.LEFT_INNER, RoutedIkeLab.RIGHT_INNER, 3, left);
             assertPings(net.right, RoutedIkeLab.RIGHT_INNER, RoutedIkeLab.LEFT_INNER, 3, right);
@@ -228,12 +224,7 @@ class NatMappingLabTest {
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void theDaemonFollowsTheNewMappingOfCharonBehindTheNat() {
         try (StrongSwanPeerLab peers = StrongSwanPeerLab.create("")) {
-            peers.router.masquerade(peers.javaLink.b());
-            peers.configure(Setup.psk("aes128gcm16-prfsha256-ecp256", "aes128gcm16")
-                    .withRemotes("%any", StrongSwanPeerLab.JAVA_OUTER));
-            peers.charon.initiate("net", StrongSwanPeerLab.WAIT);
-            peers.awaitJavaSa();
-            IkeSaStatus before = peers.assertAgree();
+            IkeSaStatus before = peers.upThroughNat(false, Setup.psk("aes128gcm16-prfsha256-ecp256", "aes128gcm16"));
             assertPingsBothWays(peers);
             Rebinding r = rebindAndPing(peers.router, peers.javaLink.b(), StrongSwanPeerLab.SWAN_OUTER, peers.swan,
                     StrongSwanPeerLab.SWAN_INNER, StrongSwanPeerLab.JAVA_INNER, Duration.ofSeconds(60),
@@ -258,11 +249,7 @@ class NatMappingLabTest {
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void charonFollowsTheNewMappingOfTheDaemonBehindTheNatOnItsNextIkeMessage() {
         try (StrongSwanPeerLab peers = StrongSwanPeerLab.create("")) {
-            peers.router.masquerade(peers.swanLink.a());
-            peers.configure(Setup.psk("aes128gcm16-prfsha256-ecp256", "aes128gcm16")
-                    .withRemotes(StrongSwanPeerLab.SWAN_OUTER, "%any"));
-            peers.javaUp();
-            IkeSaStatus before = peers.assertAgree();
+            IkeSaStatus before = peers.upThroughNat(true, Setup.psk("aes128gcm16-prfsha256-ecp256", "aes128gcm16"));
             assertPingsBothWays(peers);
             Rebinding r = rebindAndPing(peers.router, peers.swanLink.a(), StrongSwanPeerLab.JAVA_OUTER, peers.java,
                     StrongSwanPeerLab.JAVA_INNER, StrongSwanPeerLab.SWAN_INNER, Duration.ofSeconds(90),

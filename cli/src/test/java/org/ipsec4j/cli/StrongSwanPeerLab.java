@@ -334,6 +334,25 @@ final class StrongSwanPeerLab implements AutoCloseable {
         assertTrue(up.out().endsWith("s2s/net is up\n"), up.out());
     }
 
+    /**
+     * Puts the router's masquerade in front of the daemon ({@code daemonBehindNat}) or of charon, configures both
+     * ends for it ({@code %any} for the peer behind the NAT) and has the side behind the NAT bring the tunnel up;
+     * returns charon's view once both ends agree.
+     */
+    IkeSaStatus upThroughNat(boolean daemonBehindNat, Setup setup) {
+        if (daemonBehindNat) {
+            router.masquerade(swanLink.a());
+            configure(setup.withRemotes(SWAN_OUTER, "%any"));
+            javaUp();
+        } else {
+            router.masquerade(javaLink.b());
+            configure(setup.withRemotes("%any", JAVA_OUTER));
+            charon.initiate("net", WAIT);
+            awaitJavaSa();
+        }
+        return assertAgree();
+    }
+
     String daemonLog() {
         return daemon == null ? "(no daemon)" : daemon.stderr();
     }

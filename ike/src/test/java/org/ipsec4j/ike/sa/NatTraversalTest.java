@@ -96,10 +96,7 @@ class NatTraversalTest {
         t.assertOneTunnel();
         t.assertPingsBothWays();
         // An IKE rekey after the move keeps the new mapping.
-        t.right.engine.rekeyIke("net", t.net.now);
-        t.net.run(Duration.ofSeconds(5));
-        t.assertOneTunnel();
-        t.assertPingsBothWays();
+        assertOneTunnelCarryingPingsAfter(t, () -> t.right.engine.rekeyIke("net", t.net.now));
     }
 
     @Test
@@ -126,10 +123,7 @@ class NatTraversalTest {
         assertTrue(after.remote().port() != before.remote().port(), before.remote() + " -> " + after.remote());
         assertTrue(t.left.events(IkeEvent.Kind.PEER_ADDRESS_CHANGED).isEmpty(), "the NATed side never follows");
         // Right's own IKE requests go to the new mapping too: it can rekey.
-        t.right.engine.rekeyChild("net", "net", t.net.now);
-        t.net.run(Duration.ofSeconds(5));
-        t.assertOneTunnel();
-        t.assertPingsBothWays();
+        assertOneTunnelCarryingPingsAfter(t, () -> t.right.engine.rekeyChild("net", "net", t.net.now));
     }
 
     @Test
@@ -166,6 +160,14 @@ class NatTraversalTest {
         t.right.engine.espPeerMoved(0x7fff_0001, new Endpoint(
                 org.ipsec4j.esp.selector.IpAddress.parse("203.0.113.66"), 4500), t.net.now);
         assertTrue(t.right.events(IkeEvent.Kind.PEER_ADDRESS_CHANGED).isEmpty());
+        t.assertPingsBothWays();
+    }
+
+    /** {@code action}, five seconds, and then one tunnel that carries pings both ways. */
+    private static void assertOneTunnelCarryingPingsAfter(SiteToSite t, Runnable action) {
+        action.run();
+        t.net.run(Duration.ofSeconds(5));
+        t.assertOneTunnel();
         t.assertPingsBothWays();
     }
 
