@@ -224,19 +224,13 @@ class NatMappingLabTest {
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void theDaemonFollowsTheNewMappingOfCharonBehindTheNat() {
         try (StrongSwanPeerLab peers = StrongSwanPeerLab.create("")) {
-            IkeSaStatus before = peers.upThroughNat(false, Setup.psk("aes128gcm16-prfsha256-ecp256", "aes128gcm16"));
-            assertPingsBothWays(peers);
-            Rebinding r = rebindAndPing(peers.router, peers.javaLink.b(), StrongSwanPeerLab.SWAN_OUTER, peers.swan,
-                    StrongSwanPeerLab.SWAN_INNER, StrongSwanPeerLab.JAVA_INNER, Duration.ofSeconds(60),
-                    peers::diagnostics);
-            assertPingsBothWays(peers); // from the daemon's side (outside) first
-
-            IkeSaStatus after = peers.assertAgree();
-            assertSameSas(before, after);
+            CharonRebinding c = rebindWithCharon(peers, false, Duration.ofSeconds(60));
+            assertSameSas(c.before(), c.after());
             Map<String, Object> ours = peers.javaIkeSas().getFirst();
-            assertEquals((long) r.fresh().mappedPort(), ours.get("remote_port"), "the daemon follows: " + ours);
+            assertEquals((long) c.rebinding().fresh().mappedPort(), ours.get("remote_port"), "the daemon follows: "
+                    + ours);
             assertTrue(peers.daemonLog().contains(" (ESP)"), () -> "on verified ESP:\n" + peers.daemonLog());
-            System.out.println(r.describe("charon -> ipsec4j", "same IKE SA and Child SA"));
+            System.out.println(c.rebinding().describe("charon -> ipsec4j", "same IKE SA and Child SA"));
         }
     }
 
@@ -249,15 +243,10 @@ class NatMappingLabTest {
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void charonFollowsTheNewMappingOfTheDaemonBehindTheNatOnItsNextIkeMessage() {
         try (StrongSwanPeerLab peers = StrongSwanPeerLab.create("")) {
-            IkeSaStatus before = peers.upThroughNat(true, Setup.psk("aes128gcm16-prfsha256-ecp256", "aes128gcm16"));
-            assertPingsBothWays(peers);
-            Rebinding r = rebindAndPing(peers.router, peers.swanLink.a(), StrongSwanPeerLab.JAVA_OUTER, peers.java,
-                    StrongSwanPeerLab.JAVA_INNER, StrongSwanPeerLab.SWAN_INNER, Duration.ofSeconds(90),
-                    peers::diagnostics);
-            assertPingsBothWays(peers);
-
-            IkeSaStatus after = peers.assertAgree();
-            assertEquals(r.fresh().mappedPort(), after.remotePort(), "charon follows: " + after);
+            CharonRebinding c = rebindWithCharon(peers, true, Duration.ofSeconds(90));
+            IkeSaStatus before = c.before();
+            IkeSaStatus after = c.after();
+            assertEquals(c.rebinding().fresh().mappedPort(), after.remotePort(), "charon follows: " + after);
             assertEquals(before.initiatorSpi(), after.initiatorSpi(), "the same IKE SA");
             assertEquals(before.responderSpi(), after.responderSpi(), "the same IKE SA");
             // kernel-libipsec cannot move an SA (its update_sa is NOT_SUPPORTED): charon rekeys the Child SA in
@@ -268,7 +257,7 @@ class NatMappingLabTest {
             String rekeyed = "peer rekeyed net {" + Integer.toHexString(oldChild.spiOut()) + "_i "
                     + Integer.toHexString(oldChild.spiIn()) + "_o}";
             assertTrue(peers.daemonLog().contains(rekeyed), () -> rekeyed + "\n" + peers.daemonLog());
-            System.out.println(r.describe("ipsec4j -> charon", "same IKE SA, Child SA rekeyed by charon"));
+            System.out.println(c.rebinding().describe("ipsec4j -> charon", "same IKE SA, Child SA rekeyed by charon"));
             // What the daemon made of it (its ESP path check may have found the old Child SA still silent).
             peers.daemonLog().lines().filter(l -> l.contains("ike: ESP_PATH") || l.contains("ike: CHILD_SA_REKEYED"))
                     .forEach(System.out::println);
@@ -318,6 +307,26 @@ class NatMappingLabTest {
         ConntrackEntry fresh = mapping(router, insideOuter);
         assertTrue(fresh.mappedPort() >= NEW_FIRST_PORT && fresh.mappedPort() <= NEW_LAST_PORT, fresh.toString());
         return new Rebinding(old, fresh, recovery);
+    }
+
+    /** charon's view before and after a rebinding, and the rebinding. */
+    private record CharonRebinding(IkeSaStatus before, IkeSaStatus after, Rebinding rebinding) {}
+
+    /**
+     * The tunnel up through the NAT from the side behind it, pings both ways, the NAT rebinds, pings from behind it
+     * until one is answered, and pings both ways again (the daemon's first).
+     */
+    private static CharonRebinding rebindWithCharon(StrongSwanPeerLab peers, boolean daemonBehindNat, Duration limit) {
+        IkeSaStatus before = peers.upThroughNat(daemonBehindNat, Setup.psk("aes128gcm16-prfsha256-ecp256",
+                "aes128gcm16"));
+        assertPingsBothWays(peers);
+        Rebinding r = daemonBehindNat
+                ? rebindAndPing(peers.router, peers.swanLink.a(), StrongSwanPeerLab.JAVA_OUTER, peers.java,
+                        StrongSwanPeerLab.JAVA_INNER, StrongSwanPeerLab.SWAN_INNER, limit, peers::diagnostics)
+                : rebindAndPing(peers.router, peers.javaLink.b(), StrongSwanPeerLab.SWAN_OUTER, peers.swan,
+                        StrongSwanPeerLab.SWAN_INNER, StrongSwanPeerLab.JAVA_INNER, limit, peers::diagnostics);
+        assertPingsBothWays(peers);
+        return new CharonRebinding(before, peers.assertAgree(), r);
     }
 
     /** Pings every 100 ms until one is answered; how long after {@code sinceMillis} (epoch) that answer came. */
