@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -152,6 +152,7 @@ class NatMappingLabTest {
         void sample() {
             ConntrackEntry now = mapping(router, inside);
             assertEquals(before.mappedPort(), now.mappedPort(), name + ": the mapping stays: " + before + " / " + now);
+            assertTrue(now.secondsLeft() <= UDP_TIMEOUT.toSeconds(), name + ": the 30 s timeout applies: " + now);
             fewestSecondsLeft = Math.min(fewestSecondsLeft, now.secondsLeft());
             samples++;
         }

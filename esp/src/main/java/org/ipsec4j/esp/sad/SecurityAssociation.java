@@ -160,7 +160,6 @@ public final class SecurityAssociation {
         return remoteAddress;
     }
 
-    /** UDP encapsulation ports, or null for raw ESP/AH. */
     /**
      * Follows the peer to a new address or port (its NAT mapping changed, RFC 7296 §2.23; RFC 3948 §3.1). Keys,
      * sequence numbers and the replay window stay as they are. The family cannot change.
@@ -190,6 +189,7 @@ public final class SecurityAssociation {
         return true;
     }
 
+    /** UDP encapsulation ports, or null for raw ESP/AH. */
     public UdpEncapsulation udpEncapsulation() {
         return udpEncapsulation;
     }
