@@ -72,7 +72,7 @@ ensure_packages() {
 BUILD_PACKAGES=(maven)
 # strongSwan is the independent IKEv2 peer of the interop tests: charon, swanctl and kernel-libipsec
 # (in libcharon-extra-plugins: this kernel has no ESP module).
-TEST_PACKAGES=(tshark iproute2 iptables iperf3 iputils-ping iputils-tracepath tcpdump openssl strongswan-charon strongswan-swanctl
+TEST_PACKAGES=(tshark iproute2 iptables conntrack iperf3 iputils-ping iputils-tracepath tcpdump openssl strongswan-charon strongswan-swanctl
                libcharon-extra-plugins libstrongswan-standard-plugins)
 DEMO_PACKAGES=(iproute2 iputils-ping)
 

@@ -36,11 +36,7 @@ class StrongSwanNatLabTest {
     @Test
     void theDaemonBehindNatInitiatesAndKeepsTheMappingAlive() throws InterruptedException {
         try (StrongSwanPeerLab peers = StrongSwanPeerLab.create("")) {
-            peers.router.masquerade(peers.swanLink.a());
-            peers.configure(Setup.psk("aes128gcm16-prfsha256-ecp256", "aes128gcm16")
-                    .withRemotes(StrongSwanPeerLab.SWAN_OUTER, "%any"));
-            peers.javaUp();
-            IkeSaStatus theirs = peers.assertAgree();
+            IkeSaStatus theirs = peers.upThroughNat(true, Setup.psk("aes128gcm16-prfsha256-ecp256", "aes128gcm16"));
             assertEquals(StrongSwanPeerLab.ROUTER_SWAN_SIDE, theirs.remoteHost().getHostAddress(),
                     "charon sees the router's address");
             assertTrue(theirs.natRemote(), "charon found the daemon behind a NAT: " + theirs);
@@ -70,12 +66,7 @@ class StrongSwanNatLabTest {
     @Test
     void strongSwanBehindNatInitiatesAndItsKeepalivesArrive() {
         try (StrongSwanPeerLab peers = StrongSwanPeerLab.create("keep_alive = 2s")) {
-            peers.router.masquerade(peers.javaLink.b());
-            peers.configure(Setup.psk("aes256-sha256-modp2048", "aes256-sha256")
-                    .withRemotes("%any", StrongSwanPeerLab.JAVA_OUTER));
-            peers.charon.initiate("net", StrongSwanPeerLab.WAIT);
-            peers.awaitJavaSa();
-            IkeSaStatus theirs = peers.assertAgree();
+            IkeSaStatus theirs = peers.upThroughNat(false, Setup.psk("aes256-sha256-modp2048", "aes256-sha256"));
             assertTrue(theirs.natLocal(), "charon found itself behind the NAT: " + theirs);
             Map<String, Object> ours = peers.javaIkeSas().getFirst();
             assertEquals(StrongSwanPeerLab.ROUTER_JAVA_SIDE, ours.get("remote_host"), ours.toString());

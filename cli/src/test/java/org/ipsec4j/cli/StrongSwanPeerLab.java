@@ -159,6 +159,8 @@ final class StrongSwanPeerLab implements AutoCloseable {
     final StrongSwan charon;
     private DaemonProcess daemon;
     private Pki pki;
+    /** More settings of the daemon's connection (not charon's), one per entry, e.g. {@code pmtu_discovery = no}. */
+    final List<String> javaConnectionSettings = new ArrayList<>();
 
     /**
      * Builds the topology (with a narrow middle link of {@code middleMtu}, unless 0) and starts charon (with
@@ -307,11 +309,12 @@ final class StrongSwanPeerLab implements AutoCloseable {
         }
         String secrets = s.auth() == Auth.PSK ? "secrets {\n  ike-lab {\n    id-1 = %s\n    id-2 = %s\n    secret = \"%s\"\n  }\n}\n"
                 : "";
-        String javaConf = connection(s.javaLocal(), s.javaRemote(), s.javaIkeProposals(), javaLocal, javaRemote,
-                JAVA_NET, s.javaRemoteTs(), s.javaEspProposals())
+        String javaConf = connection(s.javaLocal(), s.javaRemote(), s.javaIkeProposals(),
+                String.join("\n    ", javaConnectionSettings), javaLocal, javaRemote, JAVA_NET, s.javaRemoteTs(),
+                s.javaEspProposals())
                 + secrets.formatted(JAVA_ID, SWAN_ID, s.javaSecret());
-        String swanConf = connection(s.swanLocal(), s.swanRemote(), s.ikeProposals(), swanLocal, swanRemote, SWAN_NET,
-                JAVA_NET, s.espProposals())
+        String swanConf = connection(s.swanLocal(), s.swanRemote(), s.ikeProposals(), "", swanLocal, swanRemote,
+                SWAN_NET, JAVA_NET, s.espProposals())
                 + secrets.formatted(SWAN_ID, JAVA_ID, PSK);
         charon.load(swanConf);
         Path conf = writeJavaFile("swanctl.conf", javaConf);
@@ -324,14 +327,15 @@ final class StrongSwanPeerLab implements AutoCloseable {
         }
     }
 
-    private static String connection(String local, String remote, String proposals, String localAuth,
-            String remoteAuth, String localTs, String remoteTs, String espProposals) {
+    private static String connection(String local, String remote, String proposals, String settings,
+            String localAuth, String remoteAuth, String localTs, String remoteTs, String espProposals) {
         return """
                 connections {
                   s2s {
                     local_addrs = %s
                     remote_addrs = %s
                     proposals = %s
+                    %s
                     local {
                       %s
                     }
@@ -347,7 +351,8 @@ final class StrongSwanPeerLab implements AutoCloseable {
                     }
                   }
                 }
-                """.formatted(local, remote, proposals, localAuth, remoteAuth, localTs, remoteTs, espProposals);
+                """.formatted(local, remote, proposals, settings, localAuth, remoteAuth, localTs, remoteTs,
+                espProposals);
     }
 
     private Path writeJavaFile(String relative, String content) {
@@ -395,6 +400,25 @@ final class StrongSwanPeerLab implements AutoCloseable {
         DaemonLifecycleLabTest.Result up = ipsec4j("up", "s2s");
         assertEquals(0, up.exitCode(), () -> "ipsec4j up: " + up + "\n" + diagnostics());
         assertTrue(up.out().endsWith("s2s/net is up\n"), up.out());
+    }
+
+    /**
+     * Puts the router's masquerade in front of the daemon ({@code daemonBehindNat}) or of charon, configures both
+     * ends for it ({@code %any} for the peer behind the NAT) and has the side behind the NAT bring the tunnel up;
+     * returns charon's view once both ends agree.
+     */
+    IkeSaStatus upThroughNat(boolean daemonBehindNat, Setup setup) {
+        if (daemonBehindNat) {
+            router.masquerade(swanLink.a());
+            configure(setup.withRemotes(SWAN_OUTER, "%any"));
+            javaUp();
+        } else {
+            router.masquerade(javaLink.b());
+            configure(setup.withRemotes("%any", JAVA_OUTER));
+            charon.initiate("net", WAIT);
+            awaitJavaSa();
+        }
+        return assertAgree();
     }
 
     String daemonLog() {

@@ -258,6 +258,8 @@ public final class Daemon implements AutoCloseable {
                 ike = IkeRuntime.start(ikeConfiguration, outboundPlane, gate, sockets, this::ikeChanged, dumps, log);
                 IkeRuntime started = ike;
                 inboundPlane.setIkeSaCheck((i, r) -> started.service().isLiveIkeSa(i, r));
+                inboundPlane.setPeerMoveListener((sa, address, port) -> started.service().espPeerMoved(sa.spi(),
+                        address, port));
             } catch (SocketUnavailableException e) {
                 throw new DaemonException(DaemonException.Kind.SYSTEM, e.getMessage(), e);
             }

@@ -95,6 +95,7 @@ public final class DataPlane {
     private volatile IpAddress icmpSourceIpv4;
     private volatile IpAddress icmpSourceIpv6;
     private IkeSaCheck ikeSaCheck = (initiatorSpi, responderSpi) -> false;
+    private PeerMoveListener peerMoveListener;
     private final TooBigLimiter tooBigLimiter = new TooBigLimiter();
     private final byte[] icmpSourceBytes = new byte[16];
     private final Icmpv4Message icmpv4 = new Icmpv4Message();
@@ -117,6 +118,8 @@ public final class DataPlane {
     private IpFamily inFamily;
     private byte[] inAddresses;
     private int inSourceOffset;
+    /** The outer UDP source port of ESP in UDP (0: not UDP, or not known). */
+    private int inSourcePort;
     private int inDestinationOffset;
     private int inTrafficClass;
     private int inHeaderOffset;
@@ -192,6 +195,24 @@ public final class DataPlane {
     /** Who knows the IKE SAs (by default nobody: reports quoting IKE packets count as {@code NO_SA}). */
     public void setIkeSaCheck(IkeSaCheck check) {
         this.ikeSaCheck = java.util.Objects.requireNonNull(check, "check");
+    }
+
+    /**
+     * Told, on the inbound thread, that an ESP-in-UDP packet came from another address or port than its SA's peer,
+     * after its ICV verified and its sequence number was new to the replay window: the peer's NAT mapping changed
+     * (RFC 7296 §2.23; what Linux reports to IKE as XFRM_MSG_MAPPING). Whether the SA follows is IKE's decision.
+     */
+    @FunctionalInterface
+    public interface PeerMoveListener {
+        void peerMoved(SecurityAssociation sa, IpAddress address, int port);
+    }
+
+    /**
+     * Who hears of ESP arriving from a new NAT mapping (by default nobody, and nothing is compared). At most one
+     * report a second per SA reaches it ({@link SecurityAssociation#peerMoveReportDue}).
+     */
+    public void setPeerMoveListener(PeerMoveListener listener) {
+        this.peerMoveListener = listener;
     }
 
     /** UDP destination ports treated as ESP in UDP when a whole IP packet is handed in (4500 by default). */
@@ -1277,6 +1298,7 @@ public final class DataPlane {
                         return dropInbound(r, DropReason.NOT_IPSEC, null);
                     }
                     inUdp = true;
+                    inSourcePort = u.sourcePort();
                     return demultiplexUdp(buf, u.payloadOffset(), u.payloadLength(), port, nowNanos, r);
                 }
                 case IpProtocol.AH -> {
@@ -1305,6 +1327,7 @@ public final class DataPlane {
         inFamily = meta.family();
         inAddresses = meta.addresses();
         inSourceOffset = 0;
+        inSourcePort = udpEncapsulated ? meta.sourcePort() : 0;
         inDestinationOffset = meta.destinationKnown() ? 16 : -1;
         inTrafficClass = meta.trafficClass();
         inHeaderOffset = -1;
@@ -1390,6 +1413,9 @@ public final class DataPlane {
         if (!window.accept(decapsulated.sequenceNumber())) {
             return dropInbound(r, DropReason.REPLAYED, sa);
         }
+        if (inUdp && peerMoveListener != null) {
+            noticePeerMove(sa, now); // verified and new: a replay or a forgery cannot move the peer
+        }
         if (result == DecapsulationResult.DUMMY) {
             return dropInbound(r, DropReason.DUMMY, sa); // RFC 4303 §2.6: discarded silently
         }
@@ -1399,6 +1425,23 @@ public final class DataPlane {
         return sa.mode() == IpsecMode.TUNNEL
                 ? deliverTunnel(buf, payloadOff, payloadLen, decapsulated.nextHeader(), sa, now, r)
                 : deliverTransport(buf, payloadOff, payloadLen, decapsulated.nextHeader(), sa, now, r);
+    }
+
+    /** Reports the packet's outer source if it is not the SA's peer (a NAT's new mapping), at most once a second. */
+    private void noticePeerMove(SecurityAssociation sa, long now) {
+        UdpEncapsulation encap = sa.udpEncapsulation();
+        if (encap == null || inSourcePort == 0) {
+            return;
+        }
+        IpAddress peer = sa.remoteAddress();
+        if (peer.family() == inFamily && peer.equalsBytes(inAddresses, inSourceOffset)
+                && encap.remotePort() == inSourcePort) {
+            return;
+        }
+        if (sa.peerMoveReportDue(now)) {
+            counters.peerMovesReported++;
+            peerMoveListener.peerMoved(sa, IpAddress.read(inFamily, inAddresses, inSourceOffset), inSourcePort);
+        }
     }
 
     /** An AH packet without its IP header (IPv6 raw socket): rebuild the header the ICV covers, then verify. */

@@ -16,6 +16,7 @@ public final class DataPlaneCounters {
     long ikeMessages;
     long keepalivesReceived;
     long keepalivesSent;
+    long peerMovesReported;
     final long[] pathMtuReports = new long[PathMtuOutcome.values().length];
     long tooBigSent;
     long tooBigRateLimited;
@@ -52,6 +53,11 @@ public final class DataPlaneCounters {
 
     public long keepalivesSent() {
         return keepalivesSent;
+    }
+
+    /** Verified ESP in UDP from a new NAT mapping of the peer, reported to IKE (rate-limited per SA). */
+    public long peerMovesReported() {
+        return peerMovesReported;
     }
 
     /** Reports of a smaller path MTU (ICMP quoting our packets) that ended with {@code outcome}. */

@@ -138,6 +138,27 @@ public final class Namespace {
     }
 
     /**
+     * As {@link #masquerade(LinkEnd)} for UDP only, with the outside source port taken from {@code firstPort ..
+     * lastPort} (MASQUERADE {@code --to-ports}); put first, so that it takes UDP from a plain masquerade rule.
+     */
+    public void masqueradeUdp(LinkEnd outside, int firstPort, int lastPort) {
+        requireOwn(outside);
+        firewall(IpVersion.V4, "nat").command("-I", "POSTROUTING", "1", "-o", outside.interfaceName(), "-p", "udp",
+                "-j", "MASQUERADE", "--to-ports", firstPort + "-" + lastPort);
+    }
+
+    /** The UDP flows conntrack tracks here, with their NAT mappings ({@code conntrack -L -p udp}). */
+    public List<ConntrackEntry> udpConntrack() {
+        return run("conntrack", "-L", "-p", "udp").stdout().lines().map(ConntrackEntry::parse)
+                .flatMap(java.util.Optional::stream).toList();
+    }
+
+    /** Forgets every tracked flow, and so every NAT mapping ({@code conntrack -F}). */
+    public void flushConntrack() {
+        run("conntrack", "-F");
+    }
+
+    /**
      * How long conntrack (and so a NAT mapping) keeps an idle UDP flow in this namespace: both the timeout for
      * one-way flows and for flows that have seen replies, so tests of NAT keepalives need not wait minutes.
      */

@@ -423,6 +423,19 @@ public final class IkeService implements AutoCloseable {
     }
 
     /**
+     * The inbound data plane saw verified, new ESP for our SA {@code inboundSpi} from another address or port than
+     * its peer's (a NAT's new mapping; reported at most once a second per SA): the IKE SA decides whether to
+     * follow (RFC 7296 §2.23). Any thread.
+     */
+    public void espPeerMoved(int inboundSpi, org.ipsec4j.esp.selector.IpAddress address, int port) {
+        if (stopped) {
+            return;
+        }
+        org.ipsec4j.ike.sa.Endpoint from = new org.ipsec4j.ike.sa.Endpoint(address, port);
+        queue.add(() -> engine.espPeerMoved(inboundSpi, from, System.nanoTime()));
+    }
+
+    /**
      * An outbound packet hit the hold {@code key} and was dropped for want of an SA (from a packet thread; at most
      * once a second per hold reaches the IKE thread): a child that traps (start_action or dpd_action = trap) is
      * initiated, unless it is up or on its way.

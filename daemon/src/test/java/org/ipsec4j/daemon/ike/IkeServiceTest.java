@@ -19,6 +19,7 @@ import org.ipsec4j.daemon.control.StatusReport;
 import org.ipsec4j.daemon.loop.DataPlaneGate;
 import org.ipsec4j.esp.DataPlane;
 import org.ipsec4j.esp.sad.SecurityAssociationDatabase;
+import org.ipsec4j.esp.selector.IpAddress;
 import org.ipsec4j.esp.spd.Direction;
 import org.ipsec4j.esp.spd.SecurityPolicyDatabase;
 import org.ipsec4j.ike.kernel.DataPlaneKernel;
@@ -206,6 +207,36 @@ class IkeServiceTest {
             Thread.sleep(20);
         }
         assertEquals(List.of(), sides[0].service.status(), "a removed connection's SA is deleted");
+    }
+
+    @Test
+    void verifiedEspFromANewMappingMovesOnlyTheSideThatSeesItsPeerBehindANat() throws Exception {
+        Side[] sides = pair("0x0102030405060708", "0x0102030405060708");
+        // encap = yes fakes left's NAT detection: right takes left for a peer behind a NAT, left sees none at right.
+        sides[0].service.replace(load("left.conf", Files.readString(directory.resolve("left.conf")).replace(
+                "proposals = aes128gcm16-prfsha256-x25519", "proposals = aes128gcm16-prfsha256-x25519\n    encap = yes")));
+        assertTrue(sides[0].service.up("t", null, Duration.ofSeconds(10)).ok());
+        StatusReport.IkeSaReport r = awaitSa(sides[1]);
+        StatusReport.IkeSaReport l = sides[0].service.status().getFirst();
+        assertTrue(r.remoteBehindNat() && !l.remoteBehindNat(), r + "\n" + l);
+
+        // As the inbound thread reports it; status() queues behind it on the IKE thread.
+        sides[1].service.espPeerMoved(spi(r.children().getFirst().inboundSpi()), IpAddress.parse("192.0.2.77"), 40000);
+        StatusReport.IkeSaReport moved = sides[1].service.status().getFirst();
+        assertEquals("192.0.2.77", moved.remoteAddress());
+        assertEquals(40000, moved.remotePort());
+        assertEquals(r.initiatorSpi(), moved.initiatorSpi());
+        assertTrue(sides[1].log.stream().anyMatch(line -> line.startsWith("ike: PEER_ADDRESS_CHANGED t[")
+                && line.endsWith("192.0.2.1:4500 -> 192.0.2.77:40000 (ESP)")), sides[1].log.toString());
+
+        sides[0].service.espPeerMoved(spi(l.children().getFirst().inboundSpi()), IpAddress.parse("192.0.2.78"), 40001);
+        StatusReport.IkeSaReport stayed = sides[0].service.status().getFirst();
+        assertEquals("192.0.2.2", stayed.remoteAddress(), "no NAT seen at the peer: ESP from elsewhere moves nothing");
+        assertEquals(4500, stayed.remotePort());
+    }
+
+    private static int spi(String hex) {
+        return Integer.parseUnsignedInt(hex.startsWith("0x") ? hex.substring(2) : hex, 16);
     }
 
     private static StatusReport.IkeSaReport awaitSa(Side side) throws InterruptedException {

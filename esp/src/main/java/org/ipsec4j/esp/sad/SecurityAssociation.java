@@ -68,6 +68,9 @@ public final class SecurityAssociation {
     State state = State.ACTIVE;
     boolean installed;
     long lastSentNanos;
+    /** When the data plane last reported ESP from a new NAT mapping of the peer; data plane's inbound thread only. */
+    private long peerMoveReportedNanos;
+    private boolean peerMoveReported;
 
     private SecurityAssociation(Builder b) {
         this.spi = b.spi;
@@ -157,7 +160,6 @@ public final class SecurityAssociation {
         return remoteAddress;
     }
 
-    /** UDP encapsulation ports, or null for raw ESP/AH. */
     /**
      * Follows the peer to a new address or port (its NAT mapping changed, RFC 7296 §2.23; RFC 3948 §3.1). Keys,
      * sequence numbers and the replay window stay as they are. The family cannot change.
@@ -174,6 +176,20 @@ public final class SecurityAssociation {
         this.remoteAddress = remote;
     }
 
+    /** At most one report a second that this SA's peer moved, while IKE catches up (or declines to follow). */
+    public static final long PEER_MOVE_REPORT_INTERVAL_NANOS = 1_000_000_000L;
+
+    /** Whether a report that the peer moved is due now (and if so, takes it); for the inbound thread. */
+    public boolean peerMoveReportDue(long nowNanos) {
+        if (peerMoveReported && nowNanos - peerMoveReportedNanos < PEER_MOVE_REPORT_INTERVAL_NANOS) {
+            return false;
+        }
+        peerMoveReported = true;
+        peerMoveReportedNanos = nowNanos;
+        return true;
+    }
+
+    /** UDP encapsulation ports, or null for raw ESP/AH. */
     public UdpEncapsulation udpEncapsulation() {
         return udpEncapsulation;
     }

@@ -116,6 +116,9 @@ final class EspPathMonitor {
         }
         List<ChildSa> failed = new ArrayList<>();
         for (ChildSa c : sa.children) {
+            if (c.state != ChildSa.State.INSTALLED && c.state != ChildSa.State.REKEYING) {
+                continue; // replaced meanwhile (a peer that cannot move an SA rekeys it to follow a NAT's new mapping)
+            }
             IpsecKernel.ChildSaUsage u = sa.engine.kernel().usage(c.inboundSpi, c.outboundSpi);
             if (c.espPathFailure == null && u != null && u.inboundPackets() == c.espInboundSeen && suspect(c, u, now)) {
                 failed.add(c);
@@ -158,7 +161,8 @@ final class EspPathMonitor {
             return "ESP in UDP (port " + sa.remote.port() + ") to " + sa.remote.address() + ": " + sent
                     + " packets sent, none received for " + silent + " s, while " + ike + " on the same port: a "
                     + "firewall likely tells them apart by content (passes the non-ESP marker, drops ESP); open "
-                    + "ESP in UDP between the gateways";
+                    + "ESP in UDP between the gateways" + (sa.natLocal ? "; or the NAT in front of us mapped us anew "
+                    + "and the peer follows a new mapping only on IKE, as on this check" : "");
         }
         return "ESP (IP protocol 50) to " + sa.remote.address() + ": " + sent + " packets sent, none received for "
                 + silent + " s, while " + ike + ": a firewall or NAT on the path likely drops IP protocol 50"

@@ -609,6 +609,20 @@ public final class IkeEngine {
         return true;
     }
 
+    /**
+     * The data plane received ESP for our inbound SA {@code inboundSpi} from {@code from}, which is not where the
+     * SA's peer was: the packet's ICV verified and its sequence number was new (Linux's XFRM_MSG_MAPPING). The
+     * IKE SA that owns the Child SA follows the peer's new NAT mapping if it is the one to (RFC 7296 §2.23).
+     */
+    public void espPeerMoved(int inboundSpi, Endpoint from, long now) {
+        for (IkeSa sa : List.copyOf(byOurSpi.values())) {
+            if (sa.childByInboundSpi(inboundSpi) != null) {
+                sa.espFrom(from, now);
+                return;
+            }
+        }
+    }
+
     public void onTimer(long now) {
         tombstones.values().removeIf(t -> t.until() <= now);
         for (IkeSa sa : List.copyOf(byOurSpi.values())) {

@@ -474,13 +474,33 @@ final class IkeSa {
         lastInboundAt = now;
         scheduleDpd(now);
         if (!from.equals(remote) && state == State.ESTABLISHED && natRemote) {
-            Endpoint old = remote;
-            remote = from;
-            for (ChildSa c : children) {
-                engine.kernel().updateAddresses(c.reqid, local.address(), remote.address(), udpEncapsulation());
-            }
-            engine.event(IkeEvent.Kind.PEER_ADDRESS_CHANGED, this, old + " -> " + remote);
+            movePeer(from, "IKE");
         }
+    }
+
+    /**
+     * ESP of one of our Child SAs came from {@code from} instead of the peer's address and port, its ICV verified
+     * and its sequence number new, so neither a forgery nor a replay. §2.23: a host that is not behind a NAT
+     * should send everything to where the validated packet came from; one behind a NAT should not (a single
+     * packet could then break the SA). As strongSwan does, a responder behind a NAT still follows: its NAT is
+     * taken for a static one that forwards to it, while its peer's is the one that rebinds. ESP and IKE share
+     * the NAT-traversal port and so the mapping: the IKE SA moves too, and its next request goes there.
+     */
+    void espFrom(Endpoint from, long now) {
+        if (state != State.ESTABLISHED || from.equals(remote) || !natRemote || natLocal && initiator
+                || from.address().family() != remote.address().family()) {
+            return;
+        }
+        movePeer(from, "ESP");
+    }
+
+    private void movePeer(Endpoint to, String seenIn) {
+        Endpoint old = remote;
+        remote = to;
+        for (ChildSa c : children) {
+            engine.kernel().updateAddresses(c.reqid, local.address(), remote.address(), udpEncapsulation());
+        }
+        engine.event(IkeEvent.Kind.PEER_ADDRESS_CHANGED, this, old + " -> " + remote + " (" + seenIn + ")");
     }
 
     // ---- timers --------------------------------------------------------------------------------------------

@@ -59,6 +59,8 @@ final class SimulatedNetwork {
             this.name = name;
             this.address = address;
             this.engine = new IkeEngine(settings, kernel, keys, seededRandom(random.nextLong()), wallClock, events::add);
+            // As the daemon wires them (there through the IKE thread's queue): verified ESP from a new mapping.
+            dataPlane.setPeerMoveListener((sa, a, port) -> engine.espPeerMoved(sa.spi(), new Endpoint(a, port), now));
         }
 
         List<IkeEvent> events(IkeEvent.Kind kind) {
