@@ -537,7 +537,79 @@ class DataPlanePathMtuTest {
                 mssOf(link.deliver(right, link.wire(left), Delivery.SOCKET, 0)));
     }
 
+    /**
+     * While IKE's first search runs, SYNs both ways are clamped as if the path MTU were the search base; packets
+     * are still sized by the link's MTU (no too-big error, no prefragmentation for a 1400-byte packet). Once IKE
+     * clears the base, SYNs follow the path again.
+     */
+    @Test
+    void whileIkeSearchesSynsGetTheSearchBaseAndPacketsTheLinksMtu() {
+        TwoPeers link = new TwoPeers(Config.tunnel(IpFamily.IPV4, IpFamily.IPV4, true, AES_SHA1));
+        TwoPeers.Peer left = link.left;
+        TwoPeers.Peer right = link.right;
+        left.outboundSa.pathMtu().setLinkMtu(1500);
+        left.outboundSa.pathMtu().setSearchBase(1280);
+        right.inboundSa.pathMtu().setLinkMtu(1500);
+        right.inboundSa.pathMtu().setSearchBase(1280);
+        left.dataPlane.setIcmpSource(IpFamily.IPV4, GATEWAY_LAN);
+
+        right.dataPlane.setMssClamping(false); // left's outbound clamp alone
+        link.send(left, (b, o) -> syn(b, o, left.innerHost, right.innerHost, 1460), 0);
+        int searching = left.outboundSa.largestInnerPacket(1280) - 40;
+        assertEquals(searching, mssOf(link.deliver(right, link.wire(left), Delivery.SOCKET, 0)));
+        assertTrue(searching < left.outboundSa.largestInnerPacket(1300) - 40, "fits a 1300-byte path");
+
+        OutboundResult r = link.send(left, (b, o) -> udpDf(b, o, left.innerHost, right.innerHost, 1400), 0);
+        assertEquals(OutboundResult.Action.SEND, r.action(), "no too-big error for the search base");
+        assertTrue(r.packetLength() > 1280 && r.packetLength() <= 1500, r.toString());
+        assertEquals(0, left.dataPlane.counters().tooBigSent());
+        assertEquals(0, left.dataPlane.counters().prefragmented());
+        link.deliver(right, link.wire(left), Delivery.SOCKET, 0);
+
+        // Inbound: what right's host may send back is clamped to right's search base.
+        left.dataPlane.setMssClamping(false);
+        right.dataPlane.setMssClamping(true);
+        link.send(left, (b, o) -> syn(b, o, left.innerHost, right.innerHost, 1460), 0);
+        assertEquals(right.inboundSa.largestInnerPacket(1280) - 40,
+                mssOf(link.deliver(right, link.wire(left), Delivery.SOCKET, 0)));
+
+        // The search confirmed 1300: IKE sets it as the probed value and clears the base.
+        left.dataPlane.setMssClamping(true);
+        right.dataPlane.setMssClamping(false);
+        left.outboundSa.pathMtu().setProbedMtu(1300);
+        left.outboundSa.pathMtu().setSearchBase(0);
+        link.send(left, (b, o) -> syn(b, o, left.innerHost, right.innerHost, 1460), 0);
+        assertEquals(left.outboundSa.largestInnerPacket(1300) - 40,
+                mssOf(link.deliver(right, link.wire(left), Delivery.SOCKET, 0)));
+    }
+
     // ---- allocation ----
+
+    @Test
+    void clampingSynsAllocatesNothing() {
+        TwoPeers link = new TwoPeers(Config.tunnel(IpFamily.IPV4, IpFamily.IPV4, true, AES_SHA1));
+        link.left.outboundSa.pathMtu().setLinkMtu(1500);
+        link.left.outboundSa.pathMtu().setSearchBase(1280);
+        byte[] template = TestPackets.buffer();
+        int len = syn(template, TestPackets.OFFSET, link.left.innerHost, link.right.innerHost, 1460);
+        long least = Long.MAX_VALUE;
+        for (int round = 0; round < 4; round++) {
+            long before = allocated();
+            for (int i = 0; i < 2000; i++) {
+                System.arraycopy(template, TestPackets.OFFSET, link.left.sendBuffer, TestPackets.OFFSET, len);
+                OutboundResult r = link.left.dataPlane.processOutbound(link.left.sendBuffer, TestPackets.OFFSET, len,
+                        0, link.left.out);
+                if (r.action() != OutboundResult.Action.SEND) {
+                    throw new AssertionError(r.toString());
+                }
+            }
+            if (round > 0) {
+                least = Math.min(least, allocated() - before);
+            }
+        }
+        assertEquals(4 * 2000, link.left.dataPlane.counters().mssClamped());
+        assertTrue(least < 2000, least + " bytes for 2000 SYNs");
+    }
 
     @Test
     void answeringTooBigPacketsAllocatesNothing() {
