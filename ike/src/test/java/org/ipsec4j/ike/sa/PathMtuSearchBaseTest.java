@@ -113,6 +113,28 @@ class PathMtuSearchBaseTest {
     }
 
     /**
+     * A black hole noticed during the first search (the ESP path check's full-size probe lost, as {@link
+     * EspPathMonitor} reports it) makes the floor the value in use: SYNs follow it, not the base, and the base does
+     * not come back whatever the search then confirms.
+     */
+    @Test
+    void aBlackHoleDuringTheFirstSearchEndsTheBaseWithTheFloor() {
+        SiteToSite t = up(overNarrowPath(94, PROBES, IkeConnection.PathOptions.NO_PROBES));
+        assertSearching(t.left, t);
+        t.left.engine.established("net").pathMtu.blackHole("a full-size ESP path check was lost", t.net.now);
+        IkeSaStatus sa = t.left.onlyIkeSa();
+        assertTrue(sa.pathMtuState().startsWith("searching"), t::describe);
+        assertEquals(576, sa.pathMtu(), t::describe);
+        assertWithoutBase(t.left, t);
+        for (PathMtu p : paths(t.left)) {
+            assertEquals(576, p.currentForSyn(), p::toString);
+        }
+
+        t.net.run(Duration.ofSeconds(40), Duration.ofMillis(500), () -> assertWithoutBase(t.left, t));
+        assertEquals("confirmed", t.left.onlyIkeSa().pathMtuState(), t::describe);
+    }
+
+    /**
      * Only left probes: a peer whose own probe is under way refuses an IKE rekey for the moment (RFC 7296 §2.25),
      * which would put it off until both searches ended.
      */
