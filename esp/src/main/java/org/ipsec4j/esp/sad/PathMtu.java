@@ -112,10 +112,7 @@ public final class PathMtu {
      * family's floor; it holds until IKE sets another.
      */
     public synchronized void setProbedMtu(int mtu) {
-        if (mtu < 0) {
-            throw new IllegalArgumentException("probed MTU " + mtu);
-        }
-        probedMtu = mtu == 0 ? 0 : Math.max(mtu, minimum());
+        probedMtu = zeroOrAtLeastFloor("probed MTU", mtu);
         recompute();
     }
 
@@ -132,11 +129,16 @@ public final class PathMtu {
      * {@link #current()}, so no inner host learns a smaller path MTU than the path has. Raised to the family's floor.
      */
     public synchronized void setSearchBase(int mtu) {
-        if (mtu < 0) {
-            throw new IllegalArgumentException("search base " + mtu);
-        }
-        searchBase = mtu == 0 ? 0 : Math.max(mtu, minimum());
+        searchBase = zeroOrAtLeastFloor("search base", mtu);
         recompute();
+    }
+
+    /** 0 (none) as it is, any other value raised to the family's floor; negative values are refused. */
+    private int zeroOrAtLeastFloor(String what, int mtu) {
+        if (mtu < 0) {
+            throw new IllegalArgumentException(what + " " + mtu);
+        }
+        return mtu == 0 ? 0 : Math.max(mtu, minimum());
     }
 
     /** The search base IKE set, or 0. */
