@@ -1,6 +1,7 @@
 package org.ipsec4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -34,7 +35,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the tunnelled SYNs, so no ESP packet is too big for the narrow link and no ICMP is needed. Between two ipsec4j
  * daemons and between ipsec4j and strongSwan's charon (which does not probe: the MSS that ipsec4j clamps in both
  * SYNs keeps charon's ESP packets small as well). The ipsec4j pair over IPv4 and over IPv6 outside. A connection
- * opened before the probes are done is rescued by the gateway's own "fragmentation needed" into its TUN device.
+ * opened before the probes are done gets the MSS of RFC 8899's BASE_PLPMTU (1280) in its SYNs, so it fits the
+ * narrow link as well, also where charon sends (nothing could make it send smaller later: it hears no ICMP).
  *
  * <p>Without the probes ({@code pmtu_discovery = no}; the outer DF bit copied from TCP's, the default) the same
  * transfer stalls outright: the first full-size segments vanish, the router's error about them is dropped, and
@@ -56,6 +58,8 @@ class BlackHolePathLabTest {
     /** How long the transfer without path MTU discovery is given, and what it may move meanwhile. */
     private static final int STALL_SECONDS = 8;
     private static final long STALL_BYTES = 64 * 1024;
+    /** What charon sends on the connection opened while the first search runs. */
+    private static final long EARLY_MEGABYTES = 50;
 
     @ParameterizedTest(name = "outer {0}")
     @ValueSource(strings = {"IPv4", "IPv6"})
@@ -130,13 +134,14 @@ class BlackHolePathLabTest {
     }
 
     /**
-     * A connection opened before the probes found the path MTU (its SYNs not clamped, its segments too big for
-     * the narrow link) stalls only until they do: then the gateway answers the next too-big segment with a
-     * "fragmentation needed" into its TUN device, from its own address, and TCP resends smaller. The responder
-     * sends here (iperf3 -R), and its first search ends seconds after the Child SA is installed.
+     * A connection opened before the probes found the path MTU gets its MSS from RFC 8899's BASE_PLPMTU (1280),
+     * not from the unsearched 1500-byte link: its segments fit the narrow link from the first, and the gateway
+     * never needs to answer one with a "fragmentation needed" into its TUN device once the search ends (the rescue
+     * {@link PathMtuLabTest} still shows). The responder sends here (iperf3 -R), and its first search ends seconds
+     * after the Child SA is installed.
      */
     @Test
-    void aTransferStartedBeforeTheProbesFinishStallsOnlyUntilTheyDo(Lab lab) {
+    void aTransferStartedBeforeTheProbesFinishFitsThePathFromTheStart(Lab lab) {
         RoutedIkeLab net = RoutedIkeLab.withNarrowMiddle(lab, NARROW);
         net.middle.dropTooBigErrors();
         try (DaemonProcess right = net.start(net.right, "right", RoutedIkeLab.Conf.right(), List.of());
@@ -148,12 +153,55 @@ class BlackHolePathLabTest {
             String state = (String) RoutedIkeLab.onlyEstablished(status).get("path_mtu_state");
             assertTrue(state.startsWith("searching"), () -> "the responder's probes were done before TCP started: "
                     + state + logs.get());
+            assertSearchBase(RoutedIkeLab.onlyEstablished(status));
             Transfer back = transfer(net.right, RoutedIkeLab.RIGHT_INNER, net.left, RoutedIkeLab.LEFT_INNER,
                     true, logs);
             Map<String, Object> counters = pathMtuCounters(right);
             System.out.println("ipsec4j <-> ipsec4j, started before the probes finished: " + back + ", responder "
                     + counters);
-            assertTrue((Long) counters.getOrDefault("too-big-sent", 0L) >= 1, counters + logs.get());
+            assertEquals(0L, counters.getOrDefault("too-big-sent", 0L), counters + logs.get());
+            assertTrue((Long) counters.getOrDefault("mss-clamped", 0L) >= 1, counters + logs.get());
+        }
+    }
+
+    /**
+     * The same race with charon sending: charon does not probe and no ICMP reaches it, and TCP fixes the MSS at the
+     * SYN, so nothing could rescue a connection whose SYNs crossed with the MSS of the unsearched 1500-byte path.
+     * Until the first search confirms a value, the daemon clamps SYNs as if the path MTU were RFC 8899's
+     * BASE_PLPMTU (1280): charon's ESP packets fit the narrow link from the first segment. The iperf3 server runs
+     * on charon's side before the tunnel is up, and its client (-R: charon sends) starts once the Child SA is
+     * installed, while the search still runs.
+     */
+    @Test
+    void charonSendsOnAConnectionOpenedBeforeTheProbesFinish() {
+        try (StrongSwanPeerLab peers = StrongSwanPeerLab.withNarrowMiddle(NARROW)) {
+            peers.middle.dropTooBigErrors();
+            peers.configure(StrongSwanPeerLab.Setup.psk("aes128gcm16-prfsha256-x25519", "aes128gcm16"));
+            Supplier<String> logs = peers::diagnostics;
+            Transfer back;
+            try (BackgroundProcess _ = startServer(peers.swan, StrongSwanPeerLab.SWAN_INNER)) {
+                // The server listens before the tunnel is up: the client starts as soon as the Child SA is.
+                peers.javaUp();
+                Map<String, Object> sa = RoutedIkeLab.onlyEstablished(peers.status());
+                String state = (String) sa.get("path_mtu_state");
+                assertTrue(state.startsWith("searching"), () -> "the probes were done before TCP started: " + state
+                        + logs.get());
+                assertSearchBase(sa);
+                back = client(StrongSwanPeerLab.SWAN_INNER, peers.java, StrongSwanPeerLab.JAVA_INNER, DEADLINE, logs, "-n",
+                        EARLY_MEGABYTES + "M", "-R");
+            }
+            assertMoved(back, EARLY_MEGABYTES, logs);
+            Map<String, Object>[] done = new Map[1];
+            peers.waitUntil(() -> {
+                Map<String, Object> status = peers.status();
+                done[0] = RoutedIkeLab.onlyEstablished(status);
+                return probed(status);
+            }, Duration.ofSeconds(60), "a confirmed path MTU to charon");
+            assertPathMtuConfirmed(done[0], peers.daemon()); // and with it no search base: SYNs follow the path
+            Map<String, Object> counters = pathMtuCounters(peers.daemon());
+            System.out.println("ipsec4j <-> charon, charon sending on a connection opened before the probes "
+                    + "finished: " + back + "; " + counters);
+            assertTrue((Long) counters.getOrDefault("mss-clamped", 0L) >= 2, counters + logs.get());
         }
     }
 
@@ -208,6 +256,18 @@ class BlackHolePathLabTest {
         assertEquals(1500L, path.get("link"), path.toString());
         assertEquals(pmtu, path.get("probed"), path.toString());
         assertEquals(pmtu, path.get("current"), path.toString());
+        assertEquals(false, path.get("searching"), path.toString());
+        assertEquals(0L, path.get("search_base"), path.toString());
+    }
+
+    /** While the first search runs, the Child SA's path MTU shows SYNs clamped to BASE_PLPMTU. */
+    private static void assertSearchBase(Map<String, Object> ikeSa) {
+        Map<String, Object> child = StrongSwanPeerLab.children(ikeSa).stream()
+                .filter(c -> "INSTALLED".equals(c.get("state"))).findFirst().orElseThrow();
+        Map<String, Object> path = MinimalJson.object(child.get("path_mtu"));
+        assertEquals(true, path.get("searching"), path.toString());
+        assertEquals(1280L, path.get("search_base"), path.toString());
+        assertEquals(1500L, path.get("current"), "packets keep the link's limit: " + path);
     }
 
     private static Map<String, Object> pathMtuCounters(DaemonProcess daemon) {
@@ -233,9 +293,14 @@ class BlackHolePathLabTest {
         List<String> options = reverse ? List.of("-n", "100M", "-R") : List.of("-n", "100M");
         Transfer t = run(serverSide, serverAddress, clientSide, clientAddress, DEADLINE, diagnostics,
                 options.toArray(String[]::new));
-        assertTrue(t.sent() >= 100L * 1024 * 1024 && t.bytes() > t.sent() * 9 / 10, () -> "moved " + t
-                + diagnostics.get());
+        assertMoved(t, 100, diagnostics);
         return t;
+    }
+
+    /** iperf3 sent {@code megabytes} and the receiver counted most of them before the end of the test. */
+    private static void assertMoved(Transfer t, long megabytes, Supplier<String> diagnostics) {
+        assertTrue(t.sent() >= megabytes * 1024 * 1024 && t.bytes() > t.sent() * 9 / 10, () -> "moved " + t
+                + diagnostics.get());
     }
 
     /**
@@ -244,27 +309,44 @@ class BlackHolePathLabTest {
      */
     private static Transfer run(Namespace serverSide, String serverAddress, Namespace clientSide,
             String clientAddress, Duration deadline, Supplier<String> diagnostics, String... options) {
-        BackgroundProcess server = serverSide.start("iperf3", "-s", "-1", "--forceflush", "-B", serverAddress);
+        try (BackgroundProcess server = startServer(serverSide, serverAddress)) {
+            return client(serverAddress, clientSide, clientAddress, deadline, diagnostics, options);
+        }
+    }
+
+    /** A one-shot iperf3 server at {@code address}, listening once this returns. */
+    private static BackgroundProcess startServer(Namespace side, String address) {
+        BackgroundProcess server = side.start("iperf3", "-s", "-1", "--forceflush", "-B", address);
         try {
             server.awaitStdoutLine("Server listening", Duration.ofSeconds(10));
-            List<String> command = new java.util.ArrayList<>(List.of("iperf3", "-c", serverAddress, "-B",
-                    clientAddress, "-J"));
-            command.addAll(List.of(options));
-            long start = System.nanoTime();
-            CommandResult iperf = clientSide.exec(deadline, command.toArray(String[]::new));
-            long wallMillis = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(iperf.succeeded(), () -> String.join(" ", options) + " did not finish within "
-                    + deadline.toSeconds() + " s:\n" + iperf.stdout() + iperf.stderr() + diagnostics.get());
-            Map<String, Object> end = MinimalJson.object(MinimalJson.object(MinimalJson.parse(iperf.stdout()))
-                    .get("end"));
-            Map<String, Object> received = MinimalJson.object(end.get("sum_received"));
-            long sent = ((Number) MinimalJson.object(end.get("sum_sent")).get("bytes")).longValue();
-            String direction = List.of(options).contains("-R") ? "reverse" : "forward";
-            return new Transfer(direction, sent, ((Number) received.get("bytes")).longValue(),
-                    ((Number) received.get("seconds")).doubleValue(),
-                    ((Number) received.get("bits_per_second")).doubleValue(), wallMillis);
-        } finally {
+            return server;
+        } catch (RuntimeException | AssertionError e) {
             server.stop();
+            throw e;
         }
+    }
+
+    /** iperf3's client of the server at {@code serverAddress}; fails if it does not end within {@code deadline}. */
+    private static Transfer client(String serverAddress, Namespace clientSide, String clientAddress,
+            Duration deadline, Supplier<String> diagnostics, String... options) {
+        List<String> command = new java.util.ArrayList<>(List.of("iperf3", "-c", serverAddress, "-B",
+                clientAddress, "-J"));
+        command.addAll(List.of(options));
+        long start = System.nanoTime();
+        CommandResult iperf = clientSide.exec(deadline, command.toArray(String[]::new));
+        long wallMillis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(iperf.succeeded(), () -> String.join(" ", options) + " did not finish within "
+                + deadline.toSeconds() + " s:\n" + iperf.stdout() + iperf.stderr() + diagnostics.get());
+        Map<String, Object> report = MinimalJson.object(MinimalJson.parse(iperf.stdout()));
+        // iperf3 gives up on a receiver idle for 2 minutes (a stall) with an error in its report, not its exit code.
+        assertNull(report.get("error"), () -> String.join(" ", options) + ": " + report.get("error")
+                + diagnostics.get());
+        Map<String, Object> end = MinimalJson.object(report.get("end"));
+        Map<String, Object> received = MinimalJson.object(end.get("sum_received"));
+        long sent = ((Number) MinimalJson.object(end.get("sum_sent")).get("bytes")).longValue();
+        String direction = List.of(options).contains("-R") ? "reverse" : "forward";
+        return new Transfer(direction, sent, ((Number) received.get("bytes")).longValue(),
+                ((Number) received.get("seconds")).doubleValue(),
+                ((Number) received.get("bits_per_second")).doubleValue(), wallMillis);
     }
 }

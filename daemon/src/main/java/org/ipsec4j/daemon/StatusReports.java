@@ -83,7 +83,8 @@ final class StatusReports {
         int learned = p.learnedMtu();
         return new StatusReport.PathMtuStatus(current == PathMtu.UNKNOWN ? 0 : current, p.linkMtu(), learned,
                 learned == 0 ? -1 : Math.max(0, (now - p.learnedAtNanos()) / 1_000_000_000L),
-                current == PathMtu.UNKNOWN ? 0 : sa.largestInnerPacket(current), p.changes(), p.probedMtu());
+                current == PathMtu.UNKNOWN ? 0 : sa.largestInnerPacket(current), p.changes(), p.probedMtu(),
+                p.searchBase());
     }
 
     /** Non-zero path MTU counters: reports by outcome (ICMP from the inbound threads), then the outbound side. */

@@ -583,13 +583,15 @@ public final class DataPlane {
     /**
      * Lowers the MSS option of a TCP SYN to what {@code sa}'s path carries: the largest inner packet less the
      * IP and the 20-byte TCP header (RFC 4459 §3.2; RFC 9293 §3.7.1). A path MTU not known yet clamps nothing.
+     * While IKE's first search runs, the path counts as no larger than its search base ({@link
+     * PathMtu#currentForSyn}).
      */
     private void clampSyn(byte[] buf, IpFamily family, SecurityAssociation sa) {
         int tcpOff = family == IpFamily.IPV4 ? classifier.ipv4().payloadOffset() : classifier.ipv6().upperLayerOffset();
         if ((buf[tcpOff + 13] & TcpSegment.SYN) == 0) {
             return;
         }
-        int pathMtu = sa.pathMtu().current();
+        int pathMtu = sa.pathMtu().currentForSyn();
         if (pathMtu == PathMtu.UNKNOWN) {
             return;
         }

@@ -523,21 +523,69 @@ class DataPlanePathMtuTest {
         // The path shrinks: new SYNs get the smaller MSS; one already small enough stays as it is.
         byte[] outer = link.wire(left);
         left.dataPlane.pathMtuReported(outer, 0, 64, 1000, 0, new PathMtuResult());
-        link.send(left, (b, o) -> syn(b, o, left.innerHost, right.innerHost, 1460), 0);
-        assertEquals(left.outboundSa.largestInnerPacket(1000) - 40,
-                mssOf(link.deliver(right, link.wire(left), Delivery.SOCKET, 0)));
-        link.send(left, (b, o) -> syn(b, o, left.innerHost, right.innerHost, 600), 0);
-        assertEquals(600, mssOf(link.deliver(right, link.wire(left), Delivery.SOCKET, 0)));
+        assertEquals(left.outboundSa.largestInnerPacket(1000) - 40, mssArriving(link, 1460));
+        assertEquals(600, mssArriving(link, 600));
 
         // Inbound: a SYN out of the tunnel is clamped to the path of the SA it came on (right's link 1300 here).
         left.dataPlane.setMssClamping(false);
         right.inboundSa.pathMtu().setLinkMtu(1300);
-        link.send(left, (b, o) -> syn(b, o, left.innerHost, right.innerHost, 1460), 0);
-        assertEquals(right.inboundSa.largestInnerPacket(1300) - 40,
-                mssOf(link.deliver(right, link.wire(left), Delivery.SOCKET, 0)));
+        assertEquals(right.inboundSa.largestInnerPacket(1300) - 40, mssArriving(link, 1460));
+    }
+
+    /**
+     * While IKE's first search runs, SYNs both ways are clamped as if the path MTU were the search base; packets
+     * are still sized by the link's MTU (no too-big error, no prefragmentation for a 1400-byte packet). Once IKE
+     * clears the base, SYNs follow the path again.
+     */
+    @Test
+    void whileIkeSearchesSynsGetTheSearchBaseAndPacketsTheLinksMtu() {
+        TwoPeers link = new TwoPeers(Config.tunnel(IpFamily.IPV4, IpFamily.IPV4, true, AES_SHA1));
+        TwoPeers.Peer left = link.left;
+        TwoPeers.Peer right = link.right;
+        left.outboundSa.pathMtu().setLinkMtu(1500);
+        left.outboundSa.pathMtu().setSearchBase(1280);
+        right.inboundSa.pathMtu().setLinkMtu(1500);
+        right.inboundSa.pathMtu().setSearchBase(1280);
+        left.dataPlane.setIcmpSource(IpFamily.IPV4, GATEWAY_LAN);
+
+        right.dataPlane.setMssClamping(false); // left's outbound clamp alone
+        int searching = left.outboundSa.largestInnerPacket(1280) - 40;
+        assertEquals(searching, mssArriving(link, 1460));
+        assertTrue(searching < left.outboundSa.largestInnerPacket(1300) - 40, "fits a 1300-byte path");
+
+        OutboundResult r = link.send(left, (b, o) -> udpDf(b, o, left.innerHost, right.innerHost, 1400), 0);
+        assertEquals(OutboundResult.Action.SEND, r.action(), "no too-big error for the search base");
+        assertTrue(r.packetLength() > 1280 && r.packetLength() <= 1500, r.toString());
+        assertEquals(0, left.dataPlane.counters().tooBigSent());
+        assertEquals(0, left.dataPlane.counters().prefragmented());
+        link.deliver(right, link.wire(left), Delivery.SOCKET, 0);
+
+        // Inbound: what right's host may send back is clamped to right's search base.
+        left.dataPlane.setMssClamping(false);
+        right.dataPlane.setMssClamping(true);
+        assertEquals(right.inboundSa.largestInnerPacket(1280) - 40, mssArriving(link, 1460));
+
+        // The search confirmed 1300: IKE sets it as the probed value and clears the base.
+        left.dataPlane.setMssClamping(true);
+        right.dataPlane.setMssClamping(false);
+        left.outboundSa.pathMtu().setProbedMtu(1300);
+        left.outboundSa.pathMtu().setSearchBase(0);
+        assertEquals(left.outboundSa.largestInnerPacket(1300) - 40, mssArriving(link, 1460));
     }
 
     // ---- allocation ----
+
+    @Test
+    void clampingSynsAllocatesNothing() {
+        TwoPeers link = new TwoPeers(Config.tunnel(IpFamily.IPV4, IpFamily.IPV4, true, AES_SHA1));
+        link.left.outboundSa.pathMtu().setLinkMtu(1500);
+        link.left.outboundSa.pathMtu().setSearchBase(1280);
+        byte[] template = TestPackets.buffer();
+        int len = syn(template, TestPackets.OFFSET, link.left.innerHost, link.right.innerHost, 1460);
+        long least = leastAllocatedFor2000(link, template, len, OutboundResult.Action.SEND);
+        assertEquals(4 * 2000, link.left.dataPlane.counters().mssClamped());
+        assertTrue(least < 2000, least + " bytes for 2000 SYNs");
+    }
 
     @Test
     void answeringTooBigPacketsAllocatesNothing() {
@@ -545,6 +593,17 @@ class DataPlanePathMtuTest {
         link.left.outboundSa.pathMtu().setLinkMtu(1300);
         byte[] template = TestPackets.buffer();
         int len = udpDf(template, TestPackets.OFFSET, link.left.innerHost, link.right.innerHost, 1400);
+        long least = leastAllocatedFor2000(link, template, len, OutboundResult.Action.REPLY);
+        assertTrue(least < 2000, least + " bytes for 2000 replies");
+    }
+
+    // ---- helpers ----
+
+    /**
+     * Sends the packet in {@code template} out of left 2000 times a round, 2 ms apart (under the too-big rate
+     * limit), expecting {@code action} each time; the fewest bytes a round after the first (warm-up) allocated.
+     */
+    private static long leastAllocatedFor2000(TwoPeers link, byte[] template, int len, OutboundResult.Action action) {
         long least = Long.MAX_VALUE;
         long now = 0;
         for (int round = 0; round < 4; round++) {
@@ -553,8 +612,8 @@ class DataPlanePathMtuTest {
                 System.arraycopy(template, TestPackets.OFFSET, link.left.sendBuffer, TestPackets.OFFSET, len);
                 OutboundResult r = link.left.dataPlane.processOutbound(link.left.sendBuffer, TestPackets.OFFSET, len,
                         now, link.left.out);
-                now += 2_000_000; // under the rate limit
-                if (r.action() != OutboundResult.Action.REPLY) {
+                now += 2_000_000;
+                if (r.action() != action) {
                     throw new AssertionError(r.toString());
                 }
             }
@@ -562,10 +621,8 @@ class DataPlanePathMtuTest {
                 least = Math.min(least, allocated() - before);
             }
         }
-        assertTrue(least < 2000, least + " bytes for 2000 replies");
+        return least;
     }
-
-    // ---- helpers ----
 
     private static long allocated() {
         return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
@@ -612,6 +669,12 @@ class DataPlanePathMtuTest {
         TcpSegment.writeHeader(b, o + 20, 40000, 22, 1, 0, TcpSegment.SYN, 64240, options, 0, options.length);
         TcpSegment.parse(b, o + 20, 28).updateChecksum(Ipv4Packet.parse(b, o, 48));
         return 48;
+    }
+
+    /** Sends a SYN with MSS {@code mss} from left's inner host through the tunnel: the MSS right's host gets. */
+    private static int mssArriving(TwoPeers link, int mss) {
+        link.send(link.left, (b, o) -> syn(b, o, link.left.innerHost, link.right.innerHost, mss), 0);
+        return mssOf(link.deliver(link.right, link.wire(link.left), Delivery.SOCKET, 0));
     }
 
     private static int mssOf(InboundResult in) {

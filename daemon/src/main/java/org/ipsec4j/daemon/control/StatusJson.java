@@ -178,7 +178,8 @@ public final class StatusJson {
         }
         json.beginObject().member("current", p.current()).member("link", p.link()).member("learned", p.learned())
                 .member("learned_seconds_ago", p.learnedSecondsAgo()).member("inner_mtu", p.innerMtu())
-                .member("changes", p.changes()).member("probed", p.probed()).endObject();
+                .member("changes", p.changes()).member("probed", p.probed()).member("searching", p.searching())
+                .member("search_base", p.searchBase()).endObject();
     }
 
     private static void strings(JsonWriter json, String name, java.util.List<String> values) {

@@ -103,13 +103,26 @@ public record StatusReport(DaemonSummary daemon, List<SaStatus> sas, List<Policy
      * @param innerMtu          the largest inner packet that fits {@code current} once encapsulated (0 if unknown)
      * @param changes           how many ICMP reports lowered it
      * @param probed            the path MTU IKE's probes found for the SA's Child SA (it does not age), or 0
+     * @param searchBase        while IKE's first search runs, the path MTU TCP SYNs are clamped to (if below
+     *                          {@code current}), or 0
      */
     public record PathMtuStatus(int current, int link, int learned, long learnedSecondsAgo, int innerMtu,
-            long changes, int probed) {
+            long changes, int probed, int searchBase) {
 
         /** Without a probed value. */
         public PathMtuStatus(int current, int link, int learned, long learnedSecondsAgo, int innerMtu, long changes) {
             this(current, link, learned, learnedSecondsAgo, innerMtu, changes, 0);
+        }
+
+        /** Without a search base. */
+        public PathMtuStatus(int current, int link, int learned, long learnedSecondsAgo, int innerMtu, long changes,
+                int probed) {
+            this(current, link, learned, learnedSecondsAgo, innerMtu, changes, probed, 0);
+        }
+
+        /** Whether IKE's first search runs (SYNs clamped to {@link #searchBase}). */
+        public boolean searching() {
+            return searchBase != 0;
         }
 
         /** {@code 1000 (learned 12 s ago, link 1300), inner 942}; {@code 1400 (probed, link 1500), inner 1338} */
@@ -121,7 +134,8 @@ public record StatusReport(DaemonSummary daemon, List<SaStatus> sas, List<Policy
             String how = learned != 0 ? " (learned " + learnedSecondsAgo + " s ago, "
                     + (probed != 0 ? "probed " + probed + ", " : "") + linkText + ")"
                     : probed != 0 ? " (probed, " + linkText + ")" : " (link)";
-            return current + how + ", inner " + innerMtu;
+            return current + how + ", inner " + innerMtu + (searching() ? ", SYNs as if " + Math.min(current,
+                    searchBase) + " while searching" : "");
         }
     }
 

@@ -43,9 +43,15 @@ final class GatedKernel implements IpsecKernel {
         holdsChanged.set(true);
     }
 
+    // The path MTU's values are published under its own lock, read by the packet threads as volatiles: no gate.
     @Override
     public void updatePathMtu(int reqid, int pathMtu) {
         kernel.updatePathMtu(reqid, pathMtu);
+    }
+
+    @Override
+    public void updatePathMtuSearchBase(int reqid, int base) {
+        kernel.updatePathMtuSearchBase(reqid, base);
     }
 
     @Override

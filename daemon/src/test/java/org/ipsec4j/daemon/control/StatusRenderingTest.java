@@ -147,6 +147,10 @@ class StatusRenderingTest {
         assertEquals("900 (learned 3 s ago, probed 1000, link 1300), inner 838",
                 new StatusReport.PathMtuStatus(900, 1300, 900, 3, 838, 1, 1000).text());
         assertEquals("unknown", new StatusReport.PathMtuStatus(0, 0, 0, -1, 0, 0).text());
+        assertEquals("1500 (link), inner 1438, SYNs as if 1280 while searching",
+                new StatusReport.PathMtuStatus(1500, 1500, 0, -1, 1438, 0, 0, 1280).text());
+        assertEquals("1000 (learned 3 s ago, link 1500), inner 938, SYNs as if 1000 while searching",
+                new StatusReport.PathMtuStatus(1000, 1500, 1000, 3, 938, 1, 0, 1280).text());
     }
 
     @Test

@@ -10,10 +10,13 @@ import org.ipsec4j.esp.selector.IpFamily;
  * <p>IKE's probes (packetization-layer discovery, RFC 8899 in spirit) may set a {@linkplain #setProbedMtu probed
  * value} too: unlike an ICMP report it does not age, IKE confirms it and replaces it (also with a larger one) as
  * its searches find. The value in force is the smallest of the link's, the learned and the probed one.
+ * While IKE's first search has confirmed nothing, IKE may set a {@linkplain #setSearchBase search base}: the MSS
+ * of TCP SYNs is clamped as if the path carried no more, while packets are still sized by the value in force.
  *
- * <p>The outbound packet thread reads {@link #current()} (one volatile load per packet); reports and aging
- * write under this object's lock. An IKE Child SA's two SAs share one instance: the inbound SA clamps the MSS
- * of SYNs it delivers to what its outbound partner can carry back.
+ * <p>The outbound packet thread reads {@link #current()} (one volatile load per packet), and for TCP SYNs only
+ * {@link #currentForSyn()} (another one); reports, aging and IKE write under this object's lock. An IKE Child
+ * SA's two SAs share one instance: the inbound SA clamps the MSS of SYNs it delivers to what its outbound
+ * partner can carry back.
  */
 public final class PathMtu {
 
@@ -30,9 +33,12 @@ public final class PathMtu {
 
     private final IpFamily family;
     private volatile int current = UNKNOWN;
+    /** {@link #current} or, where lower, the search base: what SYNs are clamped to. */
+    private volatile int currentForSyn = UNKNOWN;
     private int linkMtu;
     private int learnedMtu;
     private int probedMtu;
+    private int searchBase;
     private long learnedAtNanos;
     private long changes;
     private long agedOut;
@@ -57,6 +63,14 @@ public final class PathMtu {
      */
     public int current() {
         return current;
+    }
+
+    /**
+     * The path MTU the MSS of TCP SYNs is clamped to: {@link #current()}, or the {@linkplain #setSearchBase search
+     * base} where that is lower. One volatile load, without aging, as {@link #current()}.
+     */
+    public int currentForSyn() {
+        return currentForSyn;
     }
 
     /** The path MTU in force at {@code nowNanos}: a learned value older than {@link #AGE_NANOS} is forgotten first. */
@@ -98,16 +112,38 @@ public final class PathMtu {
      * family's floor; it holds until IKE sets another.
      */
     public synchronized void setProbedMtu(int mtu) {
-        if (mtu < 0) {
-            throw new IllegalArgumentException("probed MTU " + mtu);
-        }
-        probedMtu = mtu == 0 ? 0 : Math.max(mtu, minimum());
+        probedMtu = zeroOrAtLeastFloor("probed MTU", mtu);
         recompute();
     }
 
     /** The value IKE's probes found, or 0. */
     public synchronized int probedMtu() {
         return probedMtu;
+    }
+
+    /**
+     * While IKE's first search of the path runs (nothing confirmed yet), the path MTU that TCP SYNs are clamped to
+     * as well (outer IP bytes; 0: none, the search confirmed a value or gave up). TCP keeps the MSS of its SYN for
+     * the connection's life, and a peer that does not probe and gets no ICMP could never send less. It changes
+     * neither what is sent nor the too-big errors and prefragmentation for what is larger: those follow
+     * {@link #current()}, so no inner host learns a smaller path MTU than the path has. Raised to the family's floor.
+     */
+    public synchronized void setSearchBase(int mtu) {
+        searchBase = zeroOrAtLeastFloor("search base", mtu);
+        recompute();
+    }
+
+    /** 0 (none) as it is, any other value raised to the family's floor; negative values are refused. */
+    private int zeroOrAtLeastFloor(String what, int mtu) {
+        if (mtu < 0) {
+            throw new IllegalArgumentException(what + " " + mtu);
+        }
+        return mtu == 0 ? 0 : Math.max(mtu, minimum());
+    }
+
+    /** The search base IKE set, or 0. */
+    public synchronized int searchBase() {
+        return searchBase;
     }
 
     /** When {@link #learnedMtu()} was learned (the caller's clock); meaningless while it is 0. */
@@ -146,15 +182,20 @@ public final class PathMtu {
         return PathMtuOutcome.UPDATED;
     }
 
-    /** Takes over what {@code previous} learned and what IKE probed (a rekeyed SA runs over the same path). */
+    /**
+     * Takes over what {@code previous} learned, what IKE probed and the search base (a rekeyed SA runs over the
+     * same path).
+     */
     public void inherit(PathMtu previous) {
         int mtu;
         long at;
         int probed;
+        int base;
         synchronized (previous) {
             mtu = previous.learnedMtu;
             at = previous.learnedAtNanos;
             probed = previous.probedMtu;
+            base = previous.searchBase;
         }
         synchronized (this) {
             if (mtu != 0 && (learnedMtu == 0 || mtu < learnedMtu)) {
@@ -163,6 +204,9 @@ public final class PathMtu {
             }
             if (probedMtu == 0) {
                 probedMtu = probed;
+            }
+            if (searchBase == 0) {
+                searchBase = base;
             }
             recompute();
         }
@@ -177,6 +221,7 @@ public final class PathMtu {
             c = Math.min(c, probedMtu);
         }
         current = c;
+        currentForSyn = searchBase == 0 ? c : Math.min(c, searchBase);
     }
 
     @Override
@@ -184,6 +229,7 @@ public final class PathMtu {
         String link = linkMtu == 0 ? "unknown" : Integer.toString(linkMtu);
         return (current == UNKNOWN ? "unknown" : Integer.toString(current))
                 + (learnedMtu != 0 ? " (learned" + (probedMtu != 0 ? ", probed " + probedMtu : "") + "; link " + link + ")"
-                : probedMtu != 0 ? " (probed; link " + link + ")" : " (link)");
+                : probedMtu != 0 ? " (probed; link " + link + ")" : " (link)")
+                + (searchBase != 0 ? ", SYNs as if " + currentForSyn + " while searching" : "");
     }
 }

@@ -36,6 +36,8 @@ public final class DataPlaneKernel implements IpsecKernel {
     private final Map<Integer, Binding> bindings = new HashMap<>();
     /** The path MTU IKE's probes found, per reqid (for the data plane's per-SA path MTU; see {@link #pathMtu}). */
     private final Map<Integer, Integer> pathMtus = new HashMap<>();
+    /** The search base for SYNs while IKE's first search runs, per reqid (see {@link #updatePathMtuSearchBase}). */
+    private final Map<Integer, Integer> searchBases = new HashMap<>();
 
     /** The pairs and policies of one reqid. */
     private static final class Binding {
@@ -75,6 +77,10 @@ public final class DataPlaneKernel implements IpsecKernel {
         Integer probed = pathMtus.get(p.reqid());
         if (probed != null) {
             path.setProbedMtu(probed); // what IKE's probes found so far for this reqid
+        }
+        Integer base = searchBases.get(p.reqid());
+        if (base != null) {
+            path.setSearchBase(base); // IKE's first search is still running
         }
         SecurityAssociation in = SecurityAssociation.esp(SecurityAssociation.Flow.INBOUND, p.inboundSpi(), p.transform(),
                         p.inboundEncryptionKey(), p.inboundIntegrityKey())
@@ -148,6 +154,7 @@ public final class DataPlaneKernel implements IpsecKernel {
             }
             bindings.remove(reqid);
             pathMtus.remove(reqid);
+            searchBases.remove(reqid);
         } else {
             SecurityAssociation newest = b.pairs.get(b.pairs.size() - 1)[1];
             for (SecurityPolicy o : b.outbound) {
@@ -223,6 +230,30 @@ public final class DataPlaneKernel implements IpsecKernel {
     /** The path MTU IKE found for the pairs of {@code reqid}, or 0. */
     public synchronized int pathMtu(int reqid) {
         return pathMtus.getOrDefault(reqid, 0);
+    }
+
+    /**
+     * Kept per reqid (for pairs installed later, also before the first pair) and set as the search base of the
+     * path MTU of every pair of the reqid: their SYNs are clamped to it, their packets are not.
+     */
+    @Override
+    public synchronized void updatePathMtuSearchBase(int reqid, int base) {
+        if (base == 0) {
+            searchBases.remove(reqid);
+        } else {
+            searchBases.put(reqid, base);
+        }
+        Binding b = bindings.get(reqid);
+        if (b != null) {
+            for (SecurityAssociation[] pair : b.pairs) {
+                pair[1].pathMtu().setSearchBase(base);
+            }
+        }
+    }
+
+    /** The search base IKE set for the SYNs of the pairs of {@code reqid}, or 0. */
+    public synchronized int pathMtuSearchBase(int reqid) {
+        return searchBases.getOrDefault(reqid, 0);
     }
 
     /** The key of the hold a policy belongs to, or null if it is not one of ours. */

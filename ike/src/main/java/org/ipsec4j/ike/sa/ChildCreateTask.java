@@ -427,6 +427,7 @@ final class ChildCreateTask implements Task {
         // The responder of a rekey keeps sending on the old SA until the initiator deletes it: until then it
         // cannot know its response arrived (RFC 7296 §2.8), and the kernel switches on that removal.
         sa.engine.observeChildKeys(sa, pair); // before the data plane: a dump sees the SA's first packet
+        sa.pathMtu.childInstalling(reqid); // its first SYN already gets the search base
         sa.engine.kernel().install(pair, weInitiatedExchange || !rekey);
         ChildSa child = new ChildSa(config, reqid, inbound, outbound, suite, local, remote, encap);
         child.installedAt = now;
@@ -434,9 +435,7 @@ final class ChildCreateTask implements Task {
         child.expireAt = config.lifeTime().isZero() ? Long.MAX_VALUE : now + config.lifeTime().toNanos();
         sa.children.add(child);
         sa.engine.holdChild(sa, config);
-        if (sa.pathMtu.pathMtu() > 0) {
-            sa.engine.kernel().updatePathMtu(reqid, sa.pathMtu.pathMtu());
-        }
+        sa.pathMtu.childInstalled(reqid);
         sa.engine.event(IkeEvent.Kind.CHILD_SA_INSTALLED, sa, child.describe());
         return child;
     }

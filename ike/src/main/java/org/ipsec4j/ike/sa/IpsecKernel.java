@@ -54,6 +54,15 @@ public interface IpsecKernel {
     default void updatePathMtu(int reqid, int pathMtu) {
     }
 
+    /**
+     * While the first path MTU search of the IKE SA of the pairs of {@code reqid} has confirmed nothing, the path
+     * MTU the MSS of their TCP SYNs is clamped to ({@code base}; 0 once the search confirmed a value or gave up).
+     * Only the MSS: what is sent, and the too-big errors for what is larger, are unchanged. A kernel without MSS
+     * clamping ignores it.
+     */
+    default void updatePathMtuSearchBase(int reqid, int base) {
+    }
+
     /** Bytes and packets through a pair. */
     record ChildSaUsage(long inboundBytes, long inboundPackets, long outboundBytes, long outboundPackets) {
     }

@@ -17,6 +17,9 @@ import org.ipsec4j.esp.selector.IpFamily;
  * small ones pass), and the value falls back to the floor while a new search runs. Every tenth interval a
  * search for a larger value starts from the one in use (RFC 8899's PMTU_RAISE_TIMER).
  *
+ * <p>Until the first search confirms a value, the Child SAs clamp the MSS of TCP SYNs as if the path MTU were
+ * {@value #SEARCH_BASE} (RFC 8899 §5.1.2's BASE_PLPMTU), their packets' size limit staying the link's.
+ *
  * <p>Sizes are whole outer IP packets: IP header, UDP, non-ESP marker, IKE message — the path MTU the ESP
  * packets of the IKE SA's Child SAs share.
  */
@@ -28,6 +31,14 @@ final class PathMtuDiscovery {
     private static final int BLACK_HOLE_LOSSES = 2;
     /** A search for a larger value every this many confirmations. */
     private static final int RAISE_EVERY = 10;
+    /**
+     * What TCP SYNs are clamped to while the first search has confirmed nothing (RFC 8899 §5.1.2 BASE_PLPMTU):
+     * TCP keeps a SYN's MSS for the connection's life, and a peer that does not probe and gets no ICMP (charon
+     * behind a black hole) would send segments sized for the unsearched link MTU into the hole for good. 1280 for
+     * both families: IPv6's minimum, which nearly every IPv4 path carries too; IPv4's 576 floor would leave every
+     * connection opened in the first seconds with less than half the segment size for its whole life.
+     */
+    static final int SEARCH_BASE = 1280;
 
     enum State { OFF, SEARCHING, CONFIRMED }
 
@@ -59,6 +70,9 @@ final class PathMtuDiscovery {
         floor = family == IpFamily.IPV4 ? 576 : 1280;
         max = Math.max(floor, sa.engine.linkMtu(sa.local.address()));
         beginSearch(floor, now);
+        for (ChildSa c : sa.children) {
+            sa.engine.kernel().updatePathMtuSearchBase(c.reqid, searchBase());
+        }
     }
 
     /** Hands the state over to the successor of a rekeyed IKE SA: same path, same knowledge. */
@@ -104,6 +118,23 @@ final class PathMtuDiscovery {
     /** The value in use, 0 if none yet (or probing is off). */
     int pathMtu() {
         return pathMtu;
+    }
+
+    /** The path MTU the Child SAs' SYNs are clamped to: {@link #SEARCH_BASE} until the first search ends, else 0. */
+    int searchBase() {
+        return state == State.SEARCHING && pathMtu == 0 ? SEARCH_BASE : 0;
+    }
+
+    /** A Child SA of this IKE SA is about to be installed: its SYNs get the search base from the first one. */
+    void childInstalling(int reqid) {
+        sa.engine.kernel().updatePathMtuSearchBase(reqid, searchBase());
+    }
+
+    /** A Child SA of this IKE SA was installed: it takes the value in use. */
+    void childInstalled(int reqid) {
+        if (pathMtu > 0) {
+            sa.engine.kernel().updatePathMtu(reqid, pathMtu);
+        }
     }
 
     /** The size the next probe should have, or 0 if nothing is to be probed now (the search just ended). */
@@ -199,10 +230,15 @@ final class PathMtuDiscovery {
         }
     }
 
+    /** The value in use; the first one (confirmed, or the floor after a failed search) ends the search base. */
     private void setPathMtu(int value) {
+        boolean first = pathMtu == 0;
         pathMtu = value;
         for (ChildSa c : sa.children) {
             sa.engine.kernel().updatePathMtu(c.reqid, value);
+            if (first) {
+                sa.engine.kernel().updatePathMtuSearchBase(c.reqid, 0);
+            }
         }
     }
 

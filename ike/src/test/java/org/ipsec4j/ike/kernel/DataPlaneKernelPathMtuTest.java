@@ -88,4 +88,38 @@ class DataPlaneKernelPathMtuTest {
         kernel.updatePathMtu(1, 1450);
         assertEquals(1450, rekeyed.pathMtu().current(), "a larger value found later raises it again");
     }
+
+    /**
+     * The search base for SYNs (IKE's first search running) set before the first pair is installed reaches it, a
+     * rekeyed pair and every pair when cleared; it lowers what SYNs are clamped to, never the packets' limit.
+     */
+    @Test
+    void aSearchBaseReachesThePairsOfTheReqidAndLeavesWithThem() {
+        SecurityAssociationDatabase sad = new SecurityAssociationDatabase();
+        DataPlaneKernel kernel = new DataPlaneKernel(new DataPlane(new SecurityPolicyDatabase(), sad), () -> 0L);
+        kernel.updatePathMtuSearchBase(1, 1280);
+        kernel.install(pair(0x101, 0x201, DontFragmentPolicy.COPY, true), true);
+        SecurityAssociation out = sa(sad, 0x201, SecurityAssociation.Flow.OUTBOUND);
+        out.pathMtu().setLinkMtu(1500);
+        assertEquals(1280, kernel.pathMtuSearchBase(1));
+        assertEquals(1280, out.pathMtu().currentForSyn());
+        assertEquals(1500, out.pathMtu().current(), "packets keep the link's limit");
+        assertEquals(1280, sa(sad, 0x101, SecurityAssociation.Flow.INBOUND).pathMtu().currentForSyn(),
+                "the inbound SA clamps the SYNs it delivers alike");
+
+        kernel.install(pair(0x102, 0x202, DontFragmentPolicy.COPY, true), true);
+        SecurityAssociation rekeyed = sa(sad, 0x202, SecurityAssociation.Flow.OUTBOUND);
+        assertEquals(1280, rekeyed.pathMtu().searchBase(), "a pair rekeyed during the search");
+
+        kernel.updatePathMtu(1, 1300);
+        kernel.updatePathMtuSearchBase(1, 0);
+        assertEquals(0, kernel.pathMtuSearchBase(1));
+        assertEquals(1300, out.pathMtu().currentForSyn(), "both pairs follow the confirmed value");
+        assertEquals(1300, rekeyed.pathMtu().currentForSyn());
+
+        kernel.updatePathMtuSearchBase(1, 1280);
+        kernel.remove(1, 0x101, 0x201);
+        kernel.remove(1, 0x102, 0x202);
+        assertEquals(0, kernel.pathMtuSearchBase(1), "gone with the reqid's last pair");
+    }
 }
