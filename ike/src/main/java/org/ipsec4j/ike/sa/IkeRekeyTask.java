@@ -145,9 +145,11 @@ final class IkeRekeyTask implements Task {
             return List.of(Notifies.error(NotifyType.TEMPORARY_FAILURE));
         }
         Task active = sa.activeTask();
-        if (active != null && !(active instanceof IkeRekeyTask) && !(active instanceof LivenessTask)) {
+        if (active != null && !(active instanceof IkeRekeyTask) && !(active instanceof LivenessTask)
+                && !(active instanceof PathProbeTask)) {
             // §2.25: our own Child SA exchange is in flight; its answer must not arrive at an SA whose children
-            // have moved on. The peer tries again a little later.
+            // have moved on. The peer tries again a little later. An empty INFORMATIONAL (a liveness check or a
+            // path MTU probe) changes no state, so it does not hold the rekey up.
             return List.of(Notifies.error(NotifyType.TEMPORARY_FAILURE));
         }
         if (saPayload == null || ni == null || ke == null) {

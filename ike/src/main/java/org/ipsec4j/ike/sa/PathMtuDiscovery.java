@@ -90,7 +90,10 @@ final class PathMtuDiscovery {
         pathMtu = old.pathMtu;
         confirmations = old.confirmations;
         confirmationsLost = old.confirmationsLost;
-        nextProbeAt = Math.min(old.nextProbeAt, now + interval());
+        // A probe the old SA had under way is never answered on the successor: a search sends it again at once, a
+        // confirmation can wait for its interval.
+        boolean interrupted = old.nextProbeAt == Long.MAX_VALUE;
+        nextProbeAt = interrupted && state == State.SEARCHING ? now : Math.min(old.nextProbeAt, now + interval());
     }
 
     private void disable(String why) {

@@ -135,30 +135,35 @@ class PathMtuSearchBaseTest {
     }
 
     /**
-     * Only left probes: a peer whose own probe is under way refuses an IKE rekey for the moment (RFC 7296 §2.25),
-     * which would put it off until both searches ended.
+     * Both ends probe, and each has a probe under way when left rekeys the IKE SA: a probe is an empty
+     * INFORMATIONAL, which RFC 7296 §2.25 does not count as an exchange that holds a rekey up, so right takes the
+     * rekey at once (no TEMPORARY_FAILURE and retry) and both successors carry their searches on.
      */
     @Test
     void aRekeyedIkeSaKeepsTheBaseUntilItsSearchEnds() {
-        SiteToSite t = up(overNarrowPath(92, PROBES, IkeConnection.PathOptions.NO_PROBES));
+        SiteToSite t = up(overNarrowPath(92, PROBES, PROBES));
         assertSearching(t.left, t);
-        assertWithoutBase(t.right, t);
+        assertSearching(t.right, t);
         long firstSpi = t.left.onlyIkeSa().initiatorSpi();
+        long asked = t.net.now;
         t.left.engine.rekeyIke("net", t.net.now);
         runUntil(t, () -> !t.left.events(IkeEvent.Kind.IKE_SA_REKEYED).isEmpty() && t.left.ikeSas().size() == 1
                 && t.right.ikeSas().size() == 1, "the IKE SA is rekeyed");
+        assertTrue(t.net.now - asked < 1_000_000_000L, () -> "the rekey was put off: " + t.describe());
         assertNotEquals(firstSpi, t.left.onlyIkeSa().initiatorSpi(), t::describe);
-        assertSearching(t.left, t); // the successor carries the search on, and the base with it
+        assertSearching(t.left, t); // the successors carry the searches on, and the base with them
+        assertSearching(t.right, t);
 
         t.net.run(Duration.ofSeconds(40));
         assertConfirmedWithoutBase(t.left, t);
-        assertWithoutBase(t.right, t);
+        assertConfirmedWithoutBase(t.right, t);
 
         // A rekey after the search takes the confirmed value over: no base comes back.
         t.left.engine.rekeyIke("net", t.net.now);
         t.net.run(Duration.ofSeconds(5));
         assertEquals(2, t.left.events(IkeEvent.Kind.IKE_SA_REKEYED).size(), t::describe);
         assertConfirmedWithoutBase(t.left, t);
+        assertConfirmedWithoutBase(t.right, t);
         t.assertOneTunnel();
     }
 
