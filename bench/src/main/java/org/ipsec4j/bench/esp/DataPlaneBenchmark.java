@@ -106,6 +106,11 @@ public class DataPlaneBenchmark {
         left = peer(l, r, k1, k2, 0x1001, 0x2002, "10.1.0.0/16", "10.2.0.0/16");
         leftSpd = left.spd();
         right = peer(r, l, k2, k1, 0x2002, 0x1001, "10.2.0.0/16", "10.1.0.0/16");
+        // As in the daemon: every verified ESP-in-UDP packet's source is compared with the SA's peer (NAT mapping
+        // changes, RFC 7296 §2.23); here it never moves, and a report would be a bug.
+        right.setPeerMoveListener((sa, address, port) -> {
+            throw new IllegalStateException("the peer did not move, but " + address + ":" + port + " was reported");
+        });
         UdpDatagram.writeIpv4(template, OFF, IpAddress.parse("10.1.0.5").ipv4Value(), IpAddress.parse("10.2.0.5").ipv4Value(),
                 5000, 6000, 64, 1, true, INNER - 28);
 
