@@ -25,6 +25,7 @@ import org.ipsec4j.ike.sa.IkeDatagram;
 import org.ipsec4j.linux.DatagramBatch;
 import org.ipsec4j.linux.ErrnoException;
 import org.ipsec4j.linux.InetDatagramSocket;
+import org.ipsec4j.linux.PathMtuDiscovery;
 import org.ipsec4j.linux.SocketEndpoint;
 import org.ipsec4j.linux.SocketError;
 import org.ipsec4j.wire.IpProtocol;
@@ -207,12 +208,24 @@ final class IkeSockets implements IkeTransport, AutoCloseable {
             socket.send(data, 0, data.length, to);
             return;
         }
-        // The NAT-T socket is the data plane's: send while its packet threads wait, as its timer does.
+        // The NAT-T socket is the data plane's: send while its packet threads wait, as its timer does. Its IPv4
+        // socket sets DF on everything (OuterSocketSet); an IKE message takes the kernel's default for its send, so
+        // that one too large for the link is fragmented by IP, as on port 500, rather than refused.
         byte[] bytes = data;
+        boolean v4 = family == IpFamily.IPV4;
         IOException[] failed = new IOException[1];
         gate.exclusively(() -> {
             try {
-                socket.send(bytes, 0, bytes.length, to);
+                if (v4) {
+                    socket.setPathMtuDiscovery(PathMtuDiscovery.WANT);
+                }
+                try {
+                    socket.send(bytes, 0, bytes.length, to);
+                } finally {
+                    if (v4) {
+                        socket.setPathMtuDiscovery(PathMtuDiscovery.PROBE);
+                    }
+                }
             } catch (IOException e) {
                 failed[0] = e;
             }

@@ -13,6 +13,7 @@ import org.ipsec4j.daemon.config.OuterSocket;
 import org.ipsec4j.daemon.config.SocketUnavailableException;
 import org.ipsec4j.esp.selector.IpFamily;
 import org.ipsec4j.linux.InetDatagramSocket;
+import org.ipsec4j.linux.PathMtuDiscovery;
 import org.ipsec4j.linux.RawIpSocket;
 import org.ipsec4j.linux.SocketEndpoint;
 import org.ipsec4j.linux.UdpSocket;
@@ -91,6 +92,14 @@ public final class OuterSocketSet implements AutoCloseable {
                 socket.bind(SocketEndpoint.any(family, purpose.udpPort()));
                 // Runs of datagrams from one peer come up as one (cut apart again by the inbound loop).
                 ((UdpSocket) socket).setGenericReceiveOffload(true);
+                if (family == StandardProtocolFamily.INET) {
+                    // DF on every ESP packet this socket sends (those whose DF must be clear leave through the raw
+                    // socket): Linux's default sets it only on a datagram no larger than the route's MTU, so a
+                    // UDP_SEGMENT batch, larger as a whole, would leave with DF clear on every segment. PROBE also
+                    // keeps the kernel's own path MTU out of it: the data plane sizes packets to the SA's. IKE
+                    // messages sent here switch to the default for their send (IkeSockets).
+                    socket.setPathMtuDiscovery(PathMtuDiscovery.PROBE);
+                }
             } else {
                 RawIpSocket raw = RawIpSocket.open(family, purpose.ipProtocol());
                 socket = raw;
