@@ -275,7 +275,7 @@ final class AnalyzeLab {
      * best-effort echo requests at once queue at the router, and 60 EF ones overtake them.
      */
     static void bulkOvertakenByExpedited(Namespace from, String fromInner, String toInner) {
-        BackgroundProcess bulk = from.start("ping", "-n", "-q", "-l", "300", "-c", "300", "-s", "200", "-w", "10",
+        BackgroundProcess bulk = from.start("ping", "-n", "-q", "-l", "300", "-c", "300", "-s", "200", "-w", "6",
                 "-I", fromInner, toInner);
         sleep(200);
         from.exec("ping", "-n", "-q", "-c", "60", "-i", "0.01", "-Q", "0xb8", "-W", "1", "-I", fromInner, toInner);

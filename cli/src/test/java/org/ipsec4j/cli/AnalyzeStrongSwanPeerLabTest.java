@@ -47,6 +47,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AnalyzeStrongSwanPeerLabTest {
 
     private static final String IKE = "aes128gcm16-prfsha256-ecp256";
+    private static final String NO_PROBES = "pmtu_discovery = no";
     private static final String JAVA = StrongSwanPeerLab.JAVA_OUTER;
     private static final String SWAN = StrongSwanPeerLab.SWAN_OUTER;
     private StrongSwanPeerLab peers;
@@ -73,8 +74,9 @@ class AnalyzeStrongSwanPeerLabTest {
         }
     }
 
+    /** No path MTU probes from the daemon: the captures hold exactly the exchanges each test describes. */
     private static Setup psk() {
-        return Setup.psk(IKE, "aes128gcm16");
+        return Setup.psk(IKE, "aes128gcm16").withOptions(NO_PROBES, "");
     }
 
     /** At the router, on its link to the daemon (where {@link AnalyzeLabTest} captures at r towards left). */
@@ -192,7 +194,7 @@ class AnalyzeStrongSwanPeerLabTest {
      */
     @Test
     void espInUdpDroppedOneWayIsEspBlocked() {
-        peers.configure(psk().withOptions("dpd_delay = 1s", ""));
+        peers.configure(psk().withOptions(NO_PROBES + "\ndpd_delay = 1s", ""));
         AnalyzeLab.dropEspInUdpFrom(peers.router, JAVA);
         PacketCapture capture = captureOnTheDaemonsSide("esp-blocked.pcap");
         peers.javaUp();
@@ -216,13 +218,14 @@ class AnalyzeStrongSwanPeerLabTest {
      * inner TCP's full-size segments from charon (its TUN's MTU is 1400) become ESP in UDP of about 1460 bytes
      * with DF (charon's socket sets it on what fits its own link); with the router's "fragmentation needed"
      * filtered that is a black hole, without the filter a reported MTU. Captured where charon's packets enter
-     * the router. (The daemon as the sender cannot show it: its ESP in UDP leaves in UDP GSO batches, which the
-     * kernel sends without DF.)
+     * the router. (The daemon as the sender cannot show it: its full-size ESP in UDP leaves in UDP GSO batches,
+     * and the kernel sets DF only on a datagram that fits the route's MTU, which a batch does not; a Linux
+     * router then fragments the segments.)
      */
     @ParameterizedTest(name = "ICMP filtered: {0}")
     @ValueSource(booleans = {true, false})
     void fullSizeTunnelPacketsLostBehindASmallerMtu(boolean icmpFiltered) {
-        peers.configure(psk().withOptions("pmtu_discovery = no", ""));
+        peers.configure(psk());
         peers.javaLink.b().setMtu(1400);
         if (icmpFiltered) {
             AnalyzeLab.dropFragmentationNeeded(peers.router);
