@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -58,7 +59,7 @@ class AnalyzeStrongSwanPeerLabTest {
 
     @BeforeAll
     void start() {
-        peers = StrongSwanPeerLab.create(StrongSwanPeerLab.QUICK_RETRANSMITS);
+        peers = StrongSwanPeerLab.withQuickRetransmits();
     }
 
     @AfterEach
@@ -114,13 +115,14 @@ class AnalyzeStrongSwanPeerLabTest {
     }
 
     /**
-     * The daemon or charon starts the tunnel, pings cross it both ways, the initiator takes it down: no warning,
-     * only the NAT kernel-libipsec fakes to get ESP in UDP, and the SPIs both ends list.
+     * The daemon or charon starts the tunnel (over IPv4 or IPv6 outside), pings cross it both ways, the initiator
+     * takes it down: no warning, only the NAT kernel-libipsec fakes to get ESP in UDP, and the SPIs both ends
+     * list.
      */
-    @ParameterizedTest(name = "the daemon initiates: {0}")
-    @ValueSource(booleans = {true, false})
-    void aHealthyTunnelWithCharonGivesNoWarning(boolean javaInitiates) {
-        peers.configure(psk());
+    @ParameterizedTest(name = "the daemon initiates: {0}, over IPv6: {1}")
+    @CsvSource({"true, false", "false, false", "true, true"})
+    void aHealthyTunnelWithCharonGivesNoWarning(boolean javaInitiates, boolean ipv6) {
+        peers.configure(ipv6 ? psk().overIpv6() : psk());
         PacketCapture capture = captureOnTheDaemonsSide("healthy.pcap");
         if (javaInitiates) {
             peers.javaUp();
@@ -145,7 +147,9 @@ class AnalyzeStrongSwanPeerLabTest {
         IkeSaRecord ike = a.report().ikeSas().getFirst();
         assertEquals(sa.initiatorSpi(), ike.initiatorSpi(), a::explain);
         assertEquals(sa.responderSpi(), ike.responderSpi(), a::explain);
-        assertEquals(javaInitiates ? JAVA : SWAN, ike.initiator().address().toString(), a::explain);
+        String java = ipv6 ? StrongSwanPeerLab.JAVA_OUTER6 : JAVA;
+        String swan = ipv6 ? StrongSwanPeerLab.SWAN_OUTER6 : SWAN;
+        assertEquals(javaInitiates ? java : swan, ike.initiator().address().toString(), a::explain);
         assertEquals(0, ike.exchangesUnanswered(), a::explain);
         assertTrue(ike.floatPacket() > 0, a::explain);
         Set<Integer> spis = a.report().espFlows().stream().map(f -> f.key().spi()).collect(Collectors.toSet());
@@ -168,7 +172,7 @@ class AnalyzeStrongSwanPeerLabTest {
         if (toCharon) {
             javaUpFails(7);
         } else {
-            // QUICK_RETRANSMITS: charon gives up after three IKE_SA_INITs, in about 4 s.
+            // Quick retransmits: charon gives up after three IKE_SA_INITs, in about 4 s.
             assertThrows(IllegalStateException.class,
                     () -> peers.charon.initiate("net", Duration.ofSeconds(15)));
         }

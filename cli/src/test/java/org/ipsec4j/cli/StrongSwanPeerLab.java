@@ -73,6 +73,8 @@ final class StrongSwanPeerLab implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(20);
     /** charon fails an unanswered exchange in about 3 s instead of 165 s; what a failure test can wait for. */
     static final String QUICK_RETRANSMITS = "retransmit_timeout = 1\nretransmit_tries = 2\nretransmit_base = 1.2\n";
+    /** The same for the daemon: {@code ipsec4j.ike.retransmit} (SECONDS,BASE,TRIES). */
+    static final String QUICK_DAEMON_RETRANSMITS = "-Dipsec4j.ike.retransmit=1,1.2,2";
 
     enum Auth { PSK, CERTIFICATES }
 
@@ -171,6 +173,8 @@ final class StrongSwanPeerLab implements AutoCloseable {
     final Path directory;
     final Path javaDirectory;
     final StrongSwan charon;
+    /** The daemon's JVM options. */
+    private final List<String> daemonJvm;
     private DaemonProcess daemon;
     private Pki pki;
 
@@ -178,8 +182,9 @@ final class StrongSwanPeerLab implements AutoCloseable {
      * Builds the topology (with a narrow middle link of {@code middleMtu}, unless 0) and starts charon (with
      * extra strongswan.conf settings); the daemon starts on the first {@link #configure}.
      */
-    private StrongSwanPeerLab(Lab lab, String extraCharonSettings, int middleMtu) {
+    private StrongSwanPeerLab(Lab lab, String extraCharonSettings, int middleMtu, List<String> daemonJvm) {
         this.lab = lab;
+        this.daemonJvm = daemonJvm;
         java = lab.host("java");
         router = lab.router("router");
         swan = lab.host("swan");
@@ -231,7 +236,15 @@ final class StrongSwanPeerLab implements AutoCloseable {
     }
 
     static StrongSwanPeerLab create(String extraCharonSettings) {
-        return create(extraCharonSettings, 0);
+        return create(extraCharonSettings, 0, List.of());
+    }
+
+    /**
+     * Both ends give up on a silent peer within seconds: charon with {@link #QUICK_RETRANSMITS}, the daemon with
+     * the same timing ({@link #QUICK_DAEMON_RETRANSMITS}).
+     */
+    static StrongSwanPeerLab withQuickRetransmits() {
+        return create(QUICK_RETRANSMITS, 0, List.of(QUICK_DAEMON_RETRANSMITS));
     }
 
     /**
@@ -239,13 +252,13 @@ final class StrongSwanPeerLab implements AutoCloseable {
      * ends' links are 1500 (seed 003).
      */
     static StrongSwanPeerLab withNarrowMiddle(int middleMtu) {
-        return create("", middleMtu);
+        return create("", middleMtu, List.of());
     }
 
-    private static StrongSwanPeerLab create(String extraCharonSettings, int middleMtu) {
+    private static StrongSwanPeerLab create(String extraCharonSettings, int middleMtu, List<String> daemonJvm) {
         Lab lab = Lab.create();
         try {
-            return new StrongSwanPeerLab(lab, extraCharonSettings, middleMtu);
+            return new StrongSwanPeerLab(lab, extraCharonSettings, middleMtu, daemonJvm);
         } catch (RuntimeException e) {
             lab.close();
             throw e;
@@ -330,7 +343,9 @@ final class StrongSwanPeerLab implements AutoCloseable {
         charon.load(swanConf);
         Path conf = writeJavaFile("swanctl.conf", javaConf);
         if (daemon == null) {
-            daemon = DaemonProcess.launchDaemon(java, control(), List.of("-Xmx256m"), "--conf", conf.toString());
+            List<String> jvm = new ArrayList<>(List.of("-Xmx256m"));
+            jvm.addAll(daemonJvm);
+            daemon = DaemonProcess.launchDaemon(java, control(), jvm, "--conf", conf.toString());
             daemon.awaitReady();
         } else {
             DaemonLifecycleLabTest.Result reload = ipsec4j("reload");
