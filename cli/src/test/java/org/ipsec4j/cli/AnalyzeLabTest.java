@@ -222,7 +222,7 @@ class AnalyzeLabTest {
      * overtake each other by hundreds of sequence numbers; captured where right receives them.
      */
     @org.junit.jupiter.api.Test
-    void qosThatReordersOneSaIsEspReplayOrReorder(Lab lab) throws InterruptedException {
+    void qosThatReordersOneSaIsEspReplayOrReorder(Lab lab) {
         AnalyzeLab net = new AnalyzeLab(lab, tmp, 1500, false);
         DaemonProcess[] daemons = net.startIpsec4j(AnalyzeLab.Options.of(AnalyzeLab.Family.V4));
         assertEquals(0, AnalyzeLab.up(daemons[0], 20).exitCode(), daemons[0]::stderr);

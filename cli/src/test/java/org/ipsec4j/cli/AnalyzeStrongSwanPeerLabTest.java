@@ -105,8 +105,9 @@ class AnalyzeStrongSwanPeerLabTest {
                 "no IKE SA left on either end");
     }
 
-    private boolean javaPings(int count) {
-        return peers.java.exec("ping", "-n", "-c", Integer.toString(count), "-i", "0.2", "-W", "1", "-I",
+    /** Pings charon's inner address from the daemon's, every {@code interval} seconds; true if any reply came. */
+    private boolean javaPings(int count, String interval) {
+        return peers.java.exec("ping", "-n", "-c", Integer.toString(count), "-i", interval, "-W", "1", "-I",
                 StrongSwanPeerLab.JAVA_INNER, StrongSwanPeerLab.SWAN_INNER).succeeded();
     }
 
@@ -202,8 +203,8 @@ class AnalyzeStrongSwanPeerLabTest {
         AnalyzeLab.dropEspInUdpFrom(peers.router, JAVA);
         PacketCapture capture = captureOnTheDaemonsSide("esp-blocked.pcap");
         peers.javaUp();
-        assertFalse(peers.java.exec("ping", "-n", "-c", "6", "-i", "0.5", "-W", "1", "-I",
-                StrongSwanPeerLab.JAVA_INNER, StrongSwanPeerLab.SWAN_INNER).succeeded(), "ESP towards charon is dropped");
+        // Three seconds of pings: time for the daemon's DPD, which sees nothing come back.
+        assertFalse(javaPings(6, "0.5"), "ESP towards charon is dropped");
         javaDown();
         awaitNoSas();
         capture.stop();
@@ -236,7 +237,7 @@ class AnalyzeStrongSwanPeerLabTest {
         }
         peers.javaUp();
         PacketCapture capture = captureOnCharonsSide("pmtu.pcap");
-        assertTrue(javaPings(2), "small packets pass");
+        assertTrue(javaPings(2, "0.2"), "small packets pass");
         AnalyzeLab.tcpForFourSeconds(peers.swan, StrongSwanPeerLab.SWAN_INNER, peers.java,
                 StrongSwanPeerLab.JAVA_INNER);
         capture.stop();
@@ -270,12 +271,12 @@ class AnalyzeStrongSwanPeerLabTest {
         peers.configure(psk().withRemotes(SWAN, "%any"));
         PacketCapture capture = captureOnCharonsSide("nat.pcap");
         peers.javaUp();
-        assertTrue(javaPings(3));
+        assertTrue(javaPings(3, "0.2"));
         AnalyzeLab.sleep(5000);
         peers.swan.exec("ping", "-n", "-c", "2", "-i", "0.2", "-W", "1", "-I", StrongSwanPeerLab.SWAN_INNER,
                 StrongSwanPeerLab.JAVA_INNER);
         // The daemon's packets get a new mapping; whether charon follows it is not this test's business.
-        javaPings(3);
+        javaPings(3, "0.2");
         peers.ipsec4j("down", "s2s");
         capture.stop();
 
