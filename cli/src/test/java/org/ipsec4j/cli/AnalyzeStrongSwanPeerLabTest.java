@@ -116,14 +116,16 @@ class AnalyzeStrongSwanPeerLabTest {
     }
 
     /**
-     * The daemon or charon starts the tunnel (over IPv4 or IPv6 outside), pings cross it both ways, the initiator
-     * takes it down: no warning, only the NAT kernel-libipsec fakes to get ESP in UDP, and the SPIs both ends
-     * list.
+     * The daemon or charon starts the tunnel (over IPv4 or IPv6 outside), both ends check each other's liveness
+     * every second while it idles (dead peer detection: empty INFORMATIONAL exchanges both ways), pings cross it
+     * both ways, the initiator takes it down: no warning, only the NAT kernel-libipsec fakes to get ESP in UDP,
+     * and the SPIs both ends list.
      */
     @ParameterizedTest(name = "the daemon initiates: {0}, over IPv6: {1}")
     @CsvSource({"true, false", "false, false", "true, true"})
     void aHealthyTunnelWithCharonGivesNoWarning(boolean javaInitiates, boolean ipv6) {
-        peers.configure(ipv6 ? psk().overIpv6() : psk());
+        String dpd = "dpd_delay = 1s";
+        peers.configure((ipv6 ? psk().overIpv6() : psk()).withOptions(NO_PROBES + "\n" + dpd, dpd));
         PacketCapture capture = captureOnTheDaemonsSide("healthy.pcap");
         if (javaInitiates) {
             peers.javaUp();
@@ -132,6 +134,7 @@ class AnalyzeStrongSwanPeerLabTest {
         }
         IkeSaStatus sa = peers.assertAgree();
         ChildSaStatus child = sa.installedChild("net").orElseThrow();
+        AnalyzeLab.sleep(2500);
         peers.assertPingsBothWays();
         if (javaInitiates) {
             javaDown();
@@ -152,6 +155,7 @@ class AnalyzeStrongSwanPeerLabTest {
         String swan = ipv6 ? StrongSwanPeerLab.SWAN_OUTER6 : SWAN;
         assertEquals(javaInitiates ? java : swan, ike.initiator().address().toString(), a::explain);
         assertEquals(0, ike.exchangesUnanswered(), a::explain);
+        assertTrue(ike.exchangesAnswered() >= 4, "IKE_SA_INIT, IKE_AUTH, DPD, the Delete: " + a.explain());
         assertTrue(ike.floatPacket() > 0, a::explain);
         Set<Integer> spis = a.report().espFlows().stream().map(f -> f.key().spi()).collect(Collectors.toSet());
         assertEquals(Set.of(child.spiIn(), child.spiOut()), spis, a::explain);
