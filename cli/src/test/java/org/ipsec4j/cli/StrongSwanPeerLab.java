@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.ipsec4j.cli.firewall.ConntrackFlush;
 import org.ipsec4j.lab.BackgroundProcess;
 import org.ipsec4j.lab.ChildSaStatus;
 import org.ipsec4j.lab.CommandResult;
@@ -520,7 +521,12 @@ final class StrongSwanPeerLab implements AutoCloseable {
         if (router.exec("test", "-e", "/proc/sys/net/netfilter/nf_conntrack_udp_timeout").succeeded()) {
             router.sysctl("net.netfilter.nf_conntrack_udp_timeout=30",
                     "net.netfilter.nf_conntrack_udp_timeout_stream=120");
-            router.exec("conntrack", "-F");
+            // A NAT's mappings outlive its rule: without the flush, the next test's flows would still be rewritten.
+            try {
+                ConntrackFlush.flush(router.netnsName());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
