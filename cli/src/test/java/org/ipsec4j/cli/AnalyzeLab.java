@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import org.ipsec4j.diag.analyze.AnalysisReport;
@@ -11,8 +12,11 @@ import org.ipsec4j.diag.analyze.CaptureAnalyzer;
 import org.ipsec4j.diag.analyze.Finding;
 import org.ipsec4j.diag.analyze.Severity;
 import org.ipsec4j.diag.analyze.TextReport;
+import org.ipsec4j.lab.BackgroundProcess;
+import org.ipsec4j.lab.IpVersion;
 import org.ipsec4j.lab.Lab;
 import org.ipsec4j.lab.Link;
+import org.ipsec4j.lab.LinkEnd;
 import org.ipsec4j.lab.Namespace;
 
 /**
@@ -84,8 +88,7 @@ final class AnalyzeLab {
             leftLink.a().addAddress(LEFT_PRIVATE + "/24");
             leftLink.b().addAddress("10.9.0.254/24");
             left.setDefaultRoute("10.9.0.254");
-            router.firewall(org.ipsec4j.lab.IpVersion.V4, "nat").append("POSTROUTING", "-o",
-                    rightLink.a().interfaceName(), "-j", "MASQUERADE", "--random");
+            masqueradeWithRandomPorts(router, rightLink.a());
         } else {
             leftLink.a().addAddress(v4.left + "/" + v4.prefix);
             leftLink.b().addAddress(v4.routerLeft + "/" + v4.prefix);
@@ -211,6 +214,94 @@ final class AnalyzeLab {
         command.addAll(List.of(options));
         command.add(RIGHT_INNER);
         return left.exec(command.toArray(String[]::new)).succeeded();
+    }
+
+    // ---- the hostile conditions, shared with the strongSwan peer lab (AnalyzeStrongSwanPeerLabTest) ----
+
+    /** The router masquerades what leaves through {@code outside}, with random source ports (IPv4). */
+    static void masqueradeWithRandomPorts(Namespace router, LinkEnd outside) {
+        router.firewall(IpVersion.V4, "nat").append("POSTROUTING", "-o", outside.interfaceName(), "-j",
+                "MASQUERADE", "--random");
+    }
+
+    /**
+     * The router drops ESP in UDP from {@code source} (UDP 4500 whose first four payload bytes are not the zero
+     * non-ESP marker, RFC 3948 §2.2: an iptables u32 match) and forwards the rest, IKE on 4500 included.
+     */
+    static void dropEspInUdpFrom(Namespace router, String source) {
+        router.firewall(IpVersion.V4).append("FORWARD", "-s", source, "-p", "udp", "--dport", "4500", "-m", "u32",
+                "--u32", "0>>22&0x3C@8=1:0xffffffff", "-j", "DROP");
+    }
+
+    /** The router's own ICMP "fragmentation needed" never leaves it (seed 003's filter). */
+    static void dropFragmentationNeeded(Namespace router) {
+        router.firewall(IpVersion.V4).append("OUTPUT", "-p", "icmp", "--icmp-type", "fragmentation-needed", "-j",
+                "DROP");
+    }
+
+    /**
+     * Seed 002 on a lab link: the router knows {@code host}'s link-layer address for good, but its neighbour
+     * advertisements towards it never leave (an ip6tables rule standing in for the IPsec policy that traps
+     * them), and {@code host} forgets the router's: whatever {@code host} wants to send through the router
+     * waits for an answer to its neighbour solicitations that never comes.
+     */
+    static void advertisementsNeverLeave(Namespace router, LinkEnd towardsHost, String hostAddress) {
+        LinkEnd host = towardsHost.peer();
+        String hostMac = host.namespace().run("cat", "/sys/class/net/" + host.interfaceName() + "/address").stdout()
+                .strip();
+        router.ip("-6", "neigh", "replace", hostAddress, "lladdr", hostMac, "dev", towardsHost.interfaceName(), "nud",
+                "permanent");
+        router.firewall(IpVersion.V6).append("OUTPUT", "-o", towardsHost.interfaceName(), "-p", "ipv6-icmp",
+                "--icmpv6-type", "neighbour-advertisement", "-j", "DROP");
+        host.namespace().ip("-6", "neigh", "flush", "dev", host.interfaceName());
+    }
+
+    /**
+     * Seed 004's QoS on the router's way out through {@code dev}: EF-marked packets (outer DSCP 46) queue ahead
+     * of the rest, which gets 256 kbit/s (HTB).
+     */
+    static void expeditedForwardingAhead(Namespace router, String dev) {
+        router.run("tc", "qdisc", "add", "dev", dev, "root", "handle", "1:", "htb", "default", "20");
+        router.run("tc", "class", "add", "dev", dev, "parent", "1:", "classid", "1:10", "htb", "rate", "100mbit",
+                "prio", "0");
+        router.run("tc", "class", "add", "dev", dev, "parent", "1:", "classid", "1:20", "htb", "rate", "256kbit",
+                "ceil", "256kbit", "prio", "1");
+        router.run("tc", "filter", "add", "dev", dev, "parent", "1:", "protocol", "ip", "prio", "1", "u32", "match",
+                "ip", "tos", "0xb8", "0xfc", "flowid", "1:10");
+    }
+
+    /**
+     * Through a tunnel whose gateway copies the inner DSCP outside, behind {@link #expeditedForwardingAhead}: 300
+     * best-effort echo requests at once queue at the router, and 60 EF ones overtake them.
+     */
+    static void bulkOvertakenByExpedited(Namespace from, String fromInner, String toInner) {
+        BackgroundProcess bulk = from.start("ping", "-n", "-q", "-l", "300", "-c", "300", "-s", "200", "-w", "6",
+                "-I", fromInner, toInner);
+        sleep(200);
+        from.exec("ping", "-n", "-q", "-c", "60", "-i", "0.01", "-Q", "0xb8", "-W", "1", "-I", fromInner, toInner);
+        bulk.waitFor(Duration.ofSeconds(20));
+        sleep(1000);
+    }
+
+    /** Four seconds of iperf3 TCP from {@code client} to {@code server} through the tunnel, whatever comes of it. */
+    static void tcpForFourSeconds(Namespace client, String clientInner, Namespace server, String serverInner) {
+        BackgroundProcess iperf = server.start("iperf3", "-s", "-1", "--forceflush", "-B", serverInner);
+        try {
+            iperf.awaitStdoutLine("Server listening", Duration.ofSeconds(10));
+            client.exec(Duration.ofSeconds(20), "iperf3", "-c", serverInner, "-B", clientInner, "-t", "4",
+                    "--connect-timeout", "3000");
+        } finally {
+            iperf.stop();
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted");
+        }
     }
 
     /** The capture analysed as the command analyses it; the command's text output is checked on the way. */

@@ -132,18 +132,14 @@ class AnalyzeLabTest {
         // Only r's side of its link to right is small: right's own MTU (and so its TCP MSS) stays 1500-based.
         net.rightLink.a().setMtu(1400);
         if (icmpFiltered) {
-            net.router.firewall(org.ipsec4j.lab.IpVersion.V4).append("OUTPUT", "-p", "icmp", "--icmp-type",
-                    "fragmentation-needed", "-j", "DROP");
+            AnalyzeLab.dropFragmentationNeeded(net.router);
         }
         // Raw ESP copies the inner DF bit to the outer header (RFC 4301 §8.1, as in seed 003).
         DaemonProcess[] daemons = net.startIpsec4j(AnalyzeLab.Options.of(AnalyzeLab.Family.V4));
         assertEquals(0, AnalyzeLab.up(daemons[0], 20).exitCode(), daemons[0]::stderr);
         PacketCapture capture = net.router.capture(net.leftLink.b().interfaceName(), net.file("pmtu.pcap"));
         assertTrue(net.ping(2), "small packets pass");
-        org.ipsec4j.lab.BackgroundProcess server = net.right.start("iperf3", "-s", "-1", "--forceflush", "-B", AnalyzeLab.RIGHT_INNER);
-        server.awaitStdoutLine("Server listening", java.time.Duration.ofSeconds(10));
-        net.left.exec(java.time.Duration.ofSeconds(20), "iperf3", "-c", AnalyzeLab.RIGHT_INNER, "-B",
-                AnalyzeLab.LEFT_INNER, "-t", "4", "--connect-timeout", "3000");
+        AnalyzeLab.tcpForFourSeconds(net.left, AnalyzeLab.LEFT_INNER, net.right, AnalyzeLab.RIGHT_INNER);
         capture.stop();
 
         AnalyzeLab.Analysis a = AnalyzeLab.analyze(capture.file());
@@ -203,13 +199,7 @@ class AnalyzeLabTest {
     @org.junit.jupiter.api.Test
     void advertisementsThatNeverLeaveAreNdUnanswered(Lab lab) {
         AnalyzeLab net = new AnalyzeLab(lab, tmp, 1500, false);
-        String rightMac = net.right.run("cat", "/sys/class/net/" + net.rightLink.b().interfaceName() + "/address")
-                .stdout().strip();
-        net.router.ip("-6", "neigh", "replace", AnalyzeLab.Family.V6.right, "lladdr", rightMac, "dev",
-                net.rightLink.a().interfaceName(), "nud", "permanent");
-        net.router.firewall(org.ipsec4j.lab.IpVersion.V6).append("OUTPUT", "-o", net.rightLink.a().interfaceName(),
-                "-p", "ipv6-icmp", "--icmpv6-type", "neighbour-advertisement", "-j", "DROP");
-        net.right.ip("-6", "neigh", "flush", "dev", net.rightLink.b().interfaceName());
+        AnalyzeLab.advertisementsNeverLeave(net.router, net.rightLink.a(), AnalyzeLab.Family.V6.right);
         DaemonProcess[] daemons = net.startIpsec4j(AnalyzeLab.Options.of(AnalyzeLab.Family.V6));
         PacketCapture capture = net.router.capture(net.rightLink.a().interfaceName(), net.file("nd.pcap"));
         assertEquals(1, AnalyzeLab.up(daemons[0], 7).exitCode());
@@ -232,28 +222,13 @@ class AnalyzeLabTest {
      * overtake each other by hundreds of sequence numbers; captured where right receives them.
      */
     @org.junit.jupiter.api.Test
-    void qosThatReordersOneSaIsEspReplayOrReorder(Lab lab) throws InterruptedException {
+    void qosThatReordersOneSaIsEspReplayOrReorder(Lab lab) {
         AnalyzeLab net = new AnalyzeLab(lab, tmp, 1500, false);
         DaemonProcess[] daemons = net.startIpsec4j(AnalyzeLab.Options.of(AnalyzeLab.Family.V4));
         assertEquals(0, AnalyzeLab.up(daemons[0], 20).exitCode(), daemons[0]::stderr);
-        String dev = net.rightLink.a().interfaceName();
-        net.router.run("tc", "qdisc", "add", "dev", dev, "root", "handle", "1:", "htb", "default", "20");
-        net.router.run("tc", "class", "add", "dev", dev, "parent", "1:", "classid", "1:10", "htb", "rate", "100mbit",
-                "prio", "0");
-        net.router.run("tc", "class", "add", "dev", dev, "parent", "1:", "classid", "1:20", "htb", "rate",
-                "256kbit", "ceil", "256kbit", "prio", "1");
-        net.router.run("tc", "filter", "add", "dev", dev, "parent", "1:", "protocol", "ip", "prio", "1", "u32",
-                "match", "ip", "tos", "0xb8", "0xfc", "flowid", "1:10");
+        AnalyzeLab.expeditedForwardingAhead(net.router, net.rightLink.a().interfaceName());
         PacketCapture capture = net.right.capture(net.rightLink.b().interfaceName(), net.file("qos.pcap"));
-        // 300 echo requests at once (preload), best effort: they queue at the router...
-        org.ipsec4j.lab.BackgroundProcess bulk = net.left.start("ping", "-n", "-q", "-l", "300", "-c", "300", "-s",
-                "200", "-w", "10", "-I", AnalyzeLab.LEFT_INNER, AnalyzeLab.RIGHT_INNER);
-        Thread.sleep(200);
-        // ...and expedited forwarding passes them.
-        net.left.exec("ping", "-n", "-q", "-c", "60", "-i", "0.01", "-Q", "0xb8", "-W", "1", "-I",
-                AnalyzeLab.LEFT_INNER, AnalyzeLab.RIGHT_INNER);
-        bulk.waitFor(java.time.Duration.ofSeconds(20));
-        Thread.sleep(1000);
+        AnalyzeLab.bulkOvertakenByExpedited(net.left, AnalyzeLab.LEFT_INNER, AnalyzeLab.RIGHT_INNER);
         capture.stop();
 
         AnalyzeLab.Analysis a = AnalyzeLab.analyze(capture.file());

@@ -17,12 +17,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.ipsec4j.cli.firewall.ConntrackFlush;
 import org.ipsec4j.lab.BackgroundProcess;
 import org.ipsec4j.lab.ChildSaStatus;
 import org.ipsec4j.lab.CommandResult;
 import org.ipsec4j.lab.IkeSaStatus;
+import org.ipsec4j.lab.IpVersion;
 import org.ipsec4j.lab.Lab;
 import org.ipsec4j.lab.Link;
+import org.ipsec4j.lab.LinkEnd;
 import org.ipsec4j.lab.Namespace;
 import org.ipsec4j.lab.StrongSwan;
 import org.ipsec4j.lab.pki.IssuedCertificate;
@@ -71,6 +74,8 @@ final class StrongSwanPeerLab implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(20);
     /** charon fails an unanswered exchange in about 3 s instead of 165 s; what a failure test can wait for. */
     static final String QUICK_RETRANSMITS = "retransmit_timeout = 1\nretransmit_tries = 2\nretransmit_base = 1.2\n";
+    /** The same for the daemon: {@code ipsec4j.ike.retransmit} (SECONDS,BASE,TRIES). */
+    static final String QUICK_DAEMON_RETRANSMITS = "-Dipsec4j.ike.retransmit=1,1.2,2";
 
     enum Auth { PSK, CERTIFICATES }
 
@@ -83,62 +88,74 @@ final class StrongSwanPeerLab implements AutoCloseable {
      * @param javaLocal       the daemon's {@code local_addrs}
      * @param swanLocal       charon's {@code local_addrs}
      * @param javaRemoteTs    the daemon's {@code remote_ts} (charon's {@code local_ts} is always {@link #SWAN_NET})
+     * @param javaOptions     more lines of the daemon's connection (e.g. {@code pmtu_discovery = no})
+     * @param swanOptions     more lines of charon's connection (e.g. {@code dpd_delay = 2s})
      */
     record Setup(Auth auth, String ikeProposals, String espProposals, String javaIkeProposals,
             String javaEspProposals, String javaSecret, boolean javaTrustsSwan, boolean swanTrustsJava,
             boolean bigCertificates, String javaRemote, String swanRemote, String javaLocal, String swanLocal,
-            String javaRemoteTs) {
+            String javaRemoteTs, String javaOptions, String swanOptions) {
 
         static Setup psk(String ikeProposals, String espProposals) {
             return new Setup(Auth.PSK, ikeProposals, espProposals, ikeProposals, espProposals, PSK, true, true,
-                    false, SWAN_OUTER, JAVA_OUTER, JAVA_OUTER, SWAN_OUTER, SWAN_NET);
+                    false, SWAN_OUTER, JAVA_OUTER, JAVA_OUTER, SWAN_OUTER, SWAN_NET, "", "");
         }
 
         static Setup certificates(String ikeProposals, String espProposals) {
             return new Setup(Auth.CERTIFICATES, ikeProposals, espProposals, ikeProposals, espProposals, PSK, true,
-                    true, false, SWAN_OUTER, JAVA_OUTER, JAVA_OUTER, SWAN_OUTER, SWAN_NET);
+                    true, false, SWAN_OUTER, JAVA_OUTER, JAVA_OUTER, SWAN_OUTER, SWAN_NET, "", "");
         }
 
         Setup withJavaSecret(String secret) {
             return new Setup(auth, ikeProposals, espProposals, javaIkeProposals, javaEspProposals, secret,
                     javaTrustsSwan, swanTrustsJava, bigCertificates, javaRemote, swanRemote, javaLocal, swanLocal,
-                    javaRemoteTs);
+                    javaRemoteTs, javaOptions, swanOptions);
         }
 
         Setup withJavaProposals(String ike, String esp) {
             return new Setup(auth, ikeProposals, espProposals, ike, esp, javaSecret, javaTrustsSwan, swanTrustsJava,
-                    bigCertificates, javaRemote, swanRemote, javaLocal, swanLocal, javaRemoteTs);
+                    bigCertificates, javaRemote, swanRemote, javaLocal, swanLocal, javaRemoteTs, javaOptions,
+                    swanOptions);
         }
 
         /** The daemon trusts another CA than the one that signed charon's certificate, and charon the same. */
         Setup untrusted(boolean byJava, boolean bySwan) {
             return new Setup(auth, ikeProposals, espProposals, javaIkeProposals, javaEspProposals, javaSecret,
-                    !byJava, !bySwan, bigCertificates, javaRemote, swanRemote, javaLocal, swanLocal, javaRemoteTs);
+                    !byJava, !bySwan, bigCertificates, javaRemote, swanRemote, javaLocal, swanLocal, javaRemoteTs,
+                    javaOptions, swanOptions);
         }
 
         Setup withBigCertificates() {
             return new Setup(auth, ikeProposals, espProposals, javaIkeProposals, javaEspProposals, javaSecret,
-                    javaTrustsSwan, swanTrustsJava, true, javaRemote, swanRemote, javaLocal, swanLocal, javaRemoteTs);
+                    javaTrustsSwan, swanTrustsJava, true, javaRemote, swanRemote, javaLocal, swanLocal, javaRemoteTs,
+                    javaOptions, swanOptions);
         }
 
         Setup withRemotes(String javaRemote, String swanRemote) {
             return new Setup(auth, ikeProposals, espProposals, javaIkeProposals, javaEspProposals, javaSecret,
                     javaTrustsSwan, swanTrustsJava, bigCertificates, javaRemote, swanRemote, javaLocal, swanLocal,
-                    javaRemoteTs);
+                    javaRemoteTs, javaOptions, swanOptions);
         }
 
         /** IKE and ESP between the IPv6 outer addresses (the tunnel inside stays IPv4). */
         Setup overIpv6() {
             return new Setup(auth, ikeProposals, espProposals, javaIkeProposals, javaEspProposals, javaSecret,
                     javaTrustsSwan, swanTrustsJava, bigCertificates, SWAN_OUTER6, JAVA_OUTER6, JAVA_OUTER6,
-                    SWAN_OUTER6, javaRemoteTs);
+                    SWAN_OUTER6, javaRemoteTs, javaOptions, swanOptions);
         }
 
         /** The daemon asks for another remote network than the one charon has. */
         Setup withJavaRemoteTs(String remoteTs) {
             return new Setup(auth, ikeProposals, espProposals, javaIkeProposals, javaEspProposals, javaSecret,
                     javaTrustsSwan, swanTrustsJava, bigCertificates, javaRemote, swanRemote, javaLocal, swanLocal,
-                    remoteTs);
+                    remoteTs, javaOptions, swanOptions);
+        }
+
+        /** More lines for the daemon's connection and for charon's. */
+        Setup withOptions(String java, String swan) {
+            return new Setup(auth, ikeProposals, espProposals, javaIkeProposals, javaEspProposals, javaSecret,
+                    javaTrustsSwan, swanTrustsJava, bigCertificates, javaRemote, swanRemote, javaLocal, swanLocal,
+                    javaRemoteTs, java, swan);
         }
 
         boolean ipv6() {
@@ -157,6 +174,8 @@ final class StrongSwanPeerLab implements AutoCloseable {
     final Path directory;
     final Path javaDirectory;
     final StrongSwan charon;
+    /** The daemon's JVM options. */
+    private final List<String> daemonJvm;
     private DaemonProcess daemon;
     private Pki pki;
     /** More settings of the daemon's connection (not charon's), one per entry, e.g. {@code pmtu_discovery = no}. */
@@ -166,8 +185,9 @@ final class StrongSwanPeerLab implements AutoCloseable {
      * Builds the topology (with a narrow middle link of {@code middleMtu}, unless 0) and starts charon (with
      * extra strongswan.conf settings); the daemon starts on the first {@link #configure}.
      */
-    private StrongSwanPeerLab(Lab lab, String extraCharonSettings, int middleMtu) {
+    private StrongSwanPeerLab(Lab lab, String extraCharonSettings, int middleMtu, List<String> daemonJvm) {
         this.lab = lab;
+        this.daemonJvm = daemonJvm;
         java = lab.host("java");
         router = lab.router("router");
         swan = lab.host("swan");
@@ -219,7 +239,15 @@ final class StrongSwanPeerLab implements AutoCloseable {
     }
 
     static StrongSwanPeerLab create(String extraCharonSettings) {
-        return create(extraCharonSettings, 0);
+        return create(extraCharonSettings, 0, List.of());
+    }
+
+    /**
+     * Both ends give up on a silent peer within seconds: charon with {@link #QUICK_RETRANSMITS}, the daemon with
+     * the same timing ({@link #QUICK_DAEMON_RETRANSMITS}).
+     */
+    static StrongSwanPeerLab withQuickRetransmits() {
+        return create(QUICK_RETRANSMITS, 0, List.of(QUICK_DAEMON_RETRANSMITS));
     }
 
     /**
@@ -227,13 +255,13 @@ final class StrongSwanPeerLab implements AutoCloseable {
      * ends' links are 1500 (seed 003).
      */
     static StrongSwanPeerLab withNarrowMiddle(int middleMtu) {
-        return create("", middleMtu);
+        return create("", middleMtu, List.of());
     }
 
-    private static StrongSwanPeerLab create(String extraCharonSettings, int middleMtu) {
+    private static StrongSwanPeerLab create(String extraCharonSettings, int middleMtu, List<String> daemonJvm) {
         Lab lab = Lab.create();
         try {
-            return new StrongSwanPeerLab(lab, extraCharonSettings, middleMtu);
+            return new StrongSwanPeerLab(lab, extraCharonSettings, middleMtu, daemonJvm);
         } catch (RuntimeException e) {
             lab.close();
             throw e;
@@ -309,17 +337,23 @@ final class StrongSwanPeerLab implements AutoCloseable {
         }
         String secrets = s.auth() == Auth.PSK ? "secrets {\n  ike-lab {\n    id-1 = %s\n    id-2 = %s\n    secret = \"%s\"\n  }\n}\n"
                 : "";
+        List<String> javaSettings = new ArrayList<>(javaConnectionSettings);
+        if (!s.javaOptions().isBlank()) {
+            javaSettings.addFirst(s.javaOptions());
+        }
         String javaConf = connection(s.javaLocal(), s.javaRemote(), s.javaIkeProposals(),
-                String.join("\n    ", javaConnectionSettings), javaLocal, javaRemote, JAVA_NET, s.javaRemoteTs(),
+                String.join("\n    ", javaSettings), javaLocal, javaRemote, JAVA_NET, s.javaRemoteTs(),
                 s.javaEspProposals())
                 + secrets.formatted(JAVA_ID, SWAN_ID, s.javaSecret());
-        String swanConf = connection(s.swanLocal(), s.swanRemote(), s.ikeProposals(), "", swanLocal, swanRemote,
-                SWAN_NET, JAVA_NET, s.espProposals())
+        String swanConf = connection(s.swanLocal(), s.swanRemote(), s.ikeProposals(), s.swanOptions(), swanLocal,
+                swanRemote, SWAN_NET, JAVA_NET, s.espProposals())
                 + secrets.formatted(SWAN_ID, JAVA_ID, PSK);
         charon.load(swanConf);
         Path conf = writeJavaFile("swanctl.conf", javaConf);
         if (daemon == null) {
-            daemon = DaemonProcess.launchDaemon(java, control(), List.of("-Xmx256m"), "--conf", conf.toString());
+            List<String> jvm = new ArrayList<>(List.of("-Xmx256m"));
+            jvm.addAll(daemonJvm);
+            daemon = DaemonProcess.launchDaemon(java, control(), jvm, "--conf", conf.toString());
             daemon.awaitReady();
         } else {
             DaemonLifecycleLabTest.Result reload = ipsec4j("reload");
@@ -327,7 +361,7 @@ final class StrongSwanPeerLab implements AutoCloseable {
         }
     }
 
-    private static String connection(String local, String remote, String proposals, String settings,
+    private static String connection(String local, String remote, String proposals, String options,
             String localAuth, String remoteAuth, String localTs, String remoteTs, String espProposals) {
         return """
                 connections {
@@ -351,7 +385,7 @@ final class StrongSwanPeerLab implements AutoCloseable {
                     }
                   }
                 }
-                """.formatted(local, remote, proposals, settings, localAuth, remoteAuth, localTs, remoteTs,
+                """.formatted(local, remote, proposals, options, localAuth, remoteAuth, localTs, remoteTs,
                 espProposals);
     }
 
@@ -476,6 +510,10 @@ final class StrongSwanPeerLab implements AutoCloseable {
                 } catch (RuntimeException e) {
                     // gone meanwhile
                 }
+            } else {
+                // Half-open (a responder whose answer never got out): charon would keep it 30 s.
+                charon.swanctl(StrongSwan.DEFAULT_TIMEOUT, "--terminate", "--ike-id", Long.toString(sa.uniqueId()),
+                        "--force", "--timeout", "2");
             }
         }
         if (daemon != null && daemon.process().isAlive() && !javaIkeSas().isEmpty()) {
@@ -483,6 +521,39 @@ final class StrongSwanPeerLab implements AutoCloseable {
         }
         waitUntil(() -> charon.listSas().isEmpty() && (daemon == null || javaIkeSas().isEmpty()),
                 "no SAs left on either end");
+    }
+
+    /**
+     * Takes back what a test did to the path: every iptables and ip6tables rule (filter and nat) in the three
+     * namespaces; on the router its queueing disciplines, its link MTUs (1500, in a lab without a narrow
+     * middle), its permanent neighbour entries, UDP conntrack timeouts (the kernel's 30 s and 120 s) and
+     * conntrack table. For a class that shares one lab among tests that each make the path hostile in their own
+     * way; {@link #reset()} after it.
+     */
+    void restorePath() {
+        for (Namespace ns : List.of(java, router, swan)) {
+            for (IpVersion version : IpVersion.values()) {
+                ns.firewall(version).command("-F");
+                ns.firewall(version, "nat").command("-F");
+            }
+        }
+        for (LinkEnd end : router.interfaces()) {
+            router.exec("tc", "qdisc", "del", "dev", end.interfaceName(), "root");
+            router.exec("ip", "-6", "neigh", "flush", "dev", end.interfaceName(), "nud", "permanent");
+            if (middle == null && end.mtu() != 1500) {
+                end.setMtu(1500);
+            }
+        }
+        if (router.exec("test", "-e", "/proc/sys/net/netfilter/nf_conntrack_udp_timeout").succeeded()) {
+            router.sysctl("net.netfilter.nf_conntrack_udp_timeout=30",
+                    "net.netfilter.nf_conntrack_udp_timeout_stream=120");
+            // A NAT's mappings outlive its rule: without the flush, the next test's flows would still be rewritten.
+            try {
+                ConntrackFlush.flush(router.netnsName());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     /**

@@ -19,7 +19,7 @@ import org.ipsec4j.linux.NetworkNamespace;
  * Empties a namespace's connection-tracking table, as {@code conntrack -F} does (not installed here): one
  * ctnetlink IPCTNL_MSG_CT_DELETE without a tuple, family AF_UNSPEC, over NETLINK_NETFILTER.
  */
-final class ConntrackFlush {
+public final class ConntrackFlush {
 
     private static final int AF_NETLINK = 16;
     private static final int SOCK_RAW = 3;
@@ -46,7 +46,7 @@ final class ConntrackFlush {
     private ConntrackFlush() {
     }
 
-    static void flush(String netnsName) throws IOException {
+    public static void flush(String netnsName) throws IOException {
         NetworkNamespace.named(netnsName).run(ConntrackFlush::flushHere);
     }
 
