@@ -39,22 +39,9 @@ class DontFragmentPolicyLabTest {
     })
     void outerDontFragmentFollowsTheChildSetting(String setting, boolean withDf, boolean withoutDf, Lab lab) {
         TunnelLab tunnel = new TunnelLab(lab);
-        IkeLab.Options options = IkeLab.Options.plain().withEncap();
-        String child = "esp_proposals = aes128gcm16";
-        Path leftConf = tunnel.write("left.swanctl.conf", IkeLab.left(options).replace(child, child + "\n        "
-                + setting));
-        Path rightConf = tunnel.write("right.swanctl.conf", IkeLab.right(options).replace(child, child + "\n        "
-                + setting));
-        try (DaemonProcess right = DaemonProcess.launchDaemon(tunnel.right, tunnel.control("right"),
-                List.of("-Xmx256m"), "--conf", rightConf.toString());
-                DaemonProcess left = DaemonProcess.launchDaemon(tunnel.left, tunnel.control("left"),
-                        List.of("-Xmx256m"), "--conf", leftConf.toString())) {
-            right.awaitReady();
-            left.awaitReady();
-            DaemonLifecycleLabTest.Result up = DaemonLifecycleLabTest.run("up", "lab", "--control",
-                    left.control().toString());
-            assertEquals(0, up.exitCode(), () -> up + "\nleft:\n" + left.stderr() + "\nright:\n" + right.stderr());
-
+        try (Daemons daemons = Daemons.up(tunnel, setting)) {
+            DaemonProcess left = daemons.left();
+            DaemonProcess right = daemons.right();
             Path file = tunnel.directory.resolve("outer.pcap");
             PacketCapture capture = tunnel.link.a().capture(file, "udp", "port", "4500");
             ping(tunnel, "do", left, right);
@@ -76,19 +63,8 @@ class DontFragmentPolicyLabTest {
     @Test
     void bulkTransferKeepsDfOnEveryEspPacketBatchedOrNot(Lab lab) {
         TunnelLab tunnel = new TunnelLab(lab);
-        IkeLab.Options options = IkeLab.Options.plain().withEncap();
-        Path leftConf = tunnel.write("left.swanctl.conf", IkeLab.left(options));
-        Path rightConf = tunnel.write("right.swanctl.conf", IkeLab.right(options));
-        try (DaemonProcess right = DaemonProcess.launchDaemon(tunnel.right, tunnel.control("right"),
-                List.of("-Xmx256m"), "--conf", rightConf.toString());
-                DaemonProcess left = DaemonProcess.launchDaemon(tunnel.left, tunnel.control("left"),
-                        List.of("-Xmx256m"), "--conf", leftConf.toString())) {
-            right.awaitReady();
-            left.awaitReady();
-            DaemonLifecycleLabTest.Result up = DaemonLifecycleLabTest.run("up", "lab", "--control",
-                    left.control().toString());
-            assertEquals(0, up.exitCode(), () -> up + "\nleft:\n" + left.stderr() + "\nright:\n" + right.stderr());
-
+        try (Daemons daemons = Daemons.up(tunnel, "")) {
+            DaemonProcess left = daemons.left();
             Path file = tunnel.directory.resolve("bulk.pcap");
             PacketCapture capture = tunnel.link.a().capture(file, 96, "udp", "port", "4500");
             BackgroundProcess server = tunnel.right.start("iperf3", "-s", "-1", "--forceflush", "-B", TunnelLab.RIGHT_INNER);
@@ -107,6 +83,48 @@ class DontFragmentPolicyLabTest {
             assertTrue(runs > 0, "the daemon sent UDP_SEGMENT runs (none seen: nothing here tests them)");
             assertEquals(List.of(), withoutDf.stream().limit(5).toList(), withoutDf.size() + " of " + sent.size()
                     + " ESP packets (" + runs + " runs) left without DF");
+        }
+    }
+
+    /** Two daemons, ESP in UDP over IPv4, with {@code setting} (a line, or "") in both children; left brought it up. */
+    private record Daemons(DaemonProcess left, DaemonProcess right) implements AutoCloseable {
+
+        static Daemons up(TunnelLab tunnel, String setting) {
+            IkeLab.Options options = IkeLab.Options.plain().withEncap();
+            String child = "esp_proposals = aes128gcm16";
+            Path leftConf = tunnel.write("left.swanctl.conf", IkeLab.left(options).replace(child, child
+                    + "\n        " + setting));
+            Path rightConf = tunnel.write("right.swanctl.conf", IkeLab.right(options).replace(child, child
+                    + "\n        " + setting));
+            DaemonProcess right = DaemonProcess.launchDaemon(tunnel.right, tunnel.control("right"),
+                    List.of("-Xmx256m"), "--conf", rightConf.toString());
+            Daemons daemons = new Daemons(null, right);
+            try {
+                daemons = new Daemons(DaemonProcess.launchDaemon(tunnel.left, tunnel.control("left"),
+                        List.of("-Xmx256m"), "--conf", leftConf.toString()), right);
+                DaemonProcess left = daemons.left();
+                right.awaitReady();
+                left.awaitReady();
+                DaemonLifecycleLabTest.Result up = DaemonLifecycleLabTest.run("up", "lab", "--control",
+                        left.control().toString());
+                assertEquals(0, up.exitCode(), () -> up + "\nleft:\n" + left.stderr() + "\nright:\n"
+                        + right.stderr());
+                return daemons;
+            } catch (RuntimeException | Error e) {
+                daemons.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (left != null) {
+                    left.close();
+                }
+            } finally {
+                right.close();
+            }
         }
     }
 
