@@ -160,6 +160,7 @@ public final class IkeService implements AutoCloseable {
         this.engine = new IkeEngine(settings(log), kernel,
                 (local, remote) -> this.configuration.sharedKeys().find(local, remote), new SecureRandom(),
                 Clock.systemUTC(), events::add);
+        engine.setSendClock(System::nanoTime); // the clock of every now this service passes the engine
         for (IkeConnection c : configuration.connections()) {
             engine.addConnection(c);
         }

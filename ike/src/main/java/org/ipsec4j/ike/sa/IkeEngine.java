@@ -69,6 +69,7 @@ public final class IkeEngine {
     private long cookiesDemanded;
     /** The MTU of the link that holds a local address: the largest path MTU probe worth sending. */
     private java.util.function.ToIntFunction<org.ipsec4j.esp.selector.IpAddress> linkMtu = a -> 1500;
+    private java.util.function.LongSupplier sendClock;
     /** Connections whose raw ESP was found blocked: their new IKE SAs force UDP encapsulation. */
     private final java.util.Set<String> encapsulationLearned = new java.util.HashSet<>();
     /** When each connection last got an ESP path repair (not more than one per {@link #REPAIR_INTERVAL}). */
@@ -230,6 +231,21 @@ public final class IkeEngine {
     /** Whether new IKE SAs of the connection force UDP encapsulation, because its raw ESP was found blocked. */
     public boolean encapsulationLearned(String connection) {
         return encapsulationLearned.contains(connection);
+    }
+
+    /**
+     * The clock that times a request from the moment it leaves rather than from the event that made it (the
+     * {@code now} the engine was called with): building and signing a message (an RSA-3072 AUTH on a busy machine)
+     * can take a good part of the first retransmission interval. The same clock as the callers' {@code now}; unset,
+     * requests are timed from that {@code now}.
+     */
+    public void setSendClock(java.util.function.LongSupplier clock) {
+        this.sendClock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** When a request made at {@code now} leaves: now, or later by the send clock. */
+    long sendTime(long now) {
+        return sendClock == null ? now : Math.max(now, sendClock.getAsLong());
     }
 
     /** The MTU of the link that holds a local address (the upper end of path MTU searches; 1500 if unset). */

@@ -266,7 +266,6 @@ final class IkeSa {
         activeDontFragment = false;
         probeOriginal = null;
         retransmits = 0;
-        retransmitAt = now + engine.settings().retransmitDelayNanos(0);
         if (exchange == ExchangeType.IKE_SA_INIT) {
             byte[] m = org.ipsec4j.ike.message.MessageCodec.encode(h, payloads);
             initRequest = m;
@@ -276,12 +275,13 @@ final class IkeSa {
             activeDatagrams = protection.seal(h, payloads, false, Integer.MAX_VALUE);
             probeOriginal = activeDatagrams;
             activeDontFragment = true;
-            retransmitAt = now + probeTimeout();
         } else {
             activeDatagrams = protection.seal(h, payloads, fragmentation, maxMessageLength());
         }
         engine.observeMessage(config, true, local, remote, h, payloads);
-        requestSentAt = now;
+        long sent = engine.sendTime(now); // timed from here: building it may have taken a while
+        retransmitAt = sent + (probeOriginal != null ? probeTimeout() : engine.settings().retransmitDelayNanos(0));
+        requestSentAt = sent;
         transmit(activeDatagrams);
         activeDontFragment = false;
     }
